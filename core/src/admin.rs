@@ -1,0 +1,145 @@
+//! Admin API authorization and routing, without the platform.
+
+use crate::problem::{ErrorCode, Problem};
+use crate::secret::{constant_time_eq_hashed, WebhookId};
+
+/// Decides whether an admin request may proceed. `configured` is the `ADMIN_TOKEN`
+/// secret; when it is unset or empty the admin API is closed, never open.
+pub fn authorize(configured: Option<&str>, authorization: Option<&str>) -> Result<(), Problem> {
+    let Some(expected) = configured.filter(|t| !t.is_empty()) else {
+        return Err(Problem::new(
+            ErrorCode::AdminDisabled,
+            "no ADMIN_TOKEN is configured; set it with `wrangler secret put ADMIN_TOKEN`",
+        ));
+    };
+    let presented = authorization
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .map(str::trim)
+        .unwrap_or_default();
+    if !presented.is_empty() && constant_time_eq_hashed(expected.as_bytes(), presented.as_bytes()) {
+        Ok(())
+    } else {
+        Err(Problem::new(
+            ErrorCode::Unauthorized,
+            "send Authorization: Bearer <ADMIN_TOKEN>",
+        )
+        .with_header("WWW-Authenticate", "Bearer realm=\"hookgate-admin\""))
+    }
+}
+
+/// The admin operations, parsed from method and path.
+#[derive(Debug, PartialEq, Eq)]
+pub enum AdminRoute {
+    List,
+    Create,
+    Get(WebhookId),
+    Update(WebhookId),
+    Delete(WebhookId),
+}
+
+pub const ADMIN_PREFIX: &str = "/admin/v1/webhooks";
+
+pub fn route(method: &str, path: &str) -> Result<AdminRoute, Problem> {
+    let rest = path.strip_prefix(ADMIN_PREFIX).ok_or_else(not_found)?;
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    if rest.is_empty() {
+        return match method {
+            "GET" => Ok(AdminRoute::List),
+            "POST" => Ok(AdminRoute::Create),
+            _ => Err(not_allowed("GET, POST")),
+        };
+    }
+    let raw_id = rest.strip_prefix('/').ok_or_else(not_found)?;
+    let id = WebhookId::parse(raw_id)
+        .ok_or_else(|| Problem::new(ErrorCode::NotFound, "no webhook with this id"))?;
+    match method {
+        "GET" => Ok(AdminRoute::Get(id)),
+        "PATCH" => Ok(AdminRoute::Update(id)),
+        "DELETE" => Ok(AdminRoute::Delete(id)),
+        _ => Err(not_allowed("GET, PATCH, DELETE")),
+    }
+}
+
+fn not_found() -> Problem {
+    Problem::new(ErrorCode::NotFound, "no such admin resource")
+}
+
+fn not_allowed(allow: &str) -> Problem {
+    Problem::new(
+        ErrorCode::MethodNotAllowed,
+        "method not allowed on this admin resource",
+    )
+    .with_header("Allow", allow)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closed_without_token_and_strict_with_one() {
+        assert_eq!(
+            authorize(None, Some("Bearer x")).unwrap_err().code,
+            ErrorCode::AdminDisabled
+        );
+        assert_eq!(
+            authorize(Some(""), Some("Bearer ")).unwrap_err().code,
+            ErrorCode::AdminDisabled
+        );
+        assert!(authorize(Some("tok-123"), Some("Bearer tok-123")).is_ok());
+        for bad in [
+            None,
+            Some("tok-123"),
+            Some("Bearer tok-1234"),
+            Some("Basic tok-123"),
+            Some("Bearer "),
+        ] {
+            assert_eq!(
+                authorize(Some("tok-123"), bad).unwrap_err().code,
+                ErrorCode::Unauthorized,
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn routes() {
+        let id = "wh_0123456789abcdef01234567";
+        assert_eq!(
+            route("GET", "/admin/v1/webhooks").unwrap(),
+            AdminRoute::List
+        );
+        assert_eq!(
+            route("POST", "/admin/v1/webhooks/").unwrap(),
+            AdminRoute::Create
+        );
+        assert!(matches!(
+            route("GET", &format!("/admin/v1/webhooks/{id}")).unwrap(),
+            AdminRoute::Get(_)
+        ));
+        assert!(matches!(
+            route("PATCH", &format!("/admin/v1/webhooks/{id}")).unwrap(),
+            AdminRoute::Update(_)
+        ));
+        assert!(matches!(
+            route("DELETE", &format!("/admin/v1/webhooks/{id}")).unwrap(),
+            AdminRoute::Delete(_)
+        ));
+        assert_eq!(
+            route("PUT", "/admin/v1/webhooks").unwrap_err().code,
+            ErrorCode::MethodNotAllowed
+        );
+        assert_eq!(
+            route("GET", "/admin/v1/webhooks/nope").unwrap_err().code,
+            ErrorCode::NotFound
+        );
+        assert_eq!(
+            route("GET", "/admin/v2").unwrap_err().code,
+            ErrorCode::NotFound
+        );
+        assert_eq!(
+            route("GET", "/admin/v1/webhooksX").unwrap_err().code,
+            ErrorCode::NotFound
+        );
+    }
+}

@@ -1,0 +1,268 @@
+//! The queue envelope: what a consumer receives for every accepted event.
+//!
+//! The format is versioned (`"v": 1`) and pinned byte for byte by the golden tests in
+//! `core/tests/golden.rs`. Add fields only; never rename or retype one.
+
+use crate::secret::DeliveryId;
+use crate::time::UnixMillis;
+use crate::verify::Verified;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use serde::Serialize;
+use serde_json::value::RawValue;
+use std::collections::BTreeMap;
+
+pub const ENVELOPE_VERSION: u32 = 1;
+
+/// Queue messages are limited to 128 KB including metadata; an envelope larger than this
+/// travels with its body in R2 instead.
+pub const MAX_INLINE_ENVELOPE_BYTES: usize = 120 * 1024;
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    v: u32,
+    id: &'a str,
+    webhook: WebhookRef<'a>,
+    received_at: String,
+    request: RequestPart<'a>,
+    body: BodyPart<'a>,
+}
+
+#[derive(Serialize)]
+struct WebhookRef<'a> {
+    id: &'a str,
+    name: &'a str,
+    path: &'a str,
+}
+
+#[derive(Serialize)]
+struct RequestPart<'a> {
+    method: &'a str,
+    path: String,
+    query: BTreeMap<String, Vec<String>>,
+    headers: BTreeMap<String, String>,
+    source_ip: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "encoding", rename_all = "lowercase")]
+enum BodyPart<'a> {
+    /// The body parsed as JSON; `data` is the sender's exact JSON text.
+    Json { size: usize, data: &'a RawValue },
+    /// UTF-8 that is not JSON.
+    Text { size: usize, data: &'a str },
+    /// Anything else, standard base64 with padding.
+    Base64 { size: usize, data: String },
+    /// Too large for a queue message: the raw bytes are in R2 under `key`.
+    R2 { size: usize, key: &'a str },
+}
+
+/// What the shell must do to hand an event over.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Handover {
+    /// Send this JSON as the queue message.
+    Inline { message: String },
+    /// Put the raw body into R2 at `r2_key` first, then send `message`.
+    WithBodyInR2 { r2_key: String, message: String },
+}
+
+impl Handover {
+    pub fn message(&self) -> &str {
+        match self {
+            Handover::Inline { message } | Handover::WithBodyInR2 { message, .. } => message,
+        }
+    }
+}
+
+/// The path as forwarded: a URL key in the last segment is replaced by `{key}`.
+pub fn forwarded_path(verified: &Verified) -> String {
+    let path = verified.record().path.as_str();
+    if verified.path_holds_key() {
+        format!("{path}/{{key}}")
+    } else {
+        path.to_string()
+    }
+}
+
+fn parse_query(raw: Option<&str>) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (k, v) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+        out.entry(k.into_owned()).or_default().push(v.into_owned());
+    }
+    out
+}
+
+/// Builds the envelope for a verified request.
+pub fn build(verified: &Verified, id: &DeliveryId, received_at: UnixMillis) -> Handover {
+    let record = verified.record();
+    let inbound = verified.inbound();
+    let body = &inbound.body;
+    let r2_key = format!("bodies/{}/{}", record.id.as_str(), id.as_str());
+    let render = |body: BodyPart<'_>| {
+        serde_json::to_string(&Envelope {
+            v: ENVELOPE_VERSION,
+            id: id.as_str(),
+            webhook: WebhookRef {
+                id: record.id.as_str(),
+                name: &record.name,
+                path: record.path.as_str(),
+            },
+            received_at: received_at.to_rfc3339(),
+            request: RequestPart {
+                method: &inbound.method,
+                path: forwarded_path(verified),
+                query: parse_query(inbound.query.as_deref()),
+                headers: inbound.headers.forwardable(record),
+                source_ip: inbound.source_ip.as_deref(),
+            },
+            body,
+        })
+        .expect("envelope serializes")
+    };
+    let offloaded = || Handover::WithBodyInR2 {
+        message: render(BodyPart::R2 {
+            size: body.len(),
+            key: &r2_key,
+        }),
+        r2_key: r2_key.clone(),
+    };
+    if body.len() > MAX_INLINE_ENVELOPE_BYTES {
+        return offloaded();
+    }
+    let size = body.len();
+    let raw_json: Option<Box<RawValue>> = serde_json::from_slice(body).ok();
+    let message = match (&raw_json, std::str::from_utf8(body)) {
+        (Some(data), _) => render(BodyPart::Json { size, data }),
+        (None, Ok(text)) => render(BodyPart::Text { size, data: text }),
+        (None, Err(_)) => render(BodyPart::Base64 {
+            size,
+            data: STANDARD.encode(body),
+        }),
+    };
+    if message.len() > MAX_INLINE_ENVELOPE_BYTES {
+        offloaded()
+    } else {
+        Handover::Inline { message }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{validate_new, Fresh, WebhookSpec};
+    use crate::request::{Headers, RouteMatch};
+    use crate::secret::{Secret, WebhookId};
+    use crate::verify::{verify, Inbound};
+    use serde_json::Value;
+
+    fn verified(body: &[u8]) -> Verified {
+        let record = validate_new(
+            WebhookSpec::parse(br#"{"path":"/h","auth":{"scheme":"shared-secret","secret":"the-secret"},"target":{"queue":"EVENTS"}}"#).unwrap(),
+            Fresh {
+                id: WebhookId::generate([5; 12]),
+                secret: Secret::generate([6; 32]),
+                now_rfc3339: "t".into(),
+            },
+        )
+        .unwrap()
+        .record;
+        let inbound = Inbound {
+            method: "POST".into(),
+            raw_path: "/h".into(),
+            query: Some("a=1&a=2&b=x%20y".into()),
+            headers: Headers::new([
+                ("X-Webhook-Secret".to_string(), "the-secret".to_string()),
+                ("Content-Type".to_string(), "application/json".to_string()),
+            ]),
+            source_ip: Some("203.0.113.9".into()),
+            body: body.to_vec(),
+        };
+        verify(
+            RouteMatch {
+                record,
+                url_key: None,
+            },
+            inbound,
+        )
+        .unwrap()
+    }
+
+    fn inline(h: Handover) -> Value {
+        match h {
+            Handover::Inline { message } => serde_json::from_str(&message).unwrap(),
+            other => panic!("expected inline, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn json_body_is_embedded_verbatim() {
+        let body = br#"{"big": 12345678901234567890, "f": 1.50}"#;
+        let h = build(
+            &verified(body),
+            &DeliveryId::generate([1; 16]),
+            UnixMillis(0),
+        );
+        assert!(h
+            .message()
+            .contains(r#""data":{"big": 12345678901234567890, "f": 1.50}"#));
+        let v = inline(h);
+        assert_eq!(v["body"]["encoding"], "json");
+        assert_eq!(v["body"]["size"], body.len());
+        assert_eq!(v["request"]["query"]["a"], serde_json::json!(["1", "2"]));
+        assert_eq!(v["request"]["query"]["b"], serde_json::json!(["x y"]));
+        assert_eq!(v["request"]["source_ip"], "203.0.113.9");
+        assert!(v["request"]["headers"].get("x-webhook-secret").is_none());
+    }
+
+    #[test]
+    fn text_and_binary_bodies_keep_their_bytes() {
+        let v = inline(build(
+            &verified(b"hello=world"),
+            &DeliveryId::generate([1; 16]),
+            UnixMillis(0),
+        ));
+        assert_eq!(v["body"]["encoding"], "text");
+        assert_eq!(v["body"]["data"], "hello=world");
+        let v = inline(build(
+            &verified(&[0xff, 0x00, 0x10]),
+            &DeliveryId::generate([1; 16]),
+            UnixMillis(0),
+        ));
+        assert_eq!(v["body"]["encoding"], "base64");
+        assert_eq!(v["body"]["data"], "/wAQ");
+        let v = inline(build(
+            &verified(b""),
+            &DeliveryId::generate([1; 16]),
+            UnixMillis(0),
+        ));
+        assert_eq!(v["body"]["encoding"], "text");
+        assert_eq!(v["body"]["size"], 0);
+    }
+
+    #[test]
+    fn large_bodies_go_to_r2() {
+        let body = vec![b'a'; MAX_INLINE_ENVELOPE_BYTES + 1];
+        let id = DeliveryId::generate([2; 16]);
+        match build(&verified(&body), &id, UnixMillis(0)) {
+            Handover::WithBodyInR2 { r2_key, message } => {
+                assert_eq!(
+                    r2_key,
+                    format!("bodies/wh_050505050505050505050505/{}", id.as_str())
+                );
+                let v: Value = serde_json::from_str(&message).unwrap();
+                assert_eq!(
+                    v["body"],
+                    serde_json::json!({"encoding": "r2", "size": body.len(), "key": r2_key})
+                );
+                assert!(message.len() < 2048);
+            }
+            other => panic!("expected R2, got {other:?}"),
+        }
+        // Binary just under the raw limit grows past it in base64: also offloaded.
+        let binary = vec![0xffu8; MAX_INLINE_ENVELOPE_BYTES - 10];
+        assert!(matches!(
+            build(&verified(&binary), &id, UnixMillis(0)),
+            Handover::WithBodyInR2 { .. }
+        ));
+    }
+}

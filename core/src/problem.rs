@@ -1,0 +1,230 @@
+//! The one error-to-HTTP table.
+//!
+//! Every refusal hookgate gives, to a sender or to an operator, is an [`ErrorCode`].
+//! Modules keep their own typed errors and convert them into a [`Problem`] here, so the
+//! status, title and stable `code` of an answer are decided in exactly one place.
+
+use serde::Serialize;
+
+/// Stable, machine-readable codes. Their string forms are part of the public contract:
+/// never rename one, only add.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    // --- sender side ---
+    InvalidPath,
+    WebhookNotFound,
+    WebhookDisabled,
+    MethodNotAllowed,
+    InvalidContentLength,
+    PayloadTooLarge,
+    SignatureMissing,
+    SignatureMalformed,
+    SignatureMismatch,
+    SecretMissing,
+    SecretMismatch,
+    UrlKeyMissing,
+    UrlKeyMismatch,
+    WebhookMisconfigured,
+    ForwardFailed,
+    // --- operator side ---
+    AdminDisabled,
+    Unauthorized,
+    InvalidJson,
+    InvalidWebhook,
+    UnknownScheme,
+    InvalidTarget,
+    PathConflict,
+    NotFound,
+    RegistryUnavailable,
+    Internal,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 25] = [
+        ErrorCode::InvalidPath,
+        ErrorCode::WebhookNotFound,
+        ErrorCode::WebhookDisabled,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::InvalidContentLength,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::SignatureMissing,
+        ErrorCode::SignatureMalformed,
+        ErrorCode::SignatureMismatch,
+        ErrorCode::SecretMissing,
+        ErrorCode::SecretMismatch,
+        ErrorCode::UrlKeyMissing,
+        ErrorCode::UrlKeyMismatch,
+        ErrorCode::WebhookMisconfigured,
+        ErrorCode::ForwardFailed,
+        ErrorCode::AdminDisabled,
+        ErrorCode::Unauthorized,
+        ErrorCode::InvalidJson,
+        ErrorCode::InvalidWebhook,
+        ErrorCode::UnknownScheme,
+        ErrorCode::InvalidTarget,
+        ErrorCode::PathConflict,
+        ErrorCode::NotFound,
+        ErrorCode::RegistryUnavailable,
+        ErrorCode::Internal,
+    ];
+
+    /// (HTTP status, stable code, human title)
+    const fn row(self) -> (u16, &'static str, &'static str) {
+        use ErrorCode::*;
+        match self {
+            InvalidPath => (400, "invalid_path", "Invalid request path"),
+            WebhookNotFound => (404, "webhook_not_found", "No webhook at this path"),
+            WebhookDisabled => (403, "webhook_disabled", "Webhook disabled"),
+            MethodNotAllowed => (405, "method_not_allowed", "Method not allowed"),
+            InvalidContentLength => (400, "invalid_content_length", "Invalid Content-Length"),
+            PayloadTooLarge => (413, "payload_too_large", "Payload too large"),
+            SignatureMissing => (401, "signature_missing", "Signature missing"),
+            SignatureMalformed => (401, "signature_malformed", "Signature malformed"),
+            SignatureMismatch => (401, "signature_mismatch", "Signature mismatch"),
+            SecretMissing => (401, "secret_missing", "Shared secret missing"),
+            SecretMismatch => (401, "secret_mismatch", "Shared secret mismatch"),
+            UrlKeyMissing => (401, "url_key_missing", "URL key missing"),
+            UrlKeyMismatch => (401, "url_key_mismatch", "URL key mismatch"),
+            WebhookMisconfigured => (
+                500,
+                "webhook_misconfigured",
+                "Webhook configuration cannot be used",
+            ),
+            ForwardFailed => (503, "forward_failed", "Event could not be handed over"),
+            AdminDisabled => (503, "admin_disabled", "Admin API disabled"),
+            Unauthorized => (401, "unauthorized", "Missing or invalid admin token"),
+            InvalidJson => (400, "invalid_json", "Request body is not valid JSON"),
+            InvalidWebhook => (400, "invalid_webhook", "Invalid webhook definition"),
+            UnknownScheme => (400, "unknown_scheme", "Unknown verification scheme"),
+            InvalidTarget => (400, "invalid_target", "Invalid target"),
+            PathConflict => (409, "path_conflict", "Path already registered"),
+            NotFound => (404, "not_found", "Not found"),
+            RegistryUnavailable => (503, "registry_unavailable", "Webhook registry unavailable"),
+            Internal => (500, "internal", "Internal error"),
+        }
+    }
+
+    pub const fn status(self) -> u16 {
+        self.row().0
+    }
+
+    pub const fn as_str(self) -> &'static str {
+        self.row().1
+    }
+
+    pub const fn title(self) -> &'static str {
+        self.row().2
+    }
+}
+
+/// One field-level complaint about an operator's input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// An RFC 9457 problem, ready to be rendered by the shell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub code: ErrorCode,
+    /// Human explanation for this occurrence. Never contains a secret.
+    pub detail: String,
+    /// Extra headers the status calls for (`Allow` on 405, `Retry-After` on 503).
+    pub headers: Vec<(&'static str, String)>,
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Serialize)]
+struct ProblemBody<'a> {
+    #[serde(rename = "type")]
+    type_uri: String,
+    title: &'static str,
+    status: u16,
+    detail: &'a str,
+    code: &'static str,
+    #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
+    errors: &'a [FieldError],
+}
+
+impl Problem {
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
+        Problem {
+            code,
+            detail: detail.into(),
+            headers: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    pub fn status(&self) -> u16 {
+        self.code.status()
+    }
+
+    /// The `application/problem+json` body.
+    pub fn to_json(&self) -> String {
+        let body = ProblemBody {
+            type_uri: format!("https://hookgate.dev/problems/{}", self.code.as_str()),
+            title: self.code.title(),
+            status: self.code.status(),
+            detail: &self.detail,
+            code: self.code.as_str(),
+            errors: &self.errors,
+        };
+        serde_json::to_string(&body).expect("problem body serializes")
+    }
+}
+
+pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_snake_case_and_statuses_are_errors() {
+        let mut seen = HashSet::new();
+        for code in ErrorCode::ALL {
+            assert!(seen.insert(code.as_str()), "duplicate {}", code.as_str());
+            assert!(code
+                .as_str()
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'_'));
+            assert!((400..600).contains(&code.status()));
+        }
+    }
+
+    #[test]
+    fn table_matches_the_contract() {
+        assert_eq!(ErrorCode::SignatureMismatch.status(), 401);
+        assert_eq!(ErrorCode::WebhookDisabled.status(), 403);
+        assert_eq!(ErrorCode::WebhookNotFound.status(), 404);
+        assert_eq!(ErrorCode::MethodNotAllowed.status(), 405);
+        assert_eq!(ErrorCode::PayloadTooLarge.status(), 413);
+        assert_eq!(ErrorCode::AdminDisabled.status(), 503);
+        assert_eq!(ErrorCode::AdminDisabled.as_str(), "admin_disabled");
+    }
+
+    #[test]
+    fn problem_json_has_rfc9457_members_and_code() {
+        let p = Problem::new(ErrorCode::MethodNotAllowed, "GET is not accepted")
+            .with_header("Allow", "POST");
+        let v: serde_json::Value = serde_json::from_str(&p.to_json()).unwrap();
+        assert_eq!(v["status"], 405);
+        assert_eq!(v["code"], "method_not_allowed");
+        assert_eq!(v["title"], "Method not allowed");
+        assert_eq!(v["detail"], "GET is not accepted");
+        assert_eq!(
+            v["type"],
+            "https://hookgate.dev/problems/method_not_allowed"
+        );
+        assert!(v.get("errors").is_none());
+        assert_eq!(p.headers, vec![("Allow", "POST".to_string())]);
+    }
+}

@@ -1,0 +1,151 @@
+//! Golden tests: the formats hookgate stores (the KV record) and forwards (the queue
+//! envelope) are pinned byte for byte. Deployed records and consumers depend on them.
+//!
+//! If one of these fails, you changed a format. Adding an optional field means a new
+//! golden file *next to* the old one (the old one must still decode); renaming or
+//! retyping a field needs a new format version and a reader for the old one.
+
+use hookgate_core::envelope::{build, Handover};
+use hookgate_core::path::WebhookPath;
+use hookgate_core::record::{validate_new, Fresh, WebhookRecord, WebhookSpec};
+use hookgate_core::request::{resolve_route, Headers};
+use hookgate_core::secret::{DeliveryId, Secret, WebhookId};
+use hookgate_core::time::UnixMillis;
+use hookgate_core::verify::{verify, Inbound};
+use std::path::PathBuf;
+
+fn golden(name: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .trim_end()
+        .to_string()
+}
+
+fn assert_golden(name: &str, actual: &str) {
+    let expected = golden(name);
+    assert!(
+        expected == actual,
+        "{name} changed.\nexpected: {expected}\nactual:   {actual}"
+    );
+}
+
+fn record(spec: &str) -> WebhookRecord {
+    validate_new(
+        WebhookSpec::parse(spec.as_bytes()).unwrap(),
+        Fresh {
+            id: WebhookId::generate([0xa1; 12]),
+            secret: Secret::generate([0x42; 32]),
+            now_rfc3339: UnixMillis(1_795_329_546_123).to_rfc3339(),
+        },
+    )
+    .unwrap()
+    .record
+}
+
+const HMAC_SPEC: &str = r#"{"name":"deploys","path":"/hooks/deploys","methods":["POST","PUT"],
+    "max_body_bytes":65536,"auth":{"scheme":"hmac-sha256-hex","header":"X-Kubiya-Signature"},
+    "target":{"queue":"EVENTS"}}"#;
+
+#[test]
+fn kv_record_v1_is_pinned() {
+    let r = record(HMAC_SPEC);
+    assert_golden("record_v1.json", &r.encode());
+    let decoded = WebhookRecord::decode(&golden("record_v1.json")).unwrap();
+    assert_eq!(decoded, r);
+}
+
+#[test]
+fn kv_record_v1_url_key_is_pinned() {
+    let r = record(
+        r#"{"path":"/api/v1/executions/webhook/company.team/myflow","auth":{"scheme":"url-key","secret":"kestra-key-0001"},"target":{"queue":"EVENTS"},"enabled":false}"#,
+    );
+    assert_golden("record_v1_url_key.json", &r.encode());
+    assert_eq!(
+        WebhookRecord::decode(&golden("record_v1_url_key.json")).unwrap(),
+        r
+    );
+}
+
+fn envelope_for(body: &[u8], request_path: &str, spec: &str) -> Handover {
+    let r = record(spec);
+    let path = WebhookPath::parse_request(request_path).unwrap();
+    let (exact, parent) = if path == r.path {
+        (Some(r), None)
+    } else {
+        (None, Some(r))
+    };
+    let route = resolve_route(&path, exact, parent).unwrap();
+    let mut headers = vec![
+        ("Content-Type".to_string(), "application/json".to_string()),
+        ("User-Agent".to_string(), "golden/1".to_string()),
+        ("X-Request-Id".to_string(), "req-1".to_string()),
+        ("Authorization".to_string(), "Bearer hidden".to_string()),
+    ];
+    if route.url_key.is_none() {
+        let secret = route.record.auth.secrets[0].value.expose().to_string();
+        let mac = {
+            use hmac::{Hmac, Mac};
+            let mut m = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+            m.update(body);
+            hex::encode(m.finalize().into_bytes())
+        };
+        headers.push(("X-Kubiya-Signature".to_string(), mac));
+    }
+    let inbound = Inbound {
+        method: "POST".into(),
+        raw_path: request_path.into(),
+        query: Some("ref=main&ref=dev&empty=".into()),
+        headers: Headers::new(headers),
+        source_ip: Some("203.0.113.7".into()),
+        body: body.to_vec(),
+    };
+    let verified = verify(route, inbound).map_err(|(e, _)| e).unwrap();
+    build(
+        &verified,
+        &DeliveryId::generate([0x0e; 16]),
+        UnixMillis(1_795_329_546_999),
+    )
+}
+
+#[test]
+fn envelope_v1_json_body_is_pinned() {
+    let h = envelope_for(
+        br#"{"parameters": {"env": "prod"}, "n": 12345678901234567890}"#,
+        "/hooks/deploys",
+        HMAC_SPEC,
+    );
+    assert_golden("envelope_v1_json.json", h.message());
+}
+
+#[test]
+fn envelope_v1_text_body_is_pinned() {
+    let h = envelope_for(b"a=1&b=two", "/hooks/deploys", HMAC_SPEC);
+    assert_golden("envelope_v1_text.json", h.message());
+}
+
+#[test]
+fn envelope_v1_base64_body_and_url_key_path_are_pinned() {
+    let h = envelope_for(
+        &[0, 159, 146, 150],
+        "/api/v1/executions/webhook/company.team/myflow/kestra-key-0001",
+        r#"{"path":"/api/v1/executions/webhook/company.team/myflow","auth":{"scheme":"url-key","secret":"kestra-key-0001"},"target":{"queue":"EVENTS"}}"#,
+    );
+    assert_golden("envelope_v1_base64_url_key.json", h.message());
+}
+
+#[test]
+fn envelope_v1_r2_body_is_pinned() {
+    let body = vec![b'x'; 200 * 1024];
+    let h = envelope_for(&body, "/hooks/deploys", HMAC_SPEC);
+    let Handover::WithBodyInR2 { r2_key, message } = &h else {
+        panic!("expected R2 handover");
+    };
+    assert_eq!(
+        r2_key,
+        "bodies/wh_a1a1a1a1a1a1a1a1a1a1a1a1/evt_0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e"
+    );
+    assert_golden("envelope_v1_r2.json", message);
+}

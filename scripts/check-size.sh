@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Fails when the gzipped release wasm is over the budget in size-budget.txt.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+wasm="$root/build/index_bg.wasm"
+[ -f "$wasm" ] || { echo "no release build at $wasm: run scripts/build.sh" >&2; exit 1; }
+budget=$(grep -E '^wasm_gzip_bytes=' "$root/size-budget.txt" | cut -d= -f2)
+raw=$(stat -c %s "$wasm")
+gz=$(gzip -9 -c "$wasm" | wc -c)
+echo "release wasm: $raw bytes raw, $gz bytes gzipped (budget $budget bytes gzipped)"
+if [ "$gz" -gt "$budget" ]; then
+  echo "the gzipped wasm is over its budget by $((gz - budget)) bytes" >&2
+  exit 1
+fi

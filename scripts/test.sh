@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The README's test command: installs what it needs, then runs every check and test.
+#   formatting, clippy (native and wasm32), the release build and its size budget,
+#   the core's unit and golden tests, and the end-to-end suite against workerd.
+source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
+cd "$HOOKGATE_ROOT"
+
+say "cargo fmt --check"
+cargo fmt --all --check
+
+say "clippy (native)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+say "clippy (wasm32-unknown-unknown)"
+cargo clippy --workspace --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
+
+say "release build"
+HOOKGATE_SKIP_BUILD=0 bash scripts/build.sh
+bash scripts/check-size.sh
+
+say "tests: core (unit, golden) and end-to-end in workerd"
+cargo test --workspace --locked

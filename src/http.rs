@@ -1,0 +1,27 @@
+//! Rendering the core's answers as HTTP responses.
+
+use hookgate_core::problem::{Problem, PROBLEM_CONTENT_TYPE};
+use serde::Serialize;
+use worker::{Headers, Response, Result};
+
+pub fn problem(p: &Problem) -> Result<Response> {
+    let headers = Headers::new();
+    headers.set("Content-Type", PROBLEM_CONTENT_TYPE)?;
+    headers.set("Cache-Control", "no-store")?;
+    for (name, value) in &p.headers {
+        headers.set(name, value)?;
+    }
+    Ok(Response::ok(p.to_json())?
+        .with_status(p.status())
+        .with_headers(headers))
+}
+
+pub fn json<T: Serialize>(status: u16, body: &T) -> Result<Response> {
+    let text = serde_json::to_string(body).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    let headers = Headers::new();
+    headers.set("Content-Type", "application/json")?;
+    headers.set("Cache-Control", "no-store")?;
+    Ok(Response::ok(text)?
+        .with_status(status)
+        .with_headers(headers))
+}

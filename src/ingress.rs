@@ -1,0 +1,182 @@
+//! A sender's delivery, from request to `202`: the pipeline of the product brief, steps
+//! 1-3, 7 and 8. Every decision is the core's; this file does the I/O between them.
+
+use crate::platform::{now, random};
+use crate::registry::Registry;
+use crate::{body, http};
+use hookgate_core::envelope::{self, Handover};
+use hookgate_core::path::WebhookPath;
+use hookgate_core::problem::{ErrorCode, Problem};
+use hookgate_core::request::{precheck, resolve_route, Headers};
+use hookgate_core::secret::DeliveryId;
+use hookgate_core::verify::{verify, Inbound, Verified};
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+use worker::{console_log, Env, QueueContentType, RawMessageBuilder, Request, Response, Result};
+
+/// R2 bucket holding bodies too large for a queue message.
+const BODIES_BINDING: &str = "BODIES";
+
+#[derive(Serialize)]
+struct Accepted {
+    id: String,
+    webhook_id: String,
+    status: &'static str,
+    received_at: String,
+}
+
+/// What the request log line says; nothing here may hold a secret.
+#[derive(Default, Serialize)]
+struct LogLine {
+    msg: &'static str,
+    method: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    webhook_id: Option<String>,
+    /// The registered path (a URL key is shown as `{key}`); absent when nothing matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    delivery_id: Option<String>,
+    code: &'static str,
+    status: u16,
+    latency_ms: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body_bytes: Option<usize>,
+}
+
+pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
+    let started = now();
+    let mut log = LogLine {
+        msg: "request",
+        method: req.method().to_string(),
+        ..LogLine::default()
+    };
+    let result = deliver(&mut req, env, &mut log).await;
+    let response = match &result {
+        Ok(accepted) => {
+            log.code = "accepted";
+            log.status = 202;
+            http::json(202, accepted)
+        }
+        Err(problem) => {
+            log.code = problem.code.as_str();
+            log.status = problem.status();
+            http::problem(problem)
+        }
+    };
+    log.latency_ms = now().0.saturating_sub(started.0);
+    console_log!("{}", serde_json::to_string(&log).unwrap_or_default());
+    response
+}
+
+async fn deliver(
+    req: &mut Request,
+    env: &Env,
+    log: &mut LogLine,
+) -> std::result::Result<Accepted, Problem> {
+    let url = req
+        .url()
+        .map_err(|_| Problem::new(ErrorCode::InvalidPath, "the request URL cannot be parsed"))?;
+    let path = WebhookPath::parse_request(url.path())?;
+
+    // 1. Match against the registry: the exact path, else a URL-key webhook one level up.
+    let registry = Registry::new(env)?;
+    let exact = registry.route(&path).await?;
+    let parent = match (&exact, path.split_last()) {
+        (None, Some((parent_path, _))) => registry.route(&parent_path).await?,
+        _ => None,
+    };
+    let route = resolve_route(&path, exact, parent).ok_or_else(|| {
+        Problem::new(
+            ErrorCode::WebhookNotFound,
+            "no webhook is registered at this path",
+        )
+    })?;
+    log.webhook_id = Some(route.record.id.as_str().to_string());
+    log.path = Some(if route.url_key.is_some() {
+        format!("{}/{{key}}", route.record.path)
+    } else {
+        route.record.path.to_string()
+    });
+
+    // 2. Method and size, before a byte of the body is read.
+    let headers = Headers::new(req.headers().entries());
+    let method = req.method().to_string();
+    precheck(&route.record, &method, &headers)?;
+    let max_body = route.record.max_body_bytes;
+    let body = body::read_limited(req, max_body).await?;
+    log.body_bytes = Some(body.len());
+
+    // 3. Verify the sender. Only a `Verified` can become an envelope.
+    let source_ip = headers.get("cf-connecting-ip").map(str::to_string);
+    let inbound = Inbound {
+        method,
+        raw_path: url.path().to_string(),
+        query: url.query().map(str::to_string),
+        headers,
+        source_ip,
+        body,
+    };
+    let verified = verify(route, inbound).map_err(|(e, _)| Problem::from(e))?;
+
+    // 7. Hand over.
+    let id = DeliveryId::generate(random());
+    let received_at = now();
+    log.delivery_id = Some(id.as_str().to_string());
+    let handover = envelope::build(&verified, &id, received_at);
+    hand_over(env, &verified, &handover).await?;
+
+    // 8. Answer.
+    Ok(Accepted {
+        id: id.as_str().to_string(),
+        webhook_id: verified.record().id.as_str().to_string(),
+        status: "accepted",
+        received_at: received_at.to_rfc3339(),
+    })
+}
+
+/// Puts the body in R2 when it is too large for a message, then sends the envelope. A
+/// success here is the moment the event is durably handed over (invariant 1); any error
+/// means the sender gets a non-2xx and nothing was sent (invariant 2).
+async fn hand_over(
+    env: &Env,
+    verified: &Verified,
+    handover: &Handover,
+) -> std::result::Result<(), Problem> {
+    let queue_name = &verified.record().target.queue;
+    let queue = env.queue(queue_name).map_err(|_| {
+        Problem::new(
+            ErrorCode::WebhookMisconfigured,
+            format!("the target queue binding {queue_name:?} does not exist in this deployment"),
+        )
+    })?;
+    let forward_failed = |what: &str| {
+        Problem::new(ErrorCode::ForwardFailed, format!("{what}; retry later"))
+            .with_header("Retry-After", "1")
+    };
+    let mut stored_body = None;
+    if let Handover::WithBodyInR2 { r2_key, .. } = handover {
+        let bucket = env.bucket(BODIES_BINDING).map_err(|_| {
+            Problem::new(
+                ErrorCode::WebhookMisconfigured,
+                "the BODIES R2 binding for large bodies is missing",
+            )
+        })?;
+        bucket
+            .put(r2_key.as_str(), verified.inbound().body.clone())
+            .execute()
+            .await
+            .map_err(|_| forward_failed("the body could not be stored"))?;
+        stored_body = Some((bucket, r2_key.clone()));
+    }
+    let message = RawMessageBuilder::new(JsValue::from_str(handover.message()))
+        .build_with_content_type(QueueContentType::Text);
+    if queue.send_raw(message).await.is_err() {
+        // The event was not handed over; do not leave its body behind.
+        if let Some((bucket, key)) = stored_body {
+            let _ = bucket.delete(key).await;
+        }
+        return Err(forward_failed("the queue did not accept the event"));
+    }
+    Ok(())
+}

@@ -1,0 +1,31 @@
+//! hookgate's Worker shell: the only code that touches the platform.
+//!
+//! Requests under `/admin/` go to the admin API; everything else is a sender's webhook
+//! delivery. All decisions are made by `hookgate-core`; this crate reads the request,
+//! talks to KV, R2 and Queues, and renders what the core decided.
+
+mod admin;
+mod body;
+mod consumer;
+mod http;
+mod ingress;
+mod platform;
+mod registry;
+
+use worker::{event, Context, Env, MessageBatch, Request, Response, Result};
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    let path = req.path();
+    if path == "/admin" || path.starts_with("/admin/") {
+        admin::handle(req, &env).await
+    } else {
+        ingress::handle(req, &env).await
+    }
+}
+
+#[event(queue)]
+async fn queue(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result<()> {
+    consumer::log_batch(&batch, &env).await;
+    Ok(())
+}

@@ -1,0 +1,215 @@
+//! The operator's side: the admin API's contract.
+
+use super::client::{send, unique, Admin};
+use super::ingress::{hmac_webhook, path_of, send_signed};
+use super::{remember_secret, TestResult, World};
+use serde_json::json;
+
+type Test = (&'static str, fn(&World) -> TestResult);
+
+pub const TESTS: &[Test] = &[
+    (
+        "admin::closed_when_no_admin_token_is_configured",
+        closed_without_token,
+    ),
+    (
+        "admin::generated_secret_is_shown_once_and_never_by_get_or_list",
+        secret_shown_once,
+    ),
+    ("admin::supplied_secret_is_used", supplied_secret_is_used),
+    (
+        "admin::disable_takes_effect_at_once_and_enable_restores",
+        disable_and_enable,
+    ),
+    ("admin::delete_removes_the_route", delete_removes_route),
+    (
+        "admin::patch_moves_a_webhook_to_a_new_path",
+        patch_moves_path,
+    ),
+    (
+        "admin::patch_replaces_the_secret_and_shows_it_once",
+        patch_replaces_secret,
+    ),
+];
+
+fn closed_without_token(world: &World) -> TestResult {
+    for auth in [
+        None,
+        Some("Bearer anything".to_string()),
+        Some(format!("Bearer {}", super::ADMIN_TOKEN)),
+    ] {
+        let headers: Vec<(&str, &str)> = auth
+            .as_deref()
+            .map(|a| ("Authorization", a))
+            .into_iter()
+            .collect();
+        let r = send(
+            "GET",
+            &world.closed.url("/admin/v1/webhooks"),
+            &headers,
+            b"",
+        );
+        r.assert_problem(503, "admin_disabled");
+        let r = send(
+            "POST",
+            &world.closed.url("/admin/v1/webhooks"),
+            &headers,
+            br#"{"path":"/x","auth":{"scheme":"url-key"},"target":{"queue":"EVENTS"}}"#,
+        );
+        r.assert_problem(503, "admin_disabled");
+    }
+    // Nothing was registered by those attempts.
+    let r = send("POST", &world.closed.url("/x/somekey"), &[], b"");
+    r.assert_problem(404, "webhook_not_found");
+    Ok(())
+}
+
+fn secret_shown_once(world: &World) -> TestResult {
+    let admin = Admin::of(&world.gateway);
+    let (created, secret) = hmac_webhook(world, json!({}));
+    assert!(secret.starts_with("hgs_") && secret.len() >= 40, "{secret}");
+    let id = created["id"].as_str().unwrap();
+    let got = admin.call("GET", &format!("/admin/v1/webhooks/{id}"), None);
+    assert_eq!(got.status, 200);
+    assert!(!got.body.contains(&secret[4..]), "GET leaked the secret");
+    let view = got.json();
+    assert!(view.get("secret").is_none());
+    assert_eq!(view["auth"]["secret_count"], 1);
+    assert_eq!(view["path"], created["path"]);
+    assert_eq!(view["methods"], json!(["POST"]));
+    assert_eq!(view["max_body_bytes"], 1048576);
+    assert_eq!(view["enabled"], true);
+    let list = admin.call("GET", "/admin/v1/webhooks", None);
+    assert_eq!(list.status, 200);
+    assert!(!list.body.contains(&secret[4..]), "list leaked the secret");
+    let listed = list.json();
+    assert!(listed["webhooks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w["id"] == id));
+    Ok(())
+}
+
+fn supplied_secret_is_used(world: &World) -> TestResult {
+    let (created, secret) = hmac_webhook(
+        world,
+        json!({"auth": {"secret": "kubiya-supplied-secret-9"}}),
+    );
+    assert_eq!(secret, "kubiya-supplied-secret-9");
+    send_signed(world, &path_of(&created), "kubiya-supplied-secret-9", b"{}");
+    Ok(())
+}
+
+fn disable_and_enable(world: &World) -> TestResult {
+    let admin = Admin::of(&world.gateway);
+    let (created, secret) = hmac_webhook(world, json!({}));
+    let id = created["id"].as_str().unwrap();
+    let path = path_of(&created);
+    send_signed(world, &path, &secret, b"{}");
+    let r = admin.call(
+        "PATCH",
+        &format!("/admin/v1/webhooks/{id}"),
+        Some(&json!({"enabled": false})),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["enabled"], false);
+    let sig = super::client::hmac_hex(&secret, b"{}");
+    let r = send(
+        "POST",
+        &world.gateway.url(&path),
+        &[("X-Webhook-Signature", &sig)],
+        b"{}",
+    );
+    r.assert_problem(403, "webhook_disabled");
+    let r = admin.call(
+        "PATCH",
+        &format!("/admin/v1/webhooks/{id}"),
+        Some(&json!({"enabled": true})),
+    );
+    assert_eq!(r.status, 200);
+    send_signed(world, &path, &secret, b"{}");
+    Ok(())
+}
+
+fn delete_removes_route(world: &World) -> TestResult {
+    let admin = Admin::of(&world.gateway);
+    let (created, secret) = hmac_webhook(world, json!({}));
+    let id = created["id"].as_str().unwrap();
+    let path = path_of(&created);
+    send_signed(world, &path, &secret, b"{}");
+    let r = admin.call("DELETE", &format!("/admin/v1/webhooks/{id}"), None);
+    assert_eq!(r.status, 204, "{}", r.body);
+    let sig = super::client::hmac_hex(&secret, b"{}");
+    let r = send(
+        "POST",
+        &world.gateway.url(&path),
+        &[("X-Webhook-Signature", &sig)],
+        b"{}",
+    );
+    r.assert_problem(404, "webhook_not_found");
+    admin
+        .call("GET", &format!("/admin/v1/webhooks/{id}"), None)
+        .assert_problem(404, "not_found");
+    admin
+        .call("DELETE", &format!("/admin/v1/webhooks/{id}"), None)
+        .assert_problem(404, "not_found");
+    // The path is free again.
+    admin.create(
+        json!({"path": path, "auth": {"scheme": "url-key"}, "target": {"queue": "EVENTS"}}),
+    );
+    Ok(())
+}
+
+fn patch_moves_path(world: &World) -> TestResult {
+    let admin = Admin::of(&world.gateway);
+    let (created, secret) = hmac_webhook(world, json!({}));
+    let id = created["id"].as_str().unwrap();
+    let old = path_of(&created);
+    let new = format!("/moved/{}", unique("to"));
+    let r = admin.call(
+        "PATCH",
+        &format!("/admin/v1/webhooks/{id}"),
+        Some(&json!({"path": new})),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["path"], new.as_str());
+    let answer = send_signed(world, &new, &secret, b"{}");
+    assert_eq!(answer["webhook_id"], id);
+    let sig = super::client::hmac_hex(&secret, b"{}");
+    send(
+        "POST",
+        &world.gateway.url(&old),
+        &[("X-Webhook-Signature", &sig)],
+        b"{}",
+    )
+    .assert_problem(404, "webhook_not_found");
+    Ok(())
+}
+
+fn patch_replaces_secret(world: &World) -> TestResult {
+    let admin = Admin::of(&world.gateway);
+    let (created, old_secret) = hmac_webhook(world, json!({}));
+    let id = created["id"].as_str().unwrap();
+    let path = path_of(&created);
+    let r = admin.call(
+        "PATCH",
+        &format!("/admin/v1/webhooks/{id}"),
+        Some(&json!({"auth": {"secret": "replacement-secret-77"}})),
+    );
+    remember_secret("replacement-secret-77");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["secret"], "replacement-secret-77");
+    send_signed(world, &path, "replacement-secret-77", b"{}");
+    let sig = super::client::hmac_hex(&old_secret, b"{}");
+    send(
+        "POST",
+        &world.gateway.url(&path),
+        &[("X-Webhook-Signature", &sig)],
+        b"{}",
+    )
+    .assert_problem(401, "signature_mismatch");
+    let got = admin.call("GET", &format!("/admin/v1/webhooks/{id}"), None);
+    assert!(!got.body.contains("replacement-secret-77"));
+    Ok(())
+}

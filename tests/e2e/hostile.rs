@@ -1,0 +1,571 @@
+//! Malformed and hostile requests: each gets its documented status and `code`, and
+//! nothing is forwarded or left half-written.
+
+use super::client::{hmac_hex, raw, send, send_chunked, unique, Admin, Resp};
+use super::ingress::{hmac_webhook, send_signed};
+use super::{remember_secret, TestResult, World};
+use serde_json::{json, Value};
+use std::sync::OnceLock;
+
+#[derive(Clone, Copy)]
+pub enum Kind {
+    /// hmac-sha256-hex, 1 KiB body limit.
+    Hmac,
+    /// shared-secret with secret `shared-secret-value-1`.
+    Shared,
+    /// url-key.
+    UrlKey,
+    /// No webhook at all.
+    Nothing,
+}
+
+pub struct Target {
+    pub id: String,
+    pub path: String,
+    pub secret: String,
+}
+
+pub struct SenderCase {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub act: fn(&World, &Target) -> Resp,
+    pub status: u16,
+    pub code: &'static str,
+    pub header: Option<(&'static str, &'static str)>,
+}
+
+fn post(world: &World, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
+    send("POST", &world.gateway.url(path), headers, body)
+}
+
+fn sig_header(t: &Target, body: &[u8]) -> String {
+    hmac_hex(&t.secret, body)
+}
+
+fn raw_post(world: &World, path: &str) -> Resp {
+    raw(
+        &world.gateway,
+        &format!("POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"),
+    )
+}
+
+macro_rules! case {
+    ($name:literal, $kind:expr, $status:literal, $code:literal, $act:expr) => {
+        SenderCase {
+            name: $name,
+            kind: $kind,
+            act: $act,
+            status: $status,
+            code: $code,
+            header: None,
+        }
+    };
+    ($name:literal, $kind:expr, $status:literal, $code:literal, $header:expr, $act:expr) => {
+        SenderCase {
+            name: $name,
+            kind: $kind,
+            act: $act,
+            status: $status,
+            code: $code,
+            header: Some($header),
+        }
+    };
+}
+
+pub fn sender_cases() -> Vec<SenderCase> {
+    use Kind::*;
+    vec![
+        case!(
+            "signature_from_another_secret",
+            Hmac,
+            401,
+            "signature_mismatch",
+            |w, t| {
+                let sig = hmac_hex("not-the-secret", b"{}");
+                post(w, &t.path, &[("X-Webhook-Signature", &sig)], b"{}")
+            }
+        ),
+        case!(
+            "body_tampered_after_signing",
+            Hmac,
+            401,
+            "signature_mismatch",
+            |w, t| {
+                let sig = sig_header(t, br#"{"amount":1}"#);
+                post(
+                    w,
+                    &t.path,
+                    &[("X-Webhook-Signature", &sig)],
+                    br#"{"amount":9}"#,
+                )
+            }
+        ),
+        case!(
+            "signature_missing",
+            Hmac,
+            401,
+            "signature_missing",
+            |w, t| post(w, &t.path, &[], b"{}")
+        ),
+        case!(
+            "signature_not_hex",
+            Hmac,
+            401,
+            "signature_malformed",
+            |w, t| {
+                post(
+                    w,
+                    &t.path,
+                    &[("X-Webhook-Signature", "not-hex-at-all")],
+                    b"{}",
+                )
+            }
+        ),
+        case!(
+            "signature_truncated",
+            Hmac,
+            401,
+            "signature_malformed",
+            |w, t| {
+                let sig = sig_header(t, b"{}");
+                post(w, &t.path, &[("X-Webhook-Signature", &sig[..40])], b"{}")
+            }
+        ),
+        case!(
+            "signature_with_sha1_prefix",
+            Hmac,
+            401,
+            "signature_malformed",
+            |w, t| {
+                let sig = format!("sha1={}", sig_header(t, b"{}"));
+                post(w, &t.path, &[("X-Webhook-Signature", &sig)], b"{}")
+            }
+        ),
+        case!(
+            "signature_in_the_wrong_header",
+            Hmac,
+            401,
+            "signature_missing",
+            |w, t| {
+                let sig = sig_header(t, b"{}");
+                post(w, &t.path, &[("X-Hub-Signature-256", &sig)], b"{}")
+            }
+        ),
+        case!(
+            "get_on_a_post_webhook",
+            Hmac,
+            405,
+            "method_not_allowed",
+            ("allow", "POST"),
+            |w, t| { send("GET", &w.gateway.url(&t.path), &[], b"") }
+        ),
+        case!(
+            "delete_on_a_post_webhook",
+            Hmac,
+            405,
+            "method_not_allowed",
+            ("allow", "POST"),
+            |w, t| {
+                let sig = sig_header(t, b"");
+                send(
+                    "DELETE",
+                    &w.gateway.url(&t.path),
+                    &[("X-Webhook-Signature", &sig)],
+                    b"",
+                )
+            }
+        ),
+        case!(
+            "oversize_with_content_length",
+            Hmac,
+            413,
+            "payload_too_large",
+            |w, t| {
+                let body = vec![b'a'; 2048];
+                let sig = sig_header(t, &body);
+                post(w, &t.path, &[("X-Webhook-Signature", &sig)], &body)
+            }
+        ),
+        case!(
+            "oversize_chunked_without_content_length",
+            Hmac,
+            413,
+            "payload_too_large",
+            |w, t| {
+                let body = vec![b'a'; 4096];
+                let sig = sig_header(t, &body);
+                send_chunked(
+                    &w.gateway.url(&t.path),
+                    &[("X-Webhook-Signature", &sig)],
+                    body,
+                )
+            }
+        ),
+        case!(
+            "shared_secret_wrong",
+            Shared,
+            401,
+            "secret_mismatch",
+            |w, t| {
+                post(
+                    w,
+                    &t.path,
+                    &[("X-Webhook-Token", "shared-secret-value-2")],
+                    b"{}",
+                )
+            }
+        ),
+        case!(
+            "shared_secret_prefix_only",
+            Shared,
+            401,
+            "secret_mismatch",
+            |w, t| { post(w, &t.path, &[("X-Webhook-Secret", "shared-secret")], b"{}") }
+        ),
+        case!(
+            "shared_secret_missing",
+            Shared,
+            401,
+            "secret_missing",
+            |w, t| post(w, &t.path, &[], b"{}")
+        ),
+        case!(
+            "shared_secret_sent_as_bearer",
+            Shared,
+            401,
+            "secret_missing",
+            |w, t| {
+                post(
+                    w,
+                    &t.path,
+                    &[("Authorization", "Bearer shared-secret-value-1")],
+                    b"{}",
+                )
+            }
+        ),
+        case!("url_key_wrong", UrlKey, 401, "url_key_mismatch", |w, t| {
+            post(
+                w,
+                &format!("{}/hgs_wrongkeywrongkeywrongkeywrongkeywrongkey", t.path),
+                &[],
+                b"{}",
+            )
+        }),
+        case!("url_key_missing", UrlKey, 401, "url_key_missing", |w, t| {
+            post(w, &t.path, &[], b"{}")
+        }),
+        case!("disabled_webhook", Hmac, 403, "webhook_disabled", |w, t| {
+            let admin = Admin::of(&w.gateway);
+            let url = format!("/admin/v1/webhooks/{}", t.id);
+            assert_eq!(
+                admin
+                    .call("PATCH", &url, Some(&json!({"enabled": false})))
+                    .status,
+                200
+            );
+            let sig = sig_header(t, b"{}");
+            post(w, &t.path, &[("X-Webhook-Signature", &sig)], b"{}")
+        }),
+        case!("deleted_webhook", Hmac, 404, "webhook_not_found", |w, t| {
+            let admin = Admin::of(&w.gateway);
+            assert_eq!(
+                admin
+                    .call("DELETE", &format!("/admin/v1/webhooks/{}", t.id), None)
+                    .status,
+                204
+            );
+            let sig = sig_header(t, b"{}");
+            post(w, &t.path, &[("X-Webhook-Signature", &sig)], b"{}")
+        }),
+        case!("unknown_path", Nothing, 404, "webhook_not_found", |w, _| {
+            post(w, &format!("/nothing/{}", unique("here")), &[], b"{}")
+        }),
+        case!(
+            "encoded_traversal_in_a_segment",
+            Hmac,
+            400,
+            "invalid_path",
+            |w, t| { raw_post(w, &format!("{}%2F..%2F..%2Fadmin", t.path)) }
+        ),
+        case!(
+            "invalid_utf8_in_path",
+            Nothing,
+            400,
+            "invalid_path",
+            |w, _| raw_post(w, "/hooks/%ff%fe")
+        ),
+        case!("nul_byte_in_path", Nothing, 400, "invalid_path", |w, _| {
+            raw_post(w, "/hooks/a%00b")
+        }),
+        case!(
+            "admin_reached_through_encoded_slash",
+            Nothing,
+            400,
+            "invalid_path",
+            |w, _| { raw_post(w, "/admin%2Fv1%2Fwebhooks") }
+        ),
+        case!(
+            "content_length_not_a_number",
+            Hmac,
+            400,
+            "invalid_content_length",
+            |w, t| {
+                // Some runtimes refuse this before the Worker sees it; then it must still be a 400.
+                raw(&w.gateway, &format!(
+                "POST {} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 12abc\r\nConnection: close\r\n\r\n{{}}",
+                t.path
+            ))
+            }
+        ),
+    ]
+}
+
+/// A webhook shared by every case, used to prove that the queue has drained up to now.
+fn sentinel(world: &World) -> &'static (String, String) {
+    static SENTINEL: OnceLock<(String, String)> = OnceLock::new();
+    SENTINEL.get_or_init(|| {
+        let (created, secret) = hmac_webhook(world, json!({"name": "sentinel"}));
+        (created["path"].as_str().unwrap().to_string(), secret)
+    })
+}
+
+/// Sends a good event and waits for it: anything forwarded before it has been consumed.
+fn drain(world: &World) {
+    let (path, secret) = sentinel(world);
+    let answer = send_signed(world, path, secret, b"{\"sentinel\":true}");
+    world.gateway.wait_envelope(answer["id"].as_str().unwrap());
+}
+
+fn make_target(world: &World, kind: Kind) -> Target {
+    let admin = Admin::of(&world.gateway);
+    let (spec, fixed_secret) = match kind {
+        Kind::Hmac => {
+            let (created, secret) = hmac_webhook(world, json!({"max_body_bytes": 1024}));
+            return Target {
+                id: created["id"].as_str().unwrap().into(),
+                path: created["path"].as_str().unwrap().into(),
+                secret,
+            };
+        }
+        Kind::Shared => (
+            json!({"path": format!("/hostile/{}", unique("shared")),
+                   "auth": {"scheme": "shared-secret", "secret": "shared-secret-value-1"},
+                   "target": {"queue": "EVENTS"}}),
+            true,
+        ),
+        Kind::UrlKey => (
+            json!({"path": format!("/hostile/{}", unique("urlkey")),
+                   "auth": {"scheme": "url-key"}, "target": {"queue": "EVENTS"}}),
+            false,
+        ),
+        Kind::Nothing => {
+            return Target {
+                id: String::new(),
+                path: String::new(),
+                secret: String::new(),
+            };
+        }
+    };
+    let created = admin.create(spec);
+    let secret = created["secret"].as_str().unwrap().to_string();
+    if !fixed_secret {
+        remember_secret(&secret);
+    } else {
+        remember_secret("shared-secret-value-1");
+    }
+    Target {
+        id: created["id"].as_str().unwrap().into(),
+        path: created["path"].as_str().unwrap().into(),
+        secret,
+    }
+}
+
+pub fn run_sender_case(world: &World, case: &SenderCase) -> TestResult {
+    let target = make_target(world, case.kind);
+    let r = (case.act)(world, &target);
+    if case.code == "invalid_content_length"
+        && r.header("content-type") != Some("application/problem+json")
+    {
+        // Refused by the runtime's HTTP parser before reaching the Worker.
+        assert_eq!(r.status, 400, "{r:?}");
+    } else {
+        let problem = r.assert_problem(case.status, case.code);
+        assert!(!r.body.contains(&target.secret) || target.secret.is_empty());
+        assert!(problem.get("stack").is_none());
+    }
+    if let Some((name, value)) = case.header {
+        assert_eq!(r.header(name), Some(value), "{name} on {}", case.name);
+    }
+    if !target.id.is_empty() {
+        drain(world);
+        let forwarded = world.gateway.envelopes_for(&target.id);
+        assert!(
+            forwarded.is_empty(),
+            "{} forwarded {forwarded:?}",
+            case.name
+        );
+    }
+    Ok(())
+}
+
+pub struct AdminCase {
+    pub name: &'static str,
+    pub act: fn(&World, &str) -> Resp,
+    pub status: u16,
+    pub code: &'static str,
+}
+
+fn create_raw(world: &World, auth: Option<&str>, body: &str) -> Resp {
+    let headers: Vec<(&str, &str)> = auth.map(|a| ("Authorization", a)).into_iter().collect();
+    send(
+        "POST",
+        &world.gateway.url("/admin/v1/webhooks"),
+        &headers,
+        body.as_bytes(),
+    )
+}
+
+fn good_spec(path: &str) -> Value {
+    json!({"path": path, "auth": {"scheme": "hmac-sha256-hex"}, "target": {"queue": "EVENTS"}})
+}
+
+fn bearer() -> String {
+    format!("Bearer {}", super::ADMIN_TOKEN)
+}
+
+macro_rules! admin_case {
+    ($name:literal, $status:literal, $code:literal, $act:expr) => {
+        AdminCase {
+            name: $name,
+            act: $act,
+            status: $status,
+            code: $code,
+        }
+    };
+}
+
+pub fn admin_cases() -> Vec<AdminCase> {
+    vec![
+        admin_case!("no_token", 401, "unauthorized", |w, p| create_raw(
+            w,
+            None,
+            &good_spec(p).to_string()
+        )),
+        admin_case!("wrong_token", 401, "unauthorized", |w, p| {
+            create_raw(
+                w,
+                Some("Bearer e2e-admin-token-5b1d0X"),
+                &good_spec(p).to_string(),
+            )
+        }),
+        admin_case!("token_as_basic_auth", 401, "unauthorized", |w, p| {
+            create_raw(
+                w,
+                Some(&format!("Basic {}", super::ADMIN_TOKEN)),
+                &good_spec(p).to_string(),
+            )
+        }),
+        admin_case!("token_prefix", 401, "unauthorized", |w, p| {
+            create_raw(w, Some("Bearer e2e-admin-token"), &good_spec(p).to_string())
+        }),
+        admin_case!("invalid_json", 400, "invalid_json", |w, p| {
+            create_raw(w, Some(&bearer()), &format!("{{\"path\": \"{p}\", "))
+        }),
+        admin_case!("unknown_scheme", 400, "unknown_scheme", |w, p| {
+            let mut s = good_spec(p);
+            s["auth"]["scheme"] = json!("md5-of-vibes");
+            create_raw(w, Some(&bearer()), &s.to_string())
+        }),
+        admin_case!("unknown_field", 400, "invalid_webhook", |w, p| {
+            let mut s = good_spec(p);
+            s["colour"] = json!("red");
+            create_raw(w, Some(&bearer()), &s.to_string())
+        }),
+        admin_case!("missing_target", 400, "invalid_target", |w, p| {
+            let mut s = good_spec(p);
+            s.as_object_mut().unwrap().remove("target");
+            create_raw(w, Some(&bearer()), &s.to_string())
+        }),
+        admin_case!(
+            "queue_binding_that_does_not_exist",
+            400,
+            "invalid_target",
+            |w, p| {
+                let mut s = good_spec(p);
+                s["target"]["queue"] = json!("NO_SUCH_QUEUE");
+                create_raw(w, Some(&bearer()), &s.to_string())
+            }
+        ),
+        admin_case!("path_with_traversal", 400, "invalid_path", |w, p| {
+            create_raw(
+                w,
+                Some(&bearer()),
+                &good_spec(&format!("{p}/../../admin")).to_string(),
+            )
+        }),
+        admin_case!("path_under_admin", 400, "invalid_path", |w, _| {
+            create_raw(
+                w,
+                Some(&bearer()),
+                &good_spec("/admin/v1/webhooks/x").to_string(),
+            )
+        }),
+        admin_case!("short_supplied_secret", 400, "invalid_webhook", |w, p| {
+            let mut s = good_spec(p);
+            s["auth"]["secret"] = json!("short");
+            create_raw(w, Some(&bearer()), &s.to_string())
+        }),
+        admin_case!("path_already_registered", 409, "path_conflict", |w, p| {
+            // The first registration succeeds at a sibling path; the conflicting one is refused.
+            let taken = format!("{p}-taken");
+            Admin::of(&w.gateway).create(good_spec(&taken));
+            create_raw(w, Some(&bearer()), &good_spec(&taken).to_string())
+        }),
+        admin_case!("body_too_large", 413, "payload_too_large", |w, p| {
+            let mut s = good_spec(p);
+            s["name"] = json!("x".repeat(70 * 1024));
+            create_raw(w, Some(&bearer()), &s.to_string())
+        }),
+        admin_case!("unknown_id", 404, "not_found", |w, _| {
+            Admin::of(&w.gateway).call(
+                "GET",
+                "/admin/v1/webhooks/wh_000000000000000000000000",
+                None,
+            )
+        }),
+        admin_case!(
+            "put_is_not_an_admin_method",
+            405,
+            "method_not_allowed",
+            |w, _| { Admin::of(&w.gateway).call("PUT", "/admin/v1/webhooks", None) }
+        ),
+    ]
+}
+
+pub fn run_admin_case(world: &World, case: &AdminCase) -> TestResult {
+    let path = format!("/admin-cases/{}", unique(case.name));
+    let r = (case.act)(world, &path);
+    r.assert_problem(case.status, case.code);
+    // No partial state: nothing was registered at the path the case tried to use.
+    let sig = hmac_hex("any", b"{}");
+    send(
+        "POST",
+        &world.gateway.url(&path),
+        &[("X-Webhook-Signature", &sig)],
+        b"{}",
+    )
+    .assert_problem(404, "webhook_not_found");
+    let list = Admin::of(&world.gateway).call("GET", "/admin/v1/webhooks", None);
+    assert_eq!(list.status, 200);
+    let listed = list.json();
+    assert!(
+        !listed["webhooks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["path"] == path.as_str()),
+        "{} left a record at {path}",
+        case.name
+    );
+    Ok(())
+}

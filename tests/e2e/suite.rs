@@ -1,0 +1,88 @@
+//! End-to-end tests: the release Worker in workerd (`wrangler dev --local`) with real
+//! KV, Queue and R2 bindings, spoken to over HTTP as a sender and as an operator.
+//!
+//! A custom harness (libtest-mimic) so the runtimes are started once, before the tests,
+//! and stopped after them. There is no skip: if the runtime or the build is missing the
+//! suite fails and says how to get them.
+
+mod admin;
+mod client;
+mod gateway;
+mod hostile;
+mod ingress;
+
+use gateway::Gateway;
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::sync::{Arc, Mutex};
+
+pub const ADMIN_TOKEN: &str = "e2e-admin-token-5b1d0c";
+
+pub type TestResult = Result<(), Failed>;
+
+/// Every secret the tests hand to or receive from the gateway, so the last check can
+/// prove none of them reached the Worker's logs.
+pub static SECRETS_SEEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+pub fn remember_secret(secret: &str) {
+    SECRETS_SEEN.lock().unwrap().push(secret.to_string());
+}
+
+pub struct World {
+    pub gateway: Gateway,
+    /// The same Worker started without any ADMIN_TOKEN.
+    pub closed: Gateway,
+}
+
+fn trial(world: &Arc<World>, name: &str, f: fn(&World) -> TestResult) -> Trial {
+    let world = Arc::clone(world);
+    Trial::test(name, move || f(&world))
+}
+
+pub fn main() {
+    let args = Arguments::from_args();
+    let (gateway, closed) = std::thread::scope(|s| {
+        let a = s.spawn(|| Gateway::start(Some(ADMIN_TOKEN)));
+        let b = s.spawn(|| Gateway::start(None));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    let world = Arc::new(World { gateway, closed });
+
+    let mut trials = Vec::new();
+    for (name, f) in ingress::TESTS.iter().chain(admin::TESTS) {
+        trials.push(trial(&world, name, *f));
+    }
+    for case in hostile::sender_cases() {
+        let world = Arc::clone(&world);
+        let name = format!("hostile::sender::{}", case.name);
+        trials.push(Trial::test(name, move || {
+            hostile::run_sender_case(&world, &case)
+        }));
+    }
+    for case in hostile::admin_cases() {
+        let world = Arc::clone(&world);
+        let name = format!("hostile::admin::{}", case.name);
+        trials.push(Trial::test(name, move || {
+            hostile::run_admin_case(&world, &case)
+        }));
+    }
+    let conclusion = libtest_mimic::run(&args, trials);
+
+    // After every test: nothing any of them sent or received as a secret shows up in
+    // what the Worker logged (invariant 5). It needs all the traffic, so it runs last,
+    // outside the parallel run.
+    let filtered = args.filter.is_some() || !args.skip.is_empty();
+    let leak = ingress::secret_leaks_in_logs(&world, !filtered);
+    drop(world);
+    match leak {
+        Ok(checked) => {
+            println!("post-check: {checked} worker log lines hold none of the secrets used: ok")
+        }
+        Err(e) => {
+            println!("post-check FAILED: {e}");
+            std::process::exit(101);
+        }
+    }
+    if conclusion.has_failed() {
+        std::process::exit(101);
+    }
+}

@@ -6,7 +6,8 @@ use crate::{body, http};
 use hookgate_core::admin::{authorize, route, AdminRoute};
 use hookgate_core::problem::{ErrorCode, Problem};
 use hookgate_core::record::{
-    apply_patch, validate_new, Fresh, Scheme, Validated, WebhookRecord, WebhookSpec,
+    apply_patch, rotate, validate_new, Fresh, RotateSpec, Scheme, Validated, WebhookRecord,
+    WebhookSpec,
 };
 use hookgate_core::secret::{Secret, WebhookId};
 use serde_json::{json, Value};
@@ -61,8 +62,8 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
             let spec = read_spec(req).await?;
             let fresh = Fresh {
                 id: WebhookId::generate(random()),
-                secret: Secret::generate(random()),
-                now_rfc3339: now().to_rfc3339(),
+                secret_bytes: random(),
+                now: now(),
             };
             let validated = validate_new(spec, fresh)?;
             check_target(env, &validated.record)?;
@@ -70,12 +71,12 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
                 return Err(conflict(&validated.record));
             }
             registry.put(&validated.record).await?;
-            Ok((201, created_view(req, &validated)))
+            Ok((201, with_secret(req, &validated)))
         }
         AdminRoute::Update(id) => {
             let current = find(&registry, &id).await?;
             let spec = read_spec(req).await?;
-            let validated = apply_patch(&current, spec, now().to_rfc3339())?;
+            let validated = apply_patch(&current, spec, now())?;
             check_target(env, &validated.record)?;
             let moved = validated.record.path != current.path;
             if moved && registry.path_taken(&validated.record.path).await? {
@@ -85,11 +86,15 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
             if moved {
                 registry.remove_route(&current.path).await?;
             }
-            let mut answer = view(&validated.record);
-            if let Some(secret) = &validated.shown_secret {
-                answer["secret"] = Value::from(secret.expose());
-            }
-            Ok((200, answer))
+            Ok((200, with_secret(req, &validated)))
+        }
+        AdminRoute::RotateSecret(id) => {
+            let current = find(&registry, &id).await?;
+            let bytes = body::read_limited(req, MAX_ADMIN_BODY).await?;
+            let spec = RotateSpec::parse(&bytes)?;
+            let validated = rotate(&current, spec, random(), now())?;
+            registry.put(&validated.record).await?;
+            Ok((200, with_secret(req, &validated)))
         }
         AdminRoute::Delete(id) => {
             let record = find(&registry, &id).await?;
@@ -133,8 +138,8 @@ fn view(record: &WebhookRecord) -> Value {
     serde_json::to_value(record.view()).expect("view serializes")
 }
 
-/// The creation answer: the record, its URL and the secret, shown this once.
-fn created_view(req: &Request, validated: &Validated) -> Value {
+/// An answer that changed the secret: the record, its URL and the secret, shown this once.
+fn with_secret(req: &Request, validated: &Validated) -> Value {
     let record = &validated.record;
     let origin = req
         .url()

@@ -25,3 +25,12 @@ pub fn json<T: Serialize>(status: u16, body: &T) -> Result<Response> {
         .with_status(status)
         .with_headers(headers))
 }
+
+pub fn text(status: u16, content_type: &str, body: &str) -> Result<Response> {
+    let headers = Headers::new();
+    headers.set("Content-Type", content_type)?;
+    headers.set("Cache-Control", "no-store")?;
+    Ok(Response::ok(body)?
+        .with_status(status)
+        .with_headers(headers))
+}

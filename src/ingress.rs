@@ -9,6 +9,7 @@ use hookgate_core::path::WebhookPath;
 use hookgate_core::problem::{ErrorCode, Problem};
 use hookgate_core::request::{precheck, resolve_route, Headers};
 use hookgate_core::secret::DeliveryId;
+use hookgate_core::verify::handshake::{handshake, HandshakeReply};
 use hookgate_core::verify::{verify, Inbound, Verified};
 use serde::Serialize;
 use wasm_bindgen::JsValue;
@@ -23,6 +24,11 @@ struct Accepted {
     webhook_id: String,
     status: &'static str,
     received_at: String,
+}
+
+enum Outcome {
+    Accepted(Accepted),
+    Handshake(HandshakeReply),
 }
 
 /// What the request log line says; nothing here may hold a secret.
@@ -53,10 +59,15 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
     };
     let result = deliver(&mut req, env, &mut log).await;
     let response = match &result {
-        Ok(accepted) => {
+        Ok(Outcome::Accepted(accepted)) => {
             log.code = "accepted";
             log.status = 202;
             http::json(202, accepted)
+        }
+        Ok(Outcome::Handshake(reply)) => {
+            log.code = reply.kind;
+            log.status = 200;
+            http::text(200, reply.content_type, &reply.body)
         }
         Err(problem) => {
             log.code = problem.code.as_str();
@@ -73,7 +84,7 @@ async fn deliver(
     req: &mut Request,
     env: &Env,
     log: &mut LogLine,
-) -> std::result::Result<Accepted, Problem> {
+) -> std::result::Result<Outcome, Problem> {
     let url = req
         .url()
         .map_err(|_| Problem::new(ErrorCode::InvalidPath, "the request URL cannot be parsed"))?;
@@ -111,13 +122,19 @@ async fn deliver(
     let source_ip = headers.get("cf-connecting-ip").map(str::to_string);
     let inbound = Inbound {
         method,
+        url: url.to_string(),
         raw_path: url.path().to_string(),
         query: url.query().map(str::to_string),
         headers,
         source_ip,
         body,
     };
-    let verified = verify(route, inbound).map_err(|(e, _)| Problem::from(e))?;
+    let verified = verify(route, inbound, now()).map_err(|(e, _)| Problem::from(e))?;
+
+    // 4. Edge handshakes (Slack, Zoom, Twitch) are answered here and never forwarded.
+    if let Some(reply) = handshake(&verified) {
+        return Ok(Outcome::Handshake(reply));
+    }
 
     // 7. Hand over.
     let id = DeliveryId::generate(random());
@@ -127,12 +144,12 @@ async fn deliver(
     hand_over(env, &verified, &handover).await?;
 
     // 8. Answer.
-    Ok(Accepted {
+    Ok(Outcome::Accepted(Accepted {
         id: id.as_str().to_string(),
         webhook_id: verified.record().id.as_str().to_string(),
         status: "accepted",
         received_at: received_at.to_rfc3339(),
-    })
+    }))
 }
 
 /// Puts the body in R2 when it is too large for a message, then sends the envelope. A

@@ -35,6 +35,7 @@ pub enum AdminRoute {
     Get(WebhookId),
     Update(WebhookId),
     Delete(WebhookId),
+    RotateSecret(WebhookId),
 }
 
 pub const ADMIN_PREFIX: &str = "/admin/v1/webhooks";
@@ -49,7 +50,16 @@ pub fn route(method: &str, path: &str) -> Result<AdminRoute, Problem> {
             _ => Err(not_allowed("GET, POST")),
         };
     }
-    let raw_id = rest.strip_prefix('/').ok_or_else(not_found)?;
+    let rest = rest.strip_prefix('/').ok_or_else(not_found)?;
+    if let Some(raw_id) = rest.strip_suffix("/rotate-secret") {
+        let id = WebhookId::parse(raw_id)
+            .ok_or_else(|| Problem::new(ErrorCode::NotFound, "no webhook with this id"))?;
+        return match method {
+            "POST" => Ok(AdminRoute::RotateSecret(id)),
+            _ => Err(not_allowed("POST")),
+        };
+    }
+    let raw_id = rest;
     let id = WebhookId::parse(raw_id)
         .ok_or_else(|| Problem::new(ErrorCode::NotFound, "no webhook with this id"))?;
     match method {

@@ -151,7 +151,7 @@ mod tests {
     use super::*;
     use crate::record::{validate_new, Fresh, WebhookSpec};
     use crate::request::{Headers, RouteMatch};
-    use crate::secret::{Secret, WebhookId};
+    use crate::secret::WebhookId;
     use crate::verify::{verify, Inbound};
     use serde_json::Value;
 
@@ -160,14 +160,15 @@ mod tests {
             WebhookSpec::parse(br#"{"path":"/h","auth":{"scheme":"shared-secret","secret":"the-secret"},"target":{"queue":"EVENTS"}}"#).unwrap(),
             Fresh {
                 id: WebhookId::generate([5; 12]),
-                secret: Secret::generate([6; 32]),
-                now_rfc3339: "t".into(),
+                secret_bytes: [6; 32],
+                now: crate::time::UnixMillis(0),
             },
         )
         .unwrap()
         .record;
         let inbound = Inbound {
             method: "POST".into(),
+            url: "https://hooks.example.com/h?a=1&a=2&b=x%20y".into(),
             raw_path: "/h".into(),
             query: Some("a=1&a=2&b=x%20y".into()),
             headers: Headers::new([
@@ -183,6 +184,7 @@ mod tests {
                 url_key: None,
             },
             inbound,
+            UnixMillis(0),
         )
         .unwrap()
     }

@@ -20,6 +20,11 @@ pub enum ErrorCode {
     SignatureMissing,
     SignatureMalformed,
     SignatureMismatch,
+    HeaderMissing,
+    TimestampMissing,
+    TimestampMalformed,
+    TimestampOutOfTolerance,
+    SecretExpired,
     SecretMissing,
     SecretMismatch,
     UrlKeyMissing,
@@ -40,7 +45,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 25] = [
+    pub const ALL: [ErrorCode; 30] = [
         ErrorCode::InvalidPath,
         ErrorCode::WebhookNotFound,
         ErrorCode::WebhookDisabled,
@@ -50,6 +55,11 @@ impl ErrorCode {
         ErrorCode::SignatureMissing,
         ErrorCode::SignatureMalformed,
         ErrorCode::SignatureMismatch,
+        ErrorCode::HeaderMissing,
+        ErrorCode::TimestampMissing,
+        ErrorCode::TimestampMalformed,
+        ErrorCode::TimestampOutOfTolerance,
+        ErrorCode::SecretExpired,
         ErrorCode::SecretMissing,
         ErrorCode::SecretMismatch,
         ErrorCode::UrlKeyMissing,
@@ -81,6 +91,15 @@ impl ErrorCode {
             SignatureMissing => (401, "signature_missing", "Signature missing"),
             SignatureMalformed => (401, "signature_malformed", "Signature malformed"),
             SignatureMismatch => (401, "signature_mismatch", "Signature mismatch"),
+            HeaderMissing => (401, "header_missing", "Signed header missing"),
+            TimestampMissing => (401, "timestamp_missing", "Signed timestamp missing"),
+            TimestampMalformed => (401, "timestamp_malformed", "Signed timestamp malformed"),
+            TimestampOutOfTolerance => (
+                401,
+                "timestamp_out_of_tolerance",
+                "Signed timestamp outside the allowed window",
+            ),
+            SecretExpired => (401, "secret_expired", "Secret rotated out"),
             SecretMissing => (401, "secret_missing", "Shared secret missing"),
             SecretMismatch => (401, "secret_mismatch", "Shared secret mismatch"),
             UrlKeyMissing => (401, "url_key_missing", "URL key missing"),

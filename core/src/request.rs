@@ -152,15 +152,15 @@ pub fn too_large(limit: u64) -> Problem {
 mod tests {
     use super::*;
     use crate::record::{validate_new, Fresh, WebhookSpec};
-    use crate::secret::{Secret, WebhookId};
+    use crate::secret::WebhookId;
 
     pub(crate) fn record(json: &str) -> WebhookRecord {
         validate_new(
             WebhookSpec::parse(json.as_bytes()).unwrap(),
             Fresh {
                 id: WebhookId::generate([3; 12]),
-                secret: Secret::generate([4; 32]),
-                now_rfc3339: "2026-11-22T00:00:00.000Z".into(),
+                secret_bytes: [4; 32],
+                now: crate::time::UnixMillis(0),
             },
         )
         .unwrap()

@@ -16,6 +16,81 @@ impl UnixMillis {
     }
 }
 
+impl UnixMillis {
+    /// Parses an RFC 3339 timestamp (`2026-11-22T06:39:06.123456789Z`, or with a
+    /// `+hh:mm`/`-hh:mm` offset). Fractions beyond milliseconds are truncated.
+    pub fn parse_rfc3339(s: &str) -> Option<UnixMillis> {
+        let b = s.as_bytes();
+        if b.len() < 20
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !matches!(b[10], b'T' | b't' | b' ')
+            || b[13] != b':'
+            || b[16] != b':'
+        {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<i64> {
+            let part = s.get(r)?;
+            part.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| part.parse().ok())?
+        };
+        let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+        if !(1..=12).contains(&month)
+            || !(1..=31).contains(&day)
+            || hour > 23
+            || minute > 59
+            || second > 60
+        {
+            return None;
+        }
+        let mut rest = &s[19..];
+        let mut millis = 0i64;
+        if let Some(frac) = rest.strip_prefix('.') {
+            let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+            if digits == 0 {
+                return None;
+            }
+            let ms_digits = &frac[..digits.min(3)];
+            millis = ms_digits.parse::<i64>().ok()? * 10i64.pow(3 - ms_digits.len() as u32);
+            rest = &frac[digits..];
+        }
+        let offset_secs = match rest {
+            "Z" | "z" => 0,
+            _ if rest.len() == 6
+                && (rest.starts_with('+') || rest.starts_with('-'))
+                && &rest[3..4] == ":" =>
+            {
+                let h: i64 = rest[1..3].parse().ok()?;
+                let m: i64 = rest[4..6].parse().ok()?;
+                let sign = if rest.starts_with('-') { -1 } else { 1 };
+                sign * (h * 3600 + m * 60)
+            }
+            _ => return None,
+        };
+        let days = days_from_civil(year, month as u32, day as u32);
+        let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_secs;
+        u64::try_from(secs * 1000 + millis).ok().map(UnixMillis)
+    }
+
+    pub fn as_secs(self) -> i64 {
+        (self.0 / 1000) as i64
+    }
+}
+
+/// Howard Hinnant's civil-to-days conversion.
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Howard Hinnant's days-to-civil conversion (proleptic Gregorian calendar).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -50,5 +125,36 @@ mod tests {
             UnixMillis(1_735_689_599_999).to_rfc3339(),
             "2024-12-31T23:59:59.999Z"
         );
+    }
+
+    #[test]
+    fn parses_what_it_formats_and_provider_forms() {
+        for ms in [0, 951_782_400_000, 1_735_689_599_999, 1_795_329_546_123] {
+            assert_eq!(
+                UnixMillis::parse_rfc3339(&UnixMillis(ms).to_rfc3339()),
+                Some(UnixMillis(ms))
+            );
+        }
+        // Twitch sends nanoseconds.
+        assert_eq!(
+            UnixMillis::parse_rfc3339("2026-11-22T06:39:06.123456789Z"),
+            Some(UnixMillis(1_795_329_546_123))
+        );
+        assert_eq!(
+            UnixMillis::parse_rfc3339("2026-11-22T08:39:06+02:00"),
+            Some(UnixMillis(1_795_329_546_000))
+        );
+        for bad in [
+            "",
+            "2026-11-22",
+            "2026-13-01T00:00:00Z",
+            "2026-11-22T06:39:06",
+            "2026-11-22T06:39:06.Z",
+            "2026-11-22T06:39:06Zjunk",
+            "20x6-11-22T06:39:06Z",
+            "+026-11-22T06:39:06Z",
+        ] {
+            assert_eq!(UnixMillis::parse_rfc3339(bad), None, "{bad}");
+        }
     }
 }

@@ -9,7 +9,7 @@ use hookgate_core::envelope::{build, Handover};
 use hookgate_core::path::WebhookPath;
 use hookgate_core::record::{validate_new, Fresh, WebhookRecord, WebhookSpec};
 use hookgate_core::request::{resolve_route, Headers};
-use hookgate_core::secret::{DeliveryId, Secret, WebhookId};
+use hookgate_core::secret::{DeliveryId, WebhookId};
 use hookgate_core::time::UnixMillis;
 use hookgate_core::verify::{verify, Inbound};
 use std::path::PathBuf;
@@ -37,8 +37,8 @@ fn record(spec: &str) -> WebhookRecord {
         WebhookSpec::parse(spec.as_bytes()).unwrap(),
         Fresh {
             id: WebhookId::generate([0xa1; 12]),
-            secret: Secret::generate([0x42; 32]),
-            now_rfc3339: UnixMillis(1_795_329_546_123).to_rfc3339(),
+            secret_bytes: [0x42; 32],
+            now: UnixMillis(1_795_329_546_123),
         },
     )
     .unwrap()
@@ -96,13 +96,16 @@ fn envelope_for(body: &[u8], request_path: &str, spec: &str) -> Handover {
     }
     let inbound = Inbound {
         method: "POST".into(),
+        url: format!("https://hooks.example.com{request_path}?ref=main&ref=dev&empty="),
         raw_path: request_path.into(),
         query: Some("ref=main&ref=dev&empty=".into()),
         headers: Headers::new(headers),
         source_ip: Some("203.0.113.7".into()),
         body: body.to_vec(),
     };
-    let verified = verify(route, inbound).map_err(|(e, _)| e).unwrap();
+    let verified = verify(route, inbound, UnixMillis(1_795_329_546_999))
+        .map_err(|(e, _)| e)
+        .unwrap();
     build(
         &verified,
         &DeliveryId::generate([0x0e; 16]),

@@ -1,0 +1,157 @@
+//! The generic HMAC scheme (`auth.scheme = "hmac"`): algorithm, encoding, header, prefix
+//! and a signed-content template such as `{timestamp}.{body}`.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Algorithm {
+    Sha256,
+    Sha1,
+    Sha512,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignatureEncoding {
+    Hex,
+    Base64,
+}
+
+/// A validated template, as stored in the record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HmacTemplate {
+    pub algorithm: Algorithm,
+    pub encoding: SignatureEncoding,
+    /// Lowercase header carrying the signature.
+    pub header: String,
+    /// Text before the encoded signature in the header, e.g. `sha256=`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub prefix: String,
+    /// What is signed: literal text with `{id}`, `{timestamp}` and `{body}`.
+    pub content: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_header: Option<String>,
+    /// Unix seconds; when set, the request must be within the tolerance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp_header: Option<String>,
+}
+
+/// One piece of a signed-content template.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Part<'a> {
+    Literal(&'a str),
+    Id,
+    Timestamp,
+    Body,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TemplateError {
+    UnknownPlaceholder(String),
+    UnbalancedBrace,
+    NoBody,
+    RepeatedBody,
+    TooLong,
+}
+
+impl fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TemplateError::UnknownPlaceholder(p) => {
+                write!(
+                    f,
+                    "unknown placeholder {{{p}}}; use {{id}}, {{timestamp}} or {{body}}"
+                )
+            }
+            TemplateError::UnbalancedBrace => {
+                f.write_str("a '{' or '}' is not part of a placeholder")
+            }
+            TemplateError::NoBody => f.write_str("the template must sign {body}"),
+            TemplateError::RepeatedBody => f.write_str("{body} may appear only once"),
+            TemplateError::TooLong => f.write_str("the template is longer than 256 characters"),
+        }
+    }
+}
+
+/// Splits a template into parts. `{body}` must appear exactly once: a signature that does
+/// not cover the body proves nothing about it.
+pub fn parse_template(template: &str) -> Result<Vec<Part<'_>>, TemplateError> {
+    if template.len() > 256 {
+        return Err(TemplateError::TooLong);
+    }
+    let mut parts = Vec::new();
+    let mut rest = template;
+    while !rest.is_empty() {
+        let next = rest.find(['{', '}']).unwrap_or(rest.len());
+        if next > 0 {
+            parts.push(Part::Literal(&rest[..next]));
+            rest = &rest[next..];
+            continue;
+        }
+        if rest.starts_with('}') {
+            return Err(TemplateError::UnbalancedBrace);
+        }
+        let close = rest.find('}').ok_or(TemplateError::UnbalancedBrace)?;
+        let name = &rest[1..close];
+        parts.push(match name {
+            "id" => Part::Id,
+            "timestamp" => Part::Timestamp,
+            "body" => Part::Body,
+            _ if name.contains('{') => return Err(TemplateError::UnbalancedBrace),
+            _ => return Err(TemplateError::UnknownPlaceholder(name.to_string())),
+        });
+        rest = &rest[close + 1..];
+    }
+    match parts.iter().filter(|p| **p == Part::Body).count() {
+        0 => Err(TemplateError::NoBody),
+        1 => Ok(parts),
+        _ => Err(TemplateError::RepeatedBody),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_placeholders_and_literals() {
+        assert_eq!(
+            parse_template("v0:{timestamp}:{body}").unwrap(),
+            vec![
+                Part::Literal("v0:"),
+                Part::Timestamp,
+                Part::Literal(":"),
+                Part::Body
+            ]
+        );
+        assert_eq!(
+            parse_template("{id}.{timestamp}.{body}").unwrap(),
+            vec![
+                Part::Id,
+                Part::Literal("."),
+                Part::Timestamp,
+                Part::Literal("."),
+                Part::Body
+            ]
+        );
+        assert_eq!(parse_template("{body}").unwrap(), vec![Part::Body]);
+    }
+
+    #[test]
+    fn refuses_bad_templates() {
+        use TemplateError::*;
+        assert_eq!(parse_template("{timestamp}"), Err(NoBody));
+        assert_eq!(parse_template("{body}{body}"), Err(RepeatedBody));
+        assert_eq!(
+            parse_template("{nonce}.{body}"),
+            Err(UnknownPlaceholder("nonce".into()))
+        );
+        assert_eq!(parse_template("{body"), Err(UnbalancedBrace));
+        assert_eq!(parse_template("body}"), Err(UnbalancedBrace));
+        assert_eq!(parse_template("{{body}}"), Err(UnbalancedBrace));
+        assert_eq!(parse_template(&"x".repeat(257)), Err(TooLong));
+    }
+}

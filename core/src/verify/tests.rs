@@ -1,0 +1,553 @@
+//! Unit tests per scheme: a good request, a tampered one, and each way the headers can
+//! be wrong. The published vectors are run separately by `tests/conformance.rs`.
+
+use super::*;
+use crate::path::WebhookPath;
+use crate::record::{validate_new, Fresh, StoredSecret, WebhookSpec};
+use crate::request::resolve_route;
+use crate::secret::WebhookId;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+
+const NOW: UnixMillis = UnixMillis(1_700_000_000_000);
+
+fn record(json: &str) -> WebhookRecord {
+    validate_new(
+        WebhookSpec::parse(json.as_bytes()).unwrap(),
+        Fresh {
+            id: WebhookId::generate([3; 12]),
+            secret_bytes: [4; 32],
+            now: NOW,
+        },
+    )
+    .unwrap_or_else(|p| panic!("{json}: {}", p.detail))
+    .record
+}
+
+fn spec(scheme_json: &str) -> WebhookRecord {
+    record(&format!(
+        r#"{{"path":"/h","auth":{scheme_json},"target":{{"queue":"EVENTS"}}}}"#
+    ))
+}
+
+fn inbound(headers: &[(&str, &str)], body: &[u8]) -> Inbound {
+    Inbound {
+        method: "POST".into(),
+        url: "https://hooks.example.com/h".into(),
+        raw_path: "/h".into(),
+        query: None,
+        headers: Headers::new(headers.iter().map(|(k, v)| (k.to_string(), v.to_string()))),
+        source_ip: None,
+        body: body.to_vec(),
+    }
+}
+
+fn exact(r: &WebhookRecord) -> RouteMatch {
+    RouteMatch {
+        record: r.clone(),
+        url_key: None,
+    }
+}
+
+fn hmac256(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+    let mut m = Hmac::<sha2::Sha256>::new_from_slice(key).unwrap();
+    for p in parts {
+        m.update(p);
+    }
+    m.finalize().into_bytes().to_vec()
+}
+
+fn ok(r: &WebhookRecord, i: Inbound) {
+    if let Err((e, _)) = verify(exact(r), i, NOW) {
+        panic!("expected verified, got {e:?}");
+    }
+}
+
+fn err(r: &WebhookRecord, i: Inbound) -> VerifyError {
+    verify(exact(r), i, NOW).unwrap_err().0
+}
+
+const SECS: i64 = 1_700_000_000;
+
+#[test]
+fn hmac_hex_accepts_good_and_refuses_tampered() {
+    let r = spec(r#"{"scheme":"hmac-sha256-hex","secret":"kubiya-secret"}"#);
+    let body = br#"{"parameters":{"env":"prod"}}"#;
+    let sig = hex::encode(hmac256(b"kubiya-secret", &[body]));
+    ok(&r, inbound(&[("X-Webhook-Signature", &sig)], body));
+    ok(
+        &r,
+        inbound(&[("X-Webhook-Signature", &sig.to_uppercase())], body),
+    );
+    ok(
+        &r,
+        inbound(&[("X-Webhook-Signature", &format!("sha256={sig}"))], body),
+    );
+    assert_eq!(
+        err(&r, inbound(&[("X-Webhook-Signature", &sig)], b"{}")),
+        VerifyError::SignatureMismatch
+    );
+    assert_eq!(err(&r, inbound(&[], body)), VerifyError::SignatureMissing);
+    assert_eq!(
+        err(&r, inbound(&[("X-Webhook-Signature", "zz")], body)),
+        VerifyError::SignatureMalformed
+    );
+    assert_eq!(
+        err(&r, inbound(&[("X-Webhook-Signature", &sig[..62])], body)),
+        VerifyError::SignatureMalformed
+    );
+}
+
+#[test]
+fn binary_keys_via_secret_encoding() {
+    let key = [0xaa_u8; 20];
+    let r = spec(&format!(
+        r#"{{"scheme":"hmac-sha256-hex","secret_encoding":"base64","secret":"{}"}}"#,
+        STANDARD.encode(key)
+    ));
+    let sig = hex::encode(hmac256(&key, &[b"data"]));
+    ok(&r, inbound(&[("X-Webhook-Signature", &sig)], b"data"));
+}
+
+#[test]
+fn shared_secret_and_url_key() {
+    let r = spec(r#"{"scheme":"shared-secret","secret":"flowker-token"}"#);
+    ok(&r, inbound(&[("X-Webhook-Secret", "flowker-token")], b""));
+    ok(&r, inbound(&[("X-Webhook-Token", "flowker-token")], b""));
+    assert_eq!(
+        err(&r, inbound(&[("X-Webhook-Token", "flowker-tokeN")], b"")),
+        VerifyError::SecretMismatch
+    );
+    assert_eq!(
+        err(&r, inbound(&[("Authorization", "flowker-token")], b"")),
+        VerifyError::SecretMissing
+    );
+
+    let r = record(
+        r#"{"path":"/api/ns/flow","auth":{"scheme":"url-key","secret":"kestra-key-1"},"target":{"queue":"EVENTS"}}"#,
+    );
+    let good = WebhookPath::parse_request("/api/ns/flow/kestra-key-1").unwrap();
+    let v = verify(
+        resolve_route(&good, None, Some(r.clone())).unwrap(),
+        inbound(&[], b""),
+        NOW,
+    )
+    .unwrap();
+    assert!(v.path_holds_key());
+    let bad = WebhookPath::parse_request("/api/ns/flow/kestra-key-2").unwrap();
+    let (e, _) = verify(
+        resolve_route(&bad, None, Some(r.clone())).unwrap(),
+        inbound(&[], b""),
+        NOW,
+    )
+    .unwrap_err();
+    assert_eq!(e, VerifyError::UrlKeyMismatch);
+    assert_eq!(err(&r, inbound(&[], b"")), VerifyError::UrlKeyMissing);
+}
+
+#[test]
+fn github_both_algorithms() {
+    let r = spec(r#"{"scheme":"github","secret":"It's a Secret to Everybody"}"#);
+    let sig = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
+    ok(
+        &r,
+        inbound(&[("X-Hub-Signature-256", sig)], b"Hello, World!"),
+    );
+    assert_eq!(
+        err(
+            &r,
+            inbound(&[("X-Hub-Signature-256", sig)], b"Hello, World?")
+        ),
+        VerifyError::SignatureMismatch
+    );
+    assert_eq!(
+        err(
+            &r,
+            inbound(&[("X-Hub-Signature-256", &sig[7..])], b"Hello, World!")
+        ),
+        VerifyError::SignatureMalformed
+    );
+    let r = spec(r#"{"scheme":"github-sha1","secret":"It's a Secret to Everybody"}"#);
+    let mut m = Hmac::<sha1::Sha1>::new_from_slice(b"It's a Secret to Everybody").unwrap();
+    m.update(b"x");
+    let sig = format!("sha1={}", hex::encode(m.finalize().into_bytes()));
+    ok(&r, inbound(&[("X-Hub-Signature", &sig)], b"x"));
+    assert_eq!(
+        err(&r, inbound(&[("X-Hub-Signature", &sig)], b"y")),
+        VerifyError::SignatureMismatch
+    );
+}
+
+#[test]
+fn timestamped_schemes_enforce_tolerance_both_ways() {
+    let r = spec(r#"{"scheme":"slack","secret":"slack-signing-secret"}"#);
+    for (offset, want) in [
+        (0, None),
+        (300, None),
+        (-300, None),
+        (301, Some(VerifyError::TimestampOutOfTolerance)),
+        (-301, Some(VerifyError::TimestampOutOfTolerance)),
+    ] {
+        let ts = (SECS + offset).to_string();
+        let sig = format!(
+            "v0={}",
+            hex::encode(hmac256(
+                b"slack-signing-secret",
+                &[b"v0:", ts.as_bytes(), b":", b"body"]
+            ))
+        );
+        let i = inbound(
+            &[
+                ("X-Slack-Signature", &sig),
+                ("X-Slack-Request-Timestamp", &ts),
+            ],
+            b"body",
+        );
+        match want {
+            None => ok(&r, i),
+            Some(e) => assert_eq!(err(&r, i), e, "offset {offset}"),
+        }
+    }
+    let sig = format!("v0={}", hex::encode([0u8; 32]));
+    assert_eq!(
+        err(&r, inbound(&[("X-Slack-Signature", &sig)], b"")),
+        VerifyError::TimestampMissing
+    );
+    assert_eq!(
+        err(
+            &r,
+            inbound(
+                &[
+                    ("X-Slack-Signature", &sig),
+                    ("X-Slack-Request-Timestamp", "soon")
+                ],
+                b""
+            )
+        ),
+        VerifyError::TimestampMalformed
+    );
+    // The override widens the window.
+    let r = spec(r#"{"scheme":"slack","secret":"slack-signing-secret","tolerance_s":3600}"#);
+    let ts = (SECS - 3000).to_string();
+    let sig = format!(
+        "v0={}",
+        hex::encode(hmac256(
+            b"slack-signing-secret",
+            &[b"v0:", ts.as_bytes(), b":", b"b"]
+        ))
+    );
+    ok(
+        &r,
+        inbound(
+            &[
+                ("X-Slack-Signature", &sig),
+                ("X-Slack-Request-Timestamp", &ts),
+            ],
+            b"b",
+        ),
+    );
+}
+
+#[test]
+fn stripe_uses_the_whole_secret_and_any_v1() {
+    let secret = "whsec_test_secret";
+    let r = spec(&format!(r#"{{"scheme":"stripe","secret":"{secret}"}}"#));
+    let t = SECS.to_string();
+    let good = hex::encode(hmac256(secret.as_bytes(), &[t.as_bytes(), b".", b"{}"]));
+    let header = format!("t={t},v1={},v1={good},v0=00", "ab".repeat(32));
+    ok(&r, inbound(&[("Stripe-Signature", &header)], b"{}"));
+    assert_eq!(
+        err(&r, inbound(&[("Stripe-Signature", &header)], b"{ }")),
+        VerifyError::SignatureMismatch
+    );
+    assert_eq!(
+        err(&r, inbound(&[("Stripe-Signature", "t=1")], b"{}")),
+        VerifyError::SignatureMalformed
+    );
+    let old = format!("t={},v1={good}", SECS - 301);
+    assert_eq!(
+        err(&r, inbound(&[("Stripe-Signature", &old)], b"{}")),
+        VerifyError::TimestampOutOfTolerance
+    );
+}
+
+#[test]
+fn standard_webhooks_and_svix() {
+    let key = [7u8; 24];
+    let secret = format!("whsec_{}", STANDARD.encode(key));
+    for (scheme, prefix) in [("standard-webhooks", "webhook"), ("svix", "svix")] {
+        let r = spec(&format!(r#"{{"scheme":"{scheme}","secret":"{secret}"}}"#));
+        let ts = SECS.to_string();
+        let sig = STANDARD.encode(hmac256(&key, &[b"msg_1", b".", ts.as_bytes(), b".", b"{}"]));
+        let h = |sig_value: &str| {
+            vec![
+                (format!("{prefix}-id"), "msg_1".to_string()),
+                (format!("{prefix}-timestamp"), ts.clone()),
+                (format!("{prefix}-signature"), sig_value.to_string()),
+            ]
+        };
+        let mk = |pairs: Vec<(String, String)>, body: &[u8]| Inbound {
+            headers: Headers::new(pairs),
+            ..inbound(&[], body)
+        };
+        ok(&r, mk(h(&format!("v1a,zzz v1,{sig}")), b"{}"));
+        assert_eq!(
+            err(&r, mk(h(&format!("v1,{sig}")), b"{ }")),
+            VerifyError::SignatureMismatch
+        );
+        let mut no_id = h(&format!("v1,{sig}"));
+        no_id.remove(0);
+        assert!(matches!(
+            err(&r, mk(no_id, b"{}")),
+            VerifyError::HeaderMissing(_)
+        ));
+    }
+}
+
+#[test]
+fn shopify_both_header_names() {
+    let r = spec(r#"{"scheme":"shopify","secret":"shopify-secret"}"#);
+    let sig = STANDARD.encode(hmac256(b"shopify-secret", &[b"{}"]));
+    ok(&r, inbound(&[("X-Shopify-Hmac-Sha256", &sig)], b"{}"));
+    ok(&r, inbound(&[("shopify-hmac-sha256", &sig)], b"{}"));
+    assert_eq!(
+        err(&r, inbound(&[("X-Shopify-Hmac-Sha256", &sig)], b"[]")),
+        VerifyError::SignatureMismatch
+    );
+}
+
+#[test]
+fn paddle_linear_zoom_twitch() {
+    let r = spec(r#"{"scheme":"paddle","secret":"pdl_ntfset_secret"}"#);
+    let ts = SECS.to_string();
+    let h1 = hex::encode(hmac256(b"pdl_ntfset_secret", &[ts.as_bytes(), b":", b"{}"]));
+    ok(
+        &r,
+        inbound(&[("Paddle-Signature", &format!("ts={ts};h1={h1}"))], b"{}"),
+    );
+    assert_eq!(
+        err(
+            &r,
+            inbound(
+                &[("Paddle-Signature", &format!("ts={};h1={h1}", SECS - 6))],
+                b"{}"
+            )
+        ),
+        VerifyError::TimestampOutOfTolerance
+    );
+
+    let r = spec(r#"{"scheme":"linear","secret":"lin_wh_secret"}"#);
+    let body = format!(r#"{{"action":"create","webhookTimestamp":{}}}"#, NOW.0);
+    let sig = hex::encode(hmac256(b"lin_wh_secret", &[body.as_bytes()]));
+    ok(&r, inbound(&[("Linear-Signature", &sig)], body.as_bytes()));
+    let stale = format!(r#"{{"webhookTimestamp":{}}}"#, NOW.0 - 61_000);
+    let sig = hex::encode(hmac256(b"lin_wh_secret", &[stale.as_bytes()]));
+    assert_eq!(
+        err(&r, inbound(&[("Linear-Signature", &sig)], stale.as_bytes())),
+        VerifyError::TimestampOutOfTolerance
+    );
+
+    let r = spec(r#"{"scheme":"zoom","secret":"zoom-secret-token"}"#);
+    let sig = format!(
+        "v0={}",
+        hex::encode(hmac256(
+            b"zoom-secret-token",
+            &[b"v0:", ts.as_bytes(), b":", b"{}"]
+        ))
+    );
+    ok(
+        &r,
+        inbound(
+            &[("x-zm-signature", &sig), ("x-zm-request-timestamp", &ts)],
+            b"{}",
+        ),
+    );
+    assert_eq!(
+        err(
+            &r,
+            inbound(
+                &[("x-zm-signature", &sig), ("x-zm-request-timestamp", &ts)],
+                b"{1}"
+            )
+        ),
+        VerifyError::SignatureMismatch
+    );
+
+    let r = spec(r#"{"scheme":"twitch","secret":"twitch-secret"}"#);
+    let when = NOW.to_rfc3339();
+    let sig = format!(
+        "sha256={}",
+        hex::encode(hmac256(b"twitch-secret", &[b"m-1", when.as_bytes(), b"{}"]))
+    );
+    let headers = [
+        ("Twitch-Eventsub-Message-Id", "m-1"),
+        ("Twitch-Eventsub-Message-Timestamp", when.as_str()),
+        ("Twitch-Eventsub-Message-Signature", sig.as_str()),
+    ];
+    ok(&r, inbound(&headers, b"{}"));
+    assert_eq!(
+        err(&r, inbound(&headers, b"{ }")),
+        VerifyError::SignatureMismatch
+    );
+}
+
+#[test]
+fn generic_template() {
+    let r = spec(
+        r#"{"scheme":"hmac","secret":"generic-secret","template":{"algorithm":"sha512","encoding":"base64","header":"X-Sig","prefix":"v1=","content":"{id}:{timestamp}:{body}","id_header":"X-Id","timestamp_header":"X-Ts"}}"#,
+    );
+    let ts = SECS.to_string();
+    let mut m = Hmac::<sha2::Sha512>::new_from_slice(b"generic-secret").unwrap();
+    m.update(format!("abc:{ts}:payload").as_bytes());
+    let sig = format!("v1={}", STANDARD.encode(m.finalize().into_bytes()));
+    ok(
+        &r,
+        inbound(
+            &[("X-Sig", &sig), ("X-Id", "abc"), ("X-Ts", &ts)],
+            b"payload",
+        ),
+    );
+    assert_eq!(
+        err(
+            &r,
+            inbound(
+                &[("X-Sig", &sig), ("X-Id", "abd"), ("X-Ts", &ts)],
+                b"payload"
+            )
+        ),
+        VerifyError::SignatureMismatch
+    );
+    assert_eq!(
+        err(
+            &r,
+            inbound(
+                &[("X-Sig", &sig[3..]), ("X-Id", "abc"), ("X-Ts", &ts)],
+                b"payload"
+            )
+        ),
+        VerifyError::SignatureMalformed
+    );
+    let old = (SECS - 301).to_string();
+    assert_eq!(
+        err(
+            &r,
+            inbound(
+                &[("X-Sig", &sig), ("X-Id", "abc"), ("X-Ts", &old)],
+                b"payload"
+            )
+        ),
+        VerifyError::TimestampOutOfTolerance
+    );
+}
+
+#[test]
+fn rotation_expiry_is_enforced_with_its_own_code() {
+    let mut r = spec(r#"{"scheme":"hmac-sha256-hex","secret":"new-secret-1"}"#);
+    r.auth.secrets.push(StoredSecret {
+        value: crate::secret::Secret::generate([9; 32]),
+        not_after_ms: Some(NOW.0 + 1000),
+    });
+    let old = r.auth.secrets[1].value.expose().to_string();
+    let sig_old = hex::encode(hmac256(old.as_bytes(), &[b"x"]));
+    let sig_new = hex::encode(hmac256(b"new-secret-1", &[b"x"]));
+    ok(&r, inbound(&[("X-Webhook-Signature", &sig_old)], b"x"));
+    ok(&r, inbound(&[("X-Webhook-Signature", &sig_new)], b"x"));
+    let later = UnixMillis(NOW.0 + 1000);
+    let (e, _) = verify(
+        exact(&r),
+        inbound(&[("X-Webhook-Signature", &sig_old)], b"x"),
+        later,
+    )
+    .unwrap_err();
+    assert_eq!(e, VerifyError::SecretExpired);
+    assert!(verify(
+        exact(&r),
+        inbound(&[("X-Webhook-Signature", &sig_new)], b"x"),
+        later
+    )
+    .is_ok());
+}
+
+#[test]
+fn refusals_never_reveal_the_secret() {
+    for e in [
+        VerifyError::SecretMismatch,
+        VerifyError::SignatureMismatch,
+        VerifyError::SecretExpired,
+    ] {
+        let json = Problem::from(e).to_json();
+        assert!(!json.contains("flowker-token"));
+    }
+    let r = spec(r#"{"scheme":"shared-secret","secret":"flowker-token"}"#);
+    assert!(!format!("{r:?}").contains("flowker-token"));
+}
+
+#[test]
+fn handshakes_answer_only_their_own_scheme() {
+    use super::handshake::handshake;
+    let r = spec(r#"{"scheme":"slack","secret":"slack-signing-secret"}"#);
+    let body = br#"{"type":"url_verification","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}"#;
+    let ts = SECS.to_string();
+    let sig = format!(
+        "v0={}",
+        hex::encode(hmac256(
+            b"slack-signing-secret",
+            &[b"v0:", ts.as_bytes(), b":", body]
+        ))
+    );
+    let v = verify(
+        exact(&r),
+        inbound(
+            &[
+                ("X-Slack-Signature", &sig),
+                ("X-Slack-Request-Timestamp", &ts),
+            ],
+            body,
+        ),
+        NOW,
+    )
+    .unwrap();
+    let reply = handshake(&v).unwrap();
+    assert_eq!(
+        reply.body,
+        r#"{"challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}"#
+    );
+
+    let r = spec(r#"{"scheme":"zoom","secret":"zoom-secret-token"}"#);
+    let body =
+        br#"{"event":"endpoint.url_validation","payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"}}"#;
+    let sig = format!(
+        "v0={}",
+        hex::encode(hmac256(
+            b"zoom-secret-token",
+            &[b"v0:", ts.as_bytes(), b":", body]
+        ))
+    );
+    let v = verify(
+        exact(&r),
+        inbound(
+            &[("x-zm-signature", &sig), ("x-zm-request-timestamp", &ts)],
+            body,
+        ),
+        NOW,
+    )
+    .unwrap();
+    let reply: serde_json::Value = serde_json::from_str(&handshake(&v).unwrap().body).unwrap();
+    assert_eq!(reply["plainToken"], "qgg8vlvZRS6UYooatFL8Aw");
+    assert_eq!(
+        reply["encryptedToken"],
+        hex::encode(hmac256(b"zoom-secret-token", &[b"qgg8vlvZRS6UYooatFL8Aw"]))
+    );
+
+    // A Slack-shaped body on a webhook of another scheme is just an event.
+    let r = spec(r#"{"scheme":"hmac-sha256-hex","secret":"kubiya-secret"}"#);
+    let body = br#"{"type":"url_verification","challenge":"x"}"#;
+    let sig = hex::encode(hmac256(b"kubiya-secret", &[body]));
+    let v = verify(
+        exact(&r),
+        inbound(&[("X-Webhook-Signature", &sig)], body),
+        NOW,
+    )
+    .unwrap();
+    assert!(handshake(&v).is_none());
+}

@@ -330,7 +330,7 @@ fn sentinel(world: &World) -> &'static (String, String) {
 }
 
 /// Sends a good event and waits for it: anything forwarded before it has been consumed.
-fn drain(world: &World) {
+pub fn drain(world: &World) {
     let (path, secret) = sentinel(world);
     let answer = send_signed(world, path, secret, b"{\"sentinel\":true}");
     world.gateway.wait_envelope(answer["id"].as_str().unwrap());

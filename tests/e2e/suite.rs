@@ -10,6 +10,7 @@ mod client;
 mod gateway;
 mod hostile;
 mod ingress;
+mod schemes;
 
 use gateway::Gateway;
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -48,7 +49,7 @@ pub fn main() {
     let world = Arc::new(World { gateway, closed });
 
     let mut trials = Vec::new();
-    for (name, f) in ingress::TESTS.iter().chain(admin::TESTS) {
+    for (name, f) in ingress::TESTS.iter().chain(admin::TESTS).chain(schemes::TESTS) {
         trials.push(trial(&world, name, *f));
     }
     for case in hostile::sender_cases() {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: installs what it needs, then runs every check and test.
 #   formatting, clippy (native and wasm32), the release build and its size budget,
-#   the core's unit and golden tests, and the end-to-end suite against workerd.
+#   the fuzz targets (built, not run: see fuzz/README.md), the core's unit, golden and
+#   conformance tests, and the end-to-end suite against workerd.
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 cd "$HOOKGATE_ROOT"
 
@@ -18,5 +19,8 @@ say "release build"
 HOOKGATE_SKIP_BUILD=0 bash scripts/build.sh
 bash scripts/check-size.sh
 
-say "tests: core (unit, golden) and end-to-end in workerd"
+say "fuzz targets build"
+cargo build --manifest-path fuzz/Cargo.toml --locked --bins
+
+say "tests: core (unit, golden, 143 conformance vectors) and end-to-end in workerd"
 cargo test --workspace --locked

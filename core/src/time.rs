@@ -59,9 +59,16 @@ impl UnixMillis {
         }
         let offset_secs = match rest {
             "Z" | "z" => 0,
+            // Byte checks, not string slicing: the offset may hold multi-byte garbage
+            // (found by the `timestamp` fuzz target).
             _ if rest.len() == 6
+                && rest.is_ascii()
                 && (rest.starts_with('+') || rest.starts_with('-'))
-                && &rest[3..4] == ":" =>
+                && rest.as_bytes()[3] == b':'
+                && rest
+                    .bytes()
+                    .enumerate()
+                    .all(|(i, b)| matches!(i, 0 | 3) || b.is_ascii_digit()) =>
             {
                 let h: i64 = rest[1..3].parse().ok()?;
                 let m: i64 = rest[4..6].parse().ok()?;

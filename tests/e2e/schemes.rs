@@ -14,13 +14,34 @@ use serde_json::{json, Value};
 type Test = (&'static str, fn(&World) -> TestResult);
 
 pub const TESTS: &[Test] = &[
-    ("schemes::every_scheme_accepts_signed_and_refuses_tampered", every_scheme),
-    ("schemes::stale_timestamp_is_refused_with_its_code", stale_timestamp),
-    ("schemes::rotation_accepts_both_secrets_during_grace_then_only_the_new", rotation),
-    ("schemes::rotation_with_no_grace_ends_the_old_secret_at_once", rotation_without_grace),
-    ("handshakes::slack_url_verification_is_answered_and_not_forwarded", slack_handshake),
-    ("handshakes::zoom_url_validation_is_answered_and_not_forwarded", zoom_handshake),
-    ("handshakes::twitch_callback_verification_is_answered_and_not_forwarded", twitch_handshake),
+    (
+        "schemes::every_scheme_accepts_signed_and_refuses_tampered",
+        every_scheme,
+    ),
+    (
+        "schemes::stale_timestamp_is_refused_with_its_code",
+        stale_timestamp,
+    ),
+    (
+        "schemes::rotation_accepts_both_secrets_during_grace_then_only_the_new",
+        rotation,
+    ),
+    (
+        "schemes::rotation_with_no_grace_ends_the_old_secret_at_once",
+        rotation_without_grace,
+    ),
+    (
+        "handshakes::slack_url_verification_is_answered_and_not_forwarded",
+        slack_handshake,
+    ),
+    (
+        "handshakes::zoom_url_validation_is_answered_and_not_forwarded",
+        zoom_handshake,
+    ),
+    (
+        "handshakes::twitch_callback_verification_is_answered_and_not_forwarded",
+        twitch_handshake,
+    ),
 ];
 
 fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
@@ -57,25 +78,28 @@ fn rfc3339_now() -> String {
 }
 
 /// What a sender sends: headers and body for a path.
-struct Signed {
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+pub struct Signed {
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
 }
 
-struct Provider {
-    scheme: &'static str,
+pub struct Provider {
+    pub scheme: &'static str,
     /// Extra `auth` fields and the secret to register.
-    auth: Value,
-    secret: &'static str,
+    pub auth: Value,
+    pub secret: &'static str,
     /// Signs `body` for the URL the gateway will see.
-    sign: fn(secret: &str, url: &str, body: &[u8]) -> Signed,
-    body: &'static [u8],
+    pub sign: fn(secret: &str, url: &str, body: &[u8]) -> Signed,
+    pub body: &'static [u8],
     /// The same request with the body altered after signing.
-    tamper: fn(&[u8]) -> Vec<u8>,
+    pub tamper: fn(&[u8]) -> Vec<u8>,
 }
 
 fn h(pairs: &[(&str, String)]) -> Vec<(String, String)> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
 }
 
 fn flip_last(body: &[u8]) -> Vec<u8> {
@@ -88,7 +112,9 @@ fn flip_last(body: &[u8]) -> Vec<u8> {
 const WHSEC: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 fn standard_webhooks(prefix: &str, secret: &str, body: &[u8]) -> Signed {
-    let key = STANDARD.decode(secret.trim_start_matches("whsec_")).unwrap();
+    let key = STANDARD
+        .decode(secret.trim_start_matches("whsec_"))
+        .unwrap();
     let id = format!("msg_{}", unique("e2e"));
     let ts = now_secs().to_string();
     let mut content = format!("{id}.{ts}.").into_bytes();
@@ -104,14 +130,17 @@ fn standard_webhooks(prefix: &str, secret: &str, body: &[u8]) -> Signed {
     }
 }
 
-fn providers() -> Vec<Provider> {
+pub fn providers() -> Vec<Provider> {
     vec![
         Provider {
             scheme: "hmac-sha256-hex",
             auth: json!({}),
             secret: "kubiya-e2e-secret",
             sign: |s, _, b| Signed {
-                headers: h(&[("X-Webhook-Signature", hex::encode(hmac_sha256(s.as_bytes(), b)))]),
+                headers: h(&[(
+                    "X-Webhook-Signature",
+                    hex::encode(hmac_sha256(s.as_bytes(), b)),
+                )]),
                 body: b.to_vec(),
             },
             body: br#"{"parameters":{"env":"prod"}}"#,
@@ -136,7 +165,10 @@ fn providers() -> Vec<Provider> {
             auth: json!({}),
             secret: "legacy-github-secret",
             sign: |s, _, b| Signed {
-                headers: h(&[("X-Hub-Signature", format!("sha1={}", hex::encode(hmac_sha1(s.as_bytes(), b))))]),
+                headers: h(&[(
+                    "X-Hub-Signature",
+                    format!("sha1={}", hex::encode(hmac_sha1(s.as_bytes(), b))),
+                )]),
                 body: b.to_vec(),
             },
             body: br#"{"zen":"Keep it simple."}"#,
@@ -147,7 +179,10 @@ fn providers() -> Vec<Provider> {
             auth: json!({}),
             secret: "shpss_e2e_secret",
             sign: |s, _, b| Signed {
-                headers: h(&[("X-Shopify-Hmac-Sha256", STANDARD.encode(hmac_sha256(s.as_bytes(), b)))]),
+                headers: h(&[(
+                    "X-Shopify-Hmac-Sha256",
+                    STANDARD.encode(hmac_sha256(s.as_bytes(), b)),
+                )]),
                 body: b.to_vec(),
             },
             body: br#"{"id":820982911946154508}"#,
@@ -164,7 +199,10 @@ fn providers() -> Vec<Provider> {
                 Signed {
                     headers: h(&[
                         ("X-Slack-Request-Timestamp", ts),
-                        ("X-Slack-Signature", format!("v0={}", hex::encode(hmac_sha256(s.as_bytes(), &content)))),
+                        (
+                            "X-Slack-Signature",
+                            format!("v0={}", hex::encode(hmac_sha256(s.as_bytes(), &content))),
+                        ),
                     ]),
                     body: b.to_vec(),
                 }
@@ -183,7 +221,10 @@ fn providers() -> Vec<Provider> {
                 Signed {
                     headers: h(&[
                         ("x-zm-request-timestamp", ts),
-                        ("x-zm-signature", format!("v0={}", hex::encode(hmac_sha256(s.as_bytes(), &content)))),
+                        (
+                            "x-zm-signature",
+                            format!("v0={}", hex::encode(hmac_sha256(s.as_bytes(), &content))),
+                        ),
                     ]),
                     body: b.to_vec(),
                 }
@@ -202,7 +243,10 @@ fn providers() -> Vec<Provider> {
                 Signed {
                     headers: h(&[(
                         "Stripe-Signature",
-                        format!("t={ts},v1={},v0=deadbeef", hex::encode(hmac_sha256(s.as_bytes(), &content))),
+                        format!(
+                            "t={ts},v1={},v0=deadbeef",
+                            hex::encode(hmac_sha256(s.as_bytes(), &content))
+                        ),
                     )]),
                     body: b.to_vec(),
                 }
@@ -221,7 +265,10 @@ fn providers() -> Vec<Provider> {
                 Signed {
                     headers: h(&[(
                         "Paddle-Signature",
-                        format!("ts={ts};h1={}", hex::encode(hmac_sha256(s.as_bytes(), &content))),
+                        format!(
+                            "ts={ts};h1={}",
+                            hex::encode(hmac_sha256(s.as_bytes(), &content))
+                        ),
                     )]),
                     body: b.to_vec(),
                 }
@@ -251,14 +298,23 @@ fn providers() -> Vec<Provider> {
             secret: "lin_wh_e2e_secret",
             sign: |s, _, _| {
                 let ms = now_secs() * 1000;
-                let body = format!(r#"{{"action":"create","type":"Issue","webhookTimestamp":{ms}}}"#).into_bytes();
+                let body =
+                    format!(r#"{{"action":"create","type":"Issue","webhookTimestamp":{ms}}}"#)
+                        .into_bytes();
                 Signed {
-                    headers: h(&[("Linear-Signature", hex::encode(hmac_sha256(s.as_bytes(), &body)))]),
+                    headers: h(&[(
+                        "Linear-Signature",
+                        hex::encode(hmac_sha256(s.as_bytes(), &body)),
+                    )]),
                     body,
                 }
             },
             body: b"",
-            tamper: |b| String::from_utf8_lossy(b).replace("create", "remove").into_bytes(),
+            tamper: |b| {
+                String::from_utf8_lossy(b)
+                    .replace("create", "remove")
+                    .into_bytes()
+            },
         },
         Provider {
             scheme: "twitch",
@@ -276,7 +332,10 @@ fn providers() -> Vec<Provider> {
                         ("Twitch-Eventsub-Message-Type", "notification".into()),
                         (
                             "Twitch-Eventsub-Message-Signature",
-                            format!("sha256={}", hex::encode(hmac_sha256(s.as_bytes(), &content))),
+                            format!(
+                                "sha256={}",
+                                hex::encode(hmac_sha256(s.as_bytes(), &content))
+                            ),
                         ),
                     ]),
                     body: b.to_vec(),
@@ -301,13 +360,21 @@ fn providers() -> Vec<Provider> {
                 Signed {
                     headers: h(&[
                         ("Content-Type", "application/x-www-form-urlencoded".into()),
-                        ("X-Twilio-Signature", STANDARD.encode(hmac_sha1(s.as_bytes(), content.as_bytes()))),
+                        (
+                            "X-Twilio-Signature",
+                            STANDARD.encode(hmac_sha1(s.as_bytes(), content.as_bytes())),
+                        ),
                     ]),
                     body: b.to_vec(),
                 }
             },
-            body: b"CallSid=CA1234567890ABCDE&Caller=%2B14158675309&Digits=1234&From=%2B14158675309",
-            tamper: |b| String::from_utf8_lossy(b).replace("Digits=1234", "Digits=9999").into_bytes(),
+            body:
+                b"CallSid=CA1234567890ABCDE&Caller=%2B14158675309&Digits=1234&From=%2B14158675309",
+            tamper: |b| {
+                String::from_utf8_lossy(b)
+                    .replace("Digits=1234", "Digits=9999")
+                    .into_bytes()
+            },
         },
         Provider {
             scheme: "hmac",
@@ -322,7 +389,13 @@ fn providers() -> Vec<Provider> {
                 Signed {
                     headers: h(&[
                         ("X-Timestamp", ts),
-                        ("X-Signature", format!("v1={}", STANDARD.encode(hmac_sha512(s.as_bytes(), &content)))),
+                        (
+                            "X-Signature",
+                            format!(
+                                "v1={}",
+                                STANDARD.encode(hmac_sha512(s.as_bytes(), &content))
+                            ),
+                        ),
                     ]),
                     body: b.to_vec(),
                 }
@@ -376,7 +449,11 @@ fn register(world: &World, scheme: &str, secret: &str, extra: &Value) -> (String
 }
 
 fn deliver(world: &World, path: &str, signed: &Signed) -> Resp {
-    let headers: Vec<(&str, &str)> = signed.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let headers: Vec<(&str, &str)> = signed
+        .headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     send("POST", &world.gateway.url(path), &headers, &signed.body)
 }
 
@@ -387,9 +464,20 @@ fn every_scheme(world: &World) -> TestResult {
         let url = world.gateway.url(&path);
         let signed = (p.sign)(p.secret, &url, p.body);
         let r = deliver(world, &path, &signed);
-        assert_eq!(r.status, 202, "{}: signed request refused: {}", p.scheme, r.body);
-        let line = world.gateway.wait_envelope(r.json()["id"].as_str().unwrap());
-        assert_eq!(line["envelope"]["webhook"]["id"], id.as_str(), "{}", p.scheme);
+        assert_eq!(
+            r.status, 202,
+            "{}: signed request refused: {}",
+            p.scheme, r.body
+        );
+        let line = world
+            .gateway
+            .wait_envelope(r.json()["id"].as_str().unwrap());
+        assert_eq!(
+            line["envelope"]["webhook"]["id"],
+            id.as_str(),
+            "{}",
+            p.scheme
+        );
         for (name, _) in &signed.headers {
             let lower = name.to_ascii_lowercase();
             if lower.contains("signature") || lower.contains("hmac") {
@@ -404,11 +492,20 @@ fn every_scheme(world: &World) -> TestResult {
             headers: signed.headers.clone(),
             body: (p.tamper)(&signed.body),
         };
-        assert_ne!(tampered.body, signed.body, "{}: tamper changed nothing", p.scheme);
+        assert_ne!(
+            tampered.body, signed.body,
+            "{}: tamper changed nothing",
+            p.scheme
+        );
         let r = deliver(world, &path, &tampered);
         r.assert_problem(401, "signature_mismatch");
         drain(world);
-        assert_eq!(world.gateway.envelopes_for(&id).len(), 1, "{}: the tampered one was forwarded", p.scheme);
+        assert_eq!(
+            world.gateway.envelopes_for(&id).len(),
+            1,
+            "{}: the tampered one was forwarded",
+            p.scheme
+        );
         report.push(p.scheme);
     }
     assert_eq!(report.len(), 14);
@@ -422,11 +519,17 @@ fn stale_timestamp(world: &World) -> TestResult {
     let body = b"text=late";
     let mut content = format!("v0:{ts}:").into_bytes();
     content.extend_from_slice(body);
-    let sig = format!("v0={}", hex::encode(hmac_sha256(secret.as_bytes(), &content)));
+    let sig = format!(
+        "v0={}",
+        hex::encode(hmac_sha256(secret.as_bytes(), &content))
+    );
     let r = send(
         "POST",
         &world.gateway.url(&path),
-        &[("X-Slack-Request-Timestamp", &ts), ("X-Slack-Signature", &sig)],
+        &[
+            ("X-Slack-Request-Timestamp", &ts),
+            ("X-Slack-Signature", &sig),
+        ],
         body,
     );
     r.assert_problem(401, "timestamp_out_of_tolerance");
@@ -439,7 +542,12 @@ fn sign_hex(secret: &str, body: &[u8]) -> String {
 
 fn rotation(world: &World) -> TestResult {
     let admin = Admin::of(&world.gateway);
-    let (id, path) = register(world, "hmac-sha256-hex", "first-rotation-secret", &json!({}));
+    let (id, path) = register(
+        world,
+        "hmac-sha256-hex",
+        "first-rotation-secret",
+        &json!({}),
+    );
     let r = admin.call(
         "POST",
         &format!("/admin/v1/webhooks/{id}/rotate-secret"),
@@ -457,9 +565,18 @@ fn rotation(world: &World) -> TestResult {
 
     let post = |secret: &str| {
         let sig = sign_hex(secret, b"{}");
-        send("POST", &world.gateway.url(&path), &[("X-Webhook-Signature", &sig)], b"{}")
+        send(
+            "POST",
+            &world.gateway.url(&path),
+            &[("X-Webhook-Signature", &sig)],
+            b"{}",
+        )
     };
-    assert_eq!(post("first-rotation-secret").status, 202, "old secret during grace");
+    assert_eq!(
+        post("first-rotation-secret").status,
+        202,
+        "old secret during grace"
+    );
     assert_eq!(post(&new_secret).status, 202, "new secret during grace");
     std::thread::sleep(std::time::Duration::from_millis(3500));
     post("first-rotation-secret").assert_problem(401, "secret_expired");
@@ -478,9 +595,23 @@ fn rotation_without_grace(world: &World) -> TestResult {
     remember_secret("immediate-new-secret");
     assert_eq!(r.status, 200, "{}", r.body);
     let url = world.gateway.url(&path);
-    send("POST", &url, &[("X-Webhook-Secret", "immediate-old-secret")], b"{}")
-        .assert_problem(401, "secret_mismatch");
-    assert_eq!(send("POST", &url, &[("X-Webhook-Secret", "immediate-new-secret")], b"{}").status, 202);
+    send(
+        "POST",
+        &url,
+        &[("X-Webhook-Secret", "immediate-old-secret")],
+        b"{}",
+    )
+    .assert_problem(401, "secret_mismatch");
+    assert_eq!(
+        send(
+            "POST",
+            &url,
+            &[("X-Webhook-Secret", "immediate-new-secret")],
+            b"{}"
+        )
+        .status,
+        202
+    );
     // Rotating to a secret that is already active is refused and changes nothing.
     let r = admin.call(
         "POST",
@@ -488,7 +619,16 @@ fn rotation_without_grace(world: &World) -> TestResult {
         Some(&json!({"secret": "immediate-new-secret"})),
     );
     r.assert_problem(400, "invalid_webhook");
-    assert_eq!(send("POST", &url, &[("X-Webhook-Secret", "immediate-new-secret")], b"{}").status, 202);
+    assert_eq!(
+        send(
+            "POST",
+            &url,
+            &[("X-Webhook-Secret", "immediate-new-secret")],
+            b"{}"
+        )
+        .status,
+        202
+    );
     Ok(())
 }
 
@@ -499,20 +639,34 @@ fn slack_handshake(world: &World) -> TestResult {
     let ts = now_secs().to_string();
     let mut content = format!("v0:{ts}:").into_bytes();
     content.extend_from_slice(body);
-    let sig = format!("v0={}", hex::encode(hmac_sha256(secret.as_bytes(), &content)));
+    let sig = format!(
+        "v0={}",
+        hex::encode(hmac_sha256(secret.as_bytes(), &content))
+    );
     let url = world.gateway.url(&path);
     let r = send(
         "POST",
         &url,
-        &[("X-Slack-Request-Timestamp", &ts), ("X-Slack-Signature", &sig), ("Content-Type", "application/json")],
+        &[
+            ("X-Slack-Request-Timestamp", &ts),
+            ("X-Slack-Signature", &sig),
+            ("Content-Type", "application/json"),
+        ],
         body,
     );
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(r.json()["challenge"], "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
+    assert_eq!(
+        r.json()["challenge"],
+        "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
+    );
     // Unsigned, the same challenge gets nothing but a 401.
-    send("POST", &url, &[("Content-Type", "application/json")], body).assert_problem(401, "signature_missing");
+    send("POST", &url, &[("Content-Type", "application/json")], body)
+        .assert_problem(401, "signature_missing");
     drain(world);
-    assert!(world.gateway.envelopes_for(&id).is_empty(), "a handshake was forwarded");
+    assert!(
+        world.gateway.envelopes_for(&id).is_empty(),
+        "a handshake was forwarded"
+    );
     Ok(())
 }
 
@@ -523,7 +677,10 @@ fn zoom_handshake(world: &World) -> TestResult {
     let ts = now_secs().to_string();
     let mut content = format!("v0:{ts}:").into_bytes();
     content.extend_from_slice(body);
-    let sig = format!("v0={}", hex::encode(hmac_sha256(secret.as_bytes(), &content)));
+    let sig = format!(
+        "v0={}",
+        hex::encode(hmac_sha256(secret.as_bytes(), &content))
+    );
     let r = send(
         "POST",
         &world.gateway.url(&path),
@@ -538,7 +695,10 @@ fn zoom_handshake(world: &World) -> TestResult {
         hex::encode(hmac_sha256(secret.as_bytes(), b"qgg8vlvZRS6UYooatFL8Aw"))
     );
     drain(world);
-    assert!(world.gateway.envelopes_for(&id).is_empty(), "a handshake was forwarded");
+    assert!(
+        world.gateway.envelopes_for(&id).is_empty(),
+        "a handshake was forwarded"
+    );
     Ok(())
 }
 
@@ -550,14 +710,20 @@ fn twitch_handshake(world: &World) -> TestResult {
     let ts = rfc3339_now();
     let mut content = format!("{msg_id}{ts}").into_bytes();
     content.extend_from_slice(body);
-    let sig = format!("sha256={}", hex::encode(hmac_sha256(secret.as_bytes(), &content)));
+    let sig = format!(
+        "sha256={}",
+        hex::encode(hmac_sha256(secret.as_bytes(), &content))
+    );
     let r = send(
         "POST",
         &world.gateway.url(&path),
         &[
             ("Twitch-Eventsub-Message-Id", &msg_id),
             ("Twitch-Eventsub-Message-Timestamp", &ts),
-            ("Twitch-Eventsub-Message-Type", "webhook_callback_verification"),
+            (
+                "Twitch-Eventsub-Message-Type",
+                "webhook_callback_verification",
+            ),
             ("Twitch-Eventsub-Message-Signature", &sig),
         ],
         body,
@@ -566,6 +732,9 @@ fn twitch_handshake(world: &World) -> TestResult {
     assert!(r.header("content-type").unwrap().starts_with("text/plain"));
     assert_eq!(r.body, "pogchamp-kappa-360noscope-vohiyo");
     drain(world);
-    assert!(world.gateway.envelopes_for(&id).is_empty(), "a handshake was forwarded");
+    assert!(
+        world.gateway.envelopes_for(&id).is_empty(),
+        "a handshake was forwarded"
+    );
     Ok(())
 }

@@ -6,11 +6,11 @@
 //! suite fails and says how to get them.
 
 mod admin;
-mod client;
-mod gateway;
+pub mod client;
+pub mod gateway;
 mod hostile;
 mod ingress;
-mod schemes;
+pub mod schemes;
 
 use gateway::Gateway;
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -49,7 +49,11 @@ pub fn main() {
     let world = Arc::new(World { gateway, closed });
 
     let mut trials = Vec::new();
-    for (name, f) in ingress::TESTS.iter().chain(admin::TESTS).chain(schemes::TESTS) {
+    for (name, f) in ingress::TESTS
+        .iter()
+        .chain(admin::TESTS)
+        .chain(schemes::TESTS)
+    {
         trials.push(trial(&world, name, *f));
     }
     for case in hostile::sender_cases() {

@@ -1,0 +1,351 @@
+//! The gateway's cost against the runtime's own ceiling, measured in one run.
+//!
+//! Starts, in workerd (`wrangler dev --local`), the release gateway (without the local
+//! queue consumer, which is not part of ingress), a baseline Worker that answers a
+//! constant 202 (the ceiling) and one that reads a KV key (the cheapest binding). Drives
+//! each case with the same closed-loop load generator on loopback, bounded in time and
+//! request count, and writes BENCHMARKS.md with every figure as a ratio to the ceiling
+//! of the same run, plus the native core figures from `core/benches/hot_path.rs`.
+//!
+//! Run it with `bash scripts/bench.sh` (which also runs the criterion bench first).
+//! Knobs: HOOKGATE_BENCH_SECS (per case, default 5), HOOKGATE_BENCH_CONNECTIONS (8),
+//! HOOKGATE_BENCH_MAX_REQUESTS (per case, default 200000).
+
+#[cfg(not(target_arch = "wasm32"))]
+#[allow(dead_code)]
+#[path = "../tests/e2e/suite.rs"]
+mod suite;
+
+#[cfg(not(target_arch = "wasm32"))]
+mod load;
+
+fn main() {
+    #[cfg(not(target_arch = "wasm32"))]
+    run::main();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod run {
+    use super::load::{drive, Case, Stats};
+    use super::suite::client::{hmac_hex, Admin};
+    use super::suite::gateway::{repo_root, Gateway, TempDir};
+    use super::suite::schemes::providers;
+    use serde_json::{json, Value};
+    use std::fmt::Write as _;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    const TOKEN: &str = "bench-admin-token";
+
+    fn env_u64(name: &str, default: u64) -> u64 {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    }
+
+    /// wrangler.toml without the local consumer and without the build step.
+    fn bench_config(dir: &TempDir) -> std::path::PathBuf {
+        let root = repo_root();
+        let original = std::fs::read_to_string(root.join("wrangler.toml")).unwrap();
+        let mut out = String::new();
+        let mut skipping = false;
+        for line in original.lines() {
+            if line.starts_with("[build]") || line.starts_with("[[queues.consumers]]") {
+                skipping = true;
+                continue;
+            }
+            if skipping && line.starts_with('[') {
+                skipping = false;
+            }
+            if skipping
+                || line.starts_with("# The local consumer")
+                || line.starts_with("# queue instead")
+            {
+                continue;
+            }
+            if line.starts_with("main = ") {
+                writeln!(
+                    out,
+                    "main = {:?}",
+                    root.join("build/index.js").display().to_string()
+                )
+                .unwrap();
+            } else {
+                writeln!(out, "{line}").unwrap();
+            }
+        }
+        let path = dir.0.join("wrangler.bench.toml");
+        std::fs::write(&path, out).unwrap();
+        path
+    }
+
+    fn json_body(size: usize) -> Vec<u8> {
+        let head = br#"{"event":"deploy.finished","service":"api","payload":""#;
+        let tail = br#""}"#;
+        let mut body = head.to_vec();
+        body.resize(size - tail.len(), b'x');
+        body.extend_from_slice(tail);
+        body
+    }
+
+    fn create(gw: &Gateway, spec: Value) -> Value {
+        Admin {
+            gateway: gw,
+            token: TOKEN.into(),
+        }
+        .create(spec)
+    }
+
+    fn hmac_case(
+        name: &str,
+        url: String,
+        secret: String,
+        size: usize,
+        tamper: bool,
+        expect: u16,
+    ) -> Case {
+        let body = Arc::new(json_body(size));
+        Case::new(name, url, expect, move || {
+            let sig = hmac_hex(&secret, &body);
+            let sig = if tamper {
+                sig.replace(&sig[..2], "00")
+            } else {
+                sig
+            };
+            (vec![("X-Webhook-Signature".into(), sig)], body.to_vec())
+        })
+    }
+
+    fn cpu_model() -> String {
+        std::fs::read_to_string("/proc/cpuinfo")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("model name"))
+                    .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+            })
+            .unwrap_or_else(|| "unknown CPU".into())
+    }
+
+    /// Mean time in ns of a criterion benchmark, if `cargo bench --bench hot_path` ran.
+    fn criterion_mean(id: &str) -> Option<f64> {
+        let path = repo_root()
+            .join("target/criterion")
+            .join(id)
+            .join("new/estimates.json");
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+        v["mean"]["point_estimate"].as_f64()
+    }
+
+    fn fmt_ms(d: Duration) -> String {
+        format!("{:.2}", d.as_secs_f64() * 1000.0)
+    }
+
+    pub fn main() {
+        let secs = env_u64("HOOKGATE_BENCH_SECS", 5);
+        let connections = env_u64("HOOKGATE_BENCH_CONNECTIONS", 8) as usize;
+        let max_requests = env_u64("HOOKGATE_BENCH_MAX_REQUESTS", 200_000);
+        let root = repo_root();
+        let dir = TempDir::new("bench");
+        let config = bench_config(&dir);
+
+        eprintln!("starting the gateway and the two baselines in workerd...");
+        let (gateway, ceiling, kv) = std::thread::scope(|s| {
+            let g = s.spawn(|| Gateway::start_with(Some(&config), Some(TOKEN)));
+            let c = s.spawn(|| {
+                Gateway::start_with(Some(&root.join("bench/baselines/ceiling.toml")), None)
+            });
+            let k =
+                s.spawn(|| Gateway::start_with(Some(&root.join("bench/baselines/kv.toml")), None));
+            (g.join().unwrap(), c.join().unwrap(), k.join().unwrap())
+        });
+
+        let main_hook = create(
+            &gateway,
+            json!({
+                "path": "/hooks/bench", "max_body_bytes": 2 * 1024 * 1024,
+                "auth": {"scheme": "hmac-sha256-hex", "secret": "bench-secret-0123456789"},
+                "target": {"queue": "EVENTS"},
+            }),
+        );
+        let hook_url = gateway.url(main_hook["path"].as_str().unwrap());
+        let secret = "bench-secret-0123456789".to_string();
+
+        let mut cases = vec![
+            Case::new(
+                "ceiling: constant 202, no bindings",
+                ceiling.url("/hooks/bench"),
+                202,
+                || (vec![], json_body(1024)),
+            ),
+            Case::new("baseline: one KV read", kv.url("/hooks/bench"), 202, || {
+                (vec![], json_body(1024))
+            }),
+            hmac_case(
+                "accepted 1 KiB (hmac-sha256-hex → queue)",
+                hook_url.clone(),
+                secret.clone(),
+                1024,
+                false,
+                202,
+            ),
+            hmac_case(
+                "refused: bad signature (401)",
+                hook_url.clone(),
+                secret.clone(),
+                1024,
+                true,
+                401,
+            ),
+            Case::new(
+                "refused: unknown path (404)",
+                gateway.url("/hooks/nothing-here"),
+                404,
+                || (vec![], json_body(1024)),
+            ),
+            hmac_case(
+                "accepted 256 KiB (body to R2)",
+                hook_url.clone(),
+                secret.clone(),
+                256 * 1024,
+                false,
+                202,
+            ),
+            hmac_case(
+                "accepted 1 MiB (body to R2)",
+                hook_url,
+                secret,
+                1024 * 1024,
+                false,
+                202,
+            ),
+        ];
+        for p in providers() {
+            let mut auth = json!({"scheme": p.scheme, "secret": p.secret});
+            for (k, v) in p.auth.as_object().unwrap() {
+                auth[k] = v.clone();
+            }
+            let created = create(
+                &gateway,
+                json!({
+                    "path": format!("/providers/{}", p.scheme), "auth": auth, "target": {"queue": "EVENTS"},
+                }),
+            );
+            let url = gateway.url(created["path"].as_str().unwrap());
+            let (secret, sign, body) = (p.secret, p.sign, p.body);
+            let signing_url = url.clone();
+            cases.push(Case::new(
+                &format!("accepted 1 KiB-class: {}", p.scheme),
+                url,
+                202,
+                move || {
+                    let signed = sign(secret, &signing_url, body);
+                    (signed.headers, signed.body)
+                },
+            ));
+        }
+
+        let mut results: Vec<(String, Stats)> = Vec::new();
+        for case in &cases {
+            eprintln!("  {} ...", case.name);
+            let stats = drive(case, connections, Duration::from_secs(secs), max_requests);
+            eprintln!(
+                "    {:.0} req/s, p50 {} ms, p99 {} ms, wrong status {}",
+                stats.rps,
+                fmt_ms(stats.p50),
+                fmt_ms(stats.p99),
+                stats.unexpected
+            );
+            results.push((case.name.clone(), stats));
+        }
+        drop((gateway, ceiling, kv));
+
+        let ceiling_rps = results[0].1.rps;
+        let mut table = String::from(
+            "| case | req/s | ratio to ceiling | p50 ms | p99 ms | max ms | requests | wrong status |\n|---|---:|---:|---:|---:|---:|---:|---:|\n",
+        );
+        for (name, s) in &results {
+            writeln!(
+                table,
+                "| {name} | {:.0} | {:.2} | {} | {} | {} | {} | {} |",
+                s.rps,
+                s.rps / ceiling_rps,
+                fmt_ms(s.p50),
+                fmt_ms(s.p99),
+                fmt_ms(s.max),
+                s.requests,
+                s.unexpected
+            )
+            .unwrap();
+        }
+        let ratio = |i: usize| results[i].1.rps / ceiling_rps;
+        let mut core = String::new();
+        for label in ["1KiB", "64KiB", "1MiB"] {
+            match (criterion_mean(&format!("core/hot_path/{label}")), criterion_mean(&format!("core/hmac_sha256/{label}"))) {
+                (Some(hot), Some(floor)) => writeln!(
+                    core,
+                    "| {label} | {:.2} µs | {:.2} µs | {:.2}x |",
+                    hot / 1000.0, floor / 1000.0, hot / floor
+                )
+                .unwrap(),
+                _ => writeln!(core, "| {label} | not measured (run `cargo bench -p hookgate-core --bench hot_path`) | | |").unwrap(),
+            }
+        }
+        let date = std::process::Command::new("date")
+            .args(["-u", "+%Y-%m-%d %H:%M UTC"])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default();
+        let size = std::fs::metadata(root.join("build/index_bg.wasm"))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        let gz = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "gzip -9 -c {} | wc -c",
+                root.join("build/index_bg.wasm").display()
+            ))
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default();
+        let verdict = |ok: bool| if ok { "met" } else { "**not met**" };
+        let report = format!(
+            "# Benchmarks\n\n\
+             Produced by `bash scripts/bench.sh` on {date}; machine: {cpus} × {cpu}, {mem}.\n\
+             Load: {connections} keep-alive connections from one client process on 127.0.0.1, {secs} s per case\n\
+             (at most {max_requests} requests), client and workerd sharing the same cores. Absolute\n\
+             numbers move from run to run on a shared machine; the ratios are taken within this run.\n\n\
+             ## Through workerd (`wrangler dev --local`, release build)\n\n{table}\n\
+             Targets: accepted 1 KiB ≥ 0.50 of the ceiling — {t1} ({r1:.2}); bad signature ≥ 0.80 — {t2} ({r2:.2});\n\
+             unknown path ≥ 0.80 — {t3} ({r3:.2}).\n\n\
+             ## The core's hot path, natively (criterion)\n\n\
+             Verify hmac-sha256-hex + request checks + envelope, against one HMAC-SHA256 over the same bytes.\n\n\
+             | body | hot path | HMAC-SHA256 alone | ratio |\n|---|---:|---:|---:|\n{core}\n\
+             Targets: 1 KiB within 2x, 1 MiB within 1.2x.\n\n\
+             ## Size\n\n\
+             Release wasm: {size} bytes raw, {gz} bytes gzipped (budget in `size-budget.txt`, enforced by the test\n\
+             command; target < 400 KB gzipped; Cloudflare Free plan limit 3 MB).\n",
+            cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+            cpu = cpu_model(),
+            mem = std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| m.lines().next().map(|l| l.replace("MemTotal:", "").trim().to_string())).unwrap_or_default() + " RAM",
+            t1 = verdict(ratio(2) >= 0.5), r1 = ratio(2),
+            t2 = verdict(ratio(3) >= 0.8), r2 = ratio(3),
+            t3 = verdict(ratio(4) >= 0.8), r3 = ratio(4),
+        );
+        let notes_marker = "\n## Notes\n";
+        let existing = std::fs::read_to_string(root.join("BENCHMARKS.md")).unwrap_or_default();
+        let notes = existing
+            .find(notes_marker)
+            .map(|i| existing[i..].to_string())
+            .unwrap_or_default();
+        std::fs::write(root.join("BENCHMARKS.md"), report + &notes).unwrap();
+        println!("{table}");
+        println!("wrote BENCHMARKS.md");
+        let wrong: u64 = results.iter().map(|(_, s)| s.unexpected).sum();
+        if wrong > 0 {
+            eprintln!("{wrong} responses had an unexpected status");
+            std::process::exit(1);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! The core's hot path for one accepted delivery (verify an hmac-sha256-hex signature,
+//! check the request, build the envelope) next to the physical floor: one HMAC-SHA256
+//! over the same bytes. `scripts/bench.sh` reads the estimates and reports the ratio.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use hmac::{Hmac, Mac};
+use hookgate_core::envelope::build;
+use hookgate_core::path::WebhookPath;
+use hookgate_core::record::{validate_new, Fresh, WebhookRecord, WebhookSpec};
+use hookgate_core::request::{precheck, resolve_route, Headers};
+use hookgate_core::secret::{DeliveryId, WebhookId};
+use hookgate_core::time::UnixMillis;
+use hookgate_core::verify::{verify, Inbound};
+use std::hint::black_box;
+
+const SECRET: &str = "bench-secret-0123456789";
+
+fn record() -> WebhookRecord {
+    let spec = format!(
+        r#"{{"path":"/hooks/bench","max_body_bytes":2097152,"auth":{{"scheme":"hmac-sha256-hex","secret":"{SECRET}"}},"target":{{"queue":"EVENTS"}}}}"#
+    );
+    validate_new(
+        WebhookSpec::parse(spec.as_bytes()).unwrap(),
+        Fresh {
+            id: WebhookId::generate([1; 12]),
+            secret_bytes: [2; 32],
+            now: UnixMillis(0),
+        },
+    )
+    .unwrap()
+    .record
+}
+
+/// A JSON body of exactly `size` bytes, like a typical event.
+fn json_body(size: usize) -> Vec<u8> {
+    let head = br#"{"event":"deploy.finished","service":"api","payload":""#;
+    let tail = br#""}"#;
+    let mut body = head.to_vec();
+    body.resize(size - tail.len(), b'x');
+    body.extend_from_slice(tail);
+    body
+}
+
+fn sign(body: &[u8]) -> String {
+    let mut m = Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+    m.update(body);
+    hex::encode(m.finalize().into_bytes())
+}
+
+fn hot_path(record: &WebhookRecord, path: &WebhookPath, headers: &Headers, body: &[u8]) -> usize {
+    let route = resolve_route(path, Some(record.clone()), None).unwrap();
+    precheck(&route.record, "POST", headers).unwrap();
+    let inbound = Inbound {
+        method: "POST".into(),
+        url: "https://hooks.example.com/hooks/bench?source=ci".into(),
+        raw_path: "/hooks/bench".into(),
+        query: Some("source=ci".into()),
+        headers: headers.clone(),
+        source_ip: Some("203.0.113.7".into()),
+        body: body.to_vec(),
+    };
+    let verified = verify(route, inbound, UnixMillis(1_795_329_546_000)).unwrap();
+    let handover = build(
+        &verified,
+        &DeliveryId::generate([3; 16]),
+        UnixMillis(1_795_329_546_000),
+    );
+    handover.message().len()
+}
+
+fn benches(c: &mut Criterion) {
+    let record = record();
+    let path = WebhookPath::parse_request("/hooks/bench").unwrap();
+    let mut group = c.benchmark_group("core");
+    for (label, size) in [("1KiB", 1024), ("64KiB", 64 * 1024), ("1MiB", 1024 * 1024)] {
+        let body = json_body(size);
+        let headers = Headers::new([
+            ("content-type".to_string(), "application/json".to_string()),
+            ("content-length".to_string(), size.to_string()),
+            ("user-agent".to_string(), "bench/1".to_string()),
+            ("x-webhook-signature".to_string(), sign(&body)),
+        ]);
+        group.throughput(Throughput::Bytes(size as u64));
+        group.bench_with_input(BenchmarkId::new("hmac_sha256", label), &body, |b, body| {
+            b.iter(|| {
+                let mut m = Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+                m.update(black_box(body));
+                black_box(m.finalize().into_bytes())
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("hot_path", label), &body, |b, body| {
+            b.iter(|| black_box(hot_path(&record, &path, &headers, black_box(body))))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(core_benches, benches);
+criterion_main!(core_benches);

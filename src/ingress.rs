@@ -26,6 +26,33 @@ struct Accepted {
     received_at: String,
 }
 
+/// Which requests get a log line: the `REQUEST_LOG` var, `all` (default), `errors`
+/// (status >= 400) or `off`. High-volume senders make per-request logs the largest
+/// per-request cost after the bindings (see BENCHMARKS.md).
+enum RequestLog {
+    All,
+    Errors,
+    Off,
+}
+
+impl RequestLog {
+    fn includes(&self, status: u16) -> bool {
+        match self {
+            RequestLog::All => true,
+            RequestLog::Errors => status >= 400,
+            RequestLog::Off => false,
+        }
+    }
+}
+
+fn request_log(env: &Env) -> RequestLog {
+    match env.var("REQUEST_LOG").map(|v| v.to_string()).as_deref() {
+        Ok("off") => RequestLog::Off,
+        Ok("errors") => RequestLog::Errors,
+        _ => RequestLog::All,
+    }
+}
+
 enum Outcome {
     Accepted(Accepted),
     Handshake(HandshakeReply),
@@ -76,7 +103,9 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
         }
     };
     log.latency_ms = now().0.saturating_sub(started.0);
-    console_log!("{}", serde_json::to_string(&log).unwrap_or_default());
+    if request_log(env).includes(log.status) {
+        console_log!("{}", serde_json::to_string(&log).unwrap_or_default());
+    }
     response
 }
 

@@ -24,8 +24,12 @@ const FOUND_TTL_MS: u64 = 30_000;
 const MISSING_TTL_MS: u64 = 5_000;
 const MAX_CACHED: usize = 2_048;
 
+/// Decoded records (or their absence) by KV key, with the time they were read. Records
+/// that fail to decode are not cached, so a fix in KV is seen at the next request.
+type Cache = HashMap<String, (u64, Option<WebhookRecord>)>;
+
 thread_local! {
-    static CACHE: RefCell<HashMap<String, (u64, Option<String>)>> = RefCell::new(HashMap::new());
+    static CACHE: RefCell<Cache> = RefCell::new(HashMap::new());
 }
 
 fn route_key(path: &WebhookPath) -> String {
@@ -70,22 +74,21 @@ impl Registry {
                 (now_ms.saturating_sub(*at) < ttl).then(|| value.clone())
             })
         });
-        let text = match cached {
-            Some(hit) => hit,
-            None => {
-                let fresh = self.kv.get(&key).text().await.map_err(unavailable)?;
-                CACHE.with(|c| {
-                    let mut c = c.borrow_mut();
-                    if c.len() >= MAX_CACHED {
-                        c.clear();
-                    }
-                    c.insert(key, (now_ms, fresh.clone()));
-                });
-                fresh
+        if let Some(hit) = cached {
+            return Ok(hit);
+        }
+        let text = self.kv.get(&key).text().await.map_err(unavailable)?;
+        let record = text
+            .map(|t| WebhookRecord::decode(&t).map_err(Problem::from))
+            .transpose()?;
+        CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.len() >= MAX_CACHED {
+                c.clear();
             }
-        };
-        text.map(|t| WebhookRecord::decode(&t).map_err(Problem::from))
-            .transpose()
+            c.insert(key, (now_ms, record.clone()));
+        });
+        Ok(record)
     }
 
     /// Reads without the cache: the admin API must see its own writes.

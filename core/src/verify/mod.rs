@@ -187,17 +187,19 @@ fn configured_header<'h>(auth: &AuthConfig, headers: &'h Headers) -> Option<&'h 
     }
 }
 
-/// Compares a presented secret (shared secret, URL key) with every stored one.
-fn match_plain(
+/// Tries every stored secret with `matches` (no early exit) and returns the index of
+/// the first active one that matched. A match only with a secret past its rotation
+/// grace period is `SecretExpired`; no match at all is `mismatch`.
+fn first_matching_secret(
     auth: &AuthConfig,
-    presented: &[u8],
     now: UnixMillis,
     mismatch: VerifyError,
+    mut matches: impl FnMut(&Secret) -> Result<bool, VerifyError>,
 ) -> Result<usize, VerifyError> {
     let mut active = None;
     let mut expired = false;
     for (i, s) in auth.secrets.iter().enumerate() {
-        if s.value.matches(presented) {
+        if matches(&s.value)? {
             if s.active_at(now) {
                 active.get_or_insert(i);
             } else {
@@ -210,6 +212,16 @@ fn match_plain(
     } else {
         mismatch
     })
+}
+
+/// Compares a presented secret (shared secret, URL key) with every stored one.
+fn match_plain(
+    auth: &AuthConfig,
+    presented: &[u8],
+    now: UnixMillis,
+    mismatch: VerifyError,
+) -> Result<usize, VerifyError> {
+    first_matching_secret(auth, now, mismatch, |secret| Ok(secret.matches(presented)))
 }
 
 /// What an HMAC scheme signs and what the sender presented.
@@ -288,22 +300,8 @@ pub fn key_bytes<'s>(auth: &AuthConfig, secret: &'s Secret) -> Result<Cow<'s, [u
 }
 
 fn match_hmac(auth: &AuthConfig, plan: &Plan<'_>, now: UnixMillis) -> Result<usize, VerifyError> {
-    let mut active = None;
-    let mut expired = false;
-    for (i, s) in auth.secrets.iter().enumerate() {
-        let key = key_bytes(auth, &s.value)?;
-        if plan.matches(&key) {
-            if s.active_at(now) {
-                active.get_or_insert(i);
-            } else {
-                expired = true;
-            }
-        }
-    }
-    active.ok_or(if expired {
-        VerifyError::SecretExpired
-    } else {
-        VerifyError::SignatureMismatch
+    first_matching_secret(auth, now, VerifyError::SignatureMismatch, |secret| {
+        Ok(plan.matches(&key_bytes(auth, secret)?))
     })
 }
 

@@ -37,34 +37,34 @@ pub fn unix_seconds(s: &str) -> Option<i64> {
 /// `Stripe-Signature: t=<unix>,v1=<hex>,v1=<hex>,v0=...` → (t as sent, every v1).
 /// Only `v1` counts; `v0` and unknown keys are ignored.
 pub fn stripe(header: &str) -> Option<(&str, Vec<&str>)> {
-    let mut t = None;
-    let mut v1 = Vec::new();
-    for item in header.split(',') {
-        let (k, v) = item.trim().split_once('=')?;
-        match k {
-            "t" => t = Some(v),
-            "v1" if !v.is_empty() => v1.push(v),
-            _ => {}
-        }
-    }
-    let t = t.filter(|t| unix_seconds(t).is_some())?;
-    (!v1.is_empty()).then_some((t, v1))
+    timestamp_and_signatures(header, ',', "t", "v1")
 }
 
 /// `Paddle-Signature: ts=<unix>;h1=<hex>[;h1=...]` → (ts as sent, every h1).
 pub fn paddle(header: &str) -> Option<(&str, Vec<&str>)> {
-    let mut ts = None;
-    let mut h1 = Vec::new();
-    for item in header.split(';') {
+    timestamp_and_signatures(header, ';', "ts", "h1")
+}
+
+/// The shape Stripe and Paddle share: `key=value` items separated by `separator`, one
+/// Unix-seconds timestamp under `time_key` and one or more signatures under `sig_key`.
+fn timestamp_and_signatures<'h>(
+    header: &'h str,
+    separator: char,
+    time_key: &str,
+    sig_key: &str,
+) -> Option<(&'h str, Vec<&'h str>)> {
+    let mut time = None;
+    let mut signatures = Vec::new();
+    for item in header.split(separator) {
         let (k, v) = item.trim().split_once('=')?;
-        match k {
-            "ts" => ts = Some(v),
-            "h1" if !v.is_empty() => h1.push(v),
-            _ => {}
+        if k == time_key {
+            time = Some(v);
+        } else if k == sig_key && !v.is_empty() {
+            signatures.push(v);
         }
     }
-    let ts = ts.filter(|t| unix_seconds(t).is_some())?;
-    (!h1.is_empty()).then_some((ts, h1))
+    let time = time.filter(|t| unix_seconds(t).is_some())?;
+    (!signatures.is_empty()).then_some((time, signatures))
 }
 
 /// Standard Webhooks / Svix: space-separated `v1,<base64>` entries → the v1 payloads.

@@ -133,11 +133,7 @@ async fn deliver(
         )
     })?;
     log.webhook_id = Some(route.record.id.as_str().to_string());
-    log.path = Some(if route.url_key.is_some() {
-        format!("{}/{{key}}", route.record.path)
-    } else {
-        route.record.path.to_string()
-    });
+    log.path = Some(route.redacted_path());
 
     // 2. Method and size, before a byte of the body is read.
     let headers = Headers::new(req.headers().entries());

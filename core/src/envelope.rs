@@ -74,16 +74,6 @@ impl Handover {
     }
 }
 
-/// The path as forwarded: a URL key in the last segment is replaced by `{key}`.
-pub fn forwarded_path(verified: &Verified) -> String {
-    let path = verified.record().path.as_str();
-    if verified.path_holds_key() {
-        format!("{path}/{{key}}")
-    } else {
-        path.to_string()
-    }
-}
-
 fn parse_query(raw: Option<&str>) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (k, v) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
@@ -118,7 +108,7 @@ pub fn build(verified: &Verified, id: &DeliveryId, received_at: UnixMillis) -> H
                 received_at: received_at.to_rfc3339(),
                 request: RequestPart {
                     method: &inbound.method,
-                    path: forwarded_path(verified),
+                    path: verified.redacted_path(),
                     query: parse_query(inbound.query.as_deref()),
                     headers: inbound.headers.forwardable(record),
                     source_ip: inbound.source_ip.as_deref(),

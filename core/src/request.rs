@@ -90,6 +90,16 @@ pub struct RouteMatch {
     pub url_key: Option<String>,
 }
 
+impl RouteMatch {
+    /// The path as it may be logged or forwarded: a URL key is replaced by `{key}`.
+    pub fn redacted_path(&self) -> String {
+        match self.url_key {
+            Some(_) => format!("{}/{{key}}", self.record.path),
+            None => self.record.path.to_string(),
+        }
+    }
+}
+
 /// Resolves a request path given the record stored at that exact path and, only when
 /// there is none, the record stored at its parent. Exact matches win; the parent only
 /// matches when it is a URL-key webhook, whose key is the request's last segment.

@@ -134,6 +134,11 @@ impl Verified {
         self.route.url_key.is_some()
     }
 
+    /// The path as it may be forwarded: a URL key is replaced by `{key}`.
+    pub fn redacted_path(&self) -> String {
+        self.route.redacted_path()
+    }
+
     /// The secret that verified this request (Zoom's handshake answers with it).
     pub(crate) fn secret(&self) -> &Secret {
         &self.route.record.auth.secrets[self.secret_index].value

@@ -129,11 +129,6 @@ impl Verified {
         &self.inbound
     }
 
-    /// True when the last path segment is the URL key and must not be forwarded.
-    pub fn path_holds_key(&self) -> bool {
-        self.route.url_key.is_some()
-    }
-
     /// The path as it may be forwarded: a URL key is replaced by `{key}`.
     pub fn redacted_path(&self) -> String {
         self.route.redacted_path()

@@ -130,7 +130,8 @@ pub fn build(verified: &Verified, id: &DeliveryId, received_at: UnixMillis) -> H
         return offloaded();
     }
     let size = body.len();
-    let raw_json: Option<Box<RawValue>> = serde_json::from_slice(body).ok();
+    // Borrowed from the body: validated, not copied.
+    let raw_json: Option<&RawValue> = serde_json::from_slice(body).ok();
     let message = match (&raw_json, std::str::from_utf8(body)) {
         (Some(data), _) => render(BodyPart::Json { size, data }),
         (None, Ok(text)) => render(BodyPart::Text { size, data: text }),

@@ -338,7 +338,7 @@ pub fn drain(world: &World) {
 
 fn make_target(world: &World, kind: Kind) -> Target {
     let admin = Admin::of(&world.gateway);
-    let (spec, fixed_secret) = match kind {
+    let spec = match kind {
         Kind::Hmac => {
             let (created, secret) = hmac_webhook(world, json!({"max_body_bytes": 1024}));
             return Target {
@@ -347,17 +347,11 @@ fn make_target(world: &World, kind: Kind) -> Target {
                 secret,
             };
         }
-        Kind::Shared => (
-            json!({"path": format!("/hostile/{}", unique("shared")),
-                   "auth": {"scheme": "shared-secret", "secret": "shared-secret-value-1"},
-                   "target": {"queue": "EVENTS"}}),
-            true,
-        ),
-        Kind::UrlKey => (
-            json!({"path": format!("/hostile/{}", unique("urlkey")),
-                   "auth": {"scheme": "url-key"}, "target": {"queue": "EVENTS"}}),
-            false,
-        ),
+        Kind::Shared => json!({"path": format!("/hostile/{}", unique("shared")),
+               "auth": {"scheme": "shared-secret", "secret": "shared-secret-value-1"},
+               "target": {"queue": "EVENTS"}}),
+        Kind::UrlKey => json!({"path": format!("/hostile/{}", unique("urlkey")),
+               "auth": {"scheme": "url-key"}, "target": {"queue": "EVENTS"}}),
         Kind::Nothing => {
             return Target {
                 id: String::new(),
@@ -368,11 +362,7 @@ fn make_target(world: &World, kind: Kind) -> Target {
     };
     let created = admin.create(spec);
     let secret = created["secret"].as_str().unwrap().to_string();
-    if !fixed_secret {
-        remember_secret(&secret);
-    } else {
-        remember_secret("shared-secret-value-1");
-    }
+    remember_secret(&secret);
     Target {
         id: created["id"].as_str().unwrap().into(),
         path: created["path"].as_str().unwrap().into(),

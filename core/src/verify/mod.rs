@@ -320,11 +320,10 @@ fn timestamp_header<'h>(headers: &'h Headers, name: &str) -> Result<&'h str, Ver
         .ok_or(VerifyError::TimestampMissing)
 }
 
-/// Unix seconds, or milliseconds when the value is too large to be seconds (Zoom sends
-/// either, depending on the product).
+/// A signed Unix-seconds header, in milliseconds.
 fn unix_ms(raw: &str) -> Result<i64, VerifyError> {
-    let n = parse::unix_seconds(raw).ok_or(VerifyError::TimestampMalformed)?;
-    Ok(if n > 100_000_000_000 { n } else { n * 1000 })
+    let secs = parse::unix_seconds(raw).ok_or(VerifyError::TimestampMalformed)?;
+    Ok(secs * 1000)
 }
 
 /// The request's signed time must be within `tolerance` of `now`, in either direction.
@@ -404,24 +403,21 @@ fn plan<'a>(
                 vec![bytes("v0:"), bytes(ts), bytes(":"), body],
             )
         }
-        Scheme::Stripe => {
-            let raw = signature_header(headers, "stripe-signature")?;
-            let (t, v1) = parse::stripe(raw).ok_or(VerifyError::SignatureMalformed)?;
-            check_fresh(auth, unix_ms(t)?, now)?;
-            Plan::single(
-                Sha256,
-                hex_candidates(&v1, 32),
-                vec![bytes(t), bytes("."), body],
-            )
-        }
-        Scheme::Paddle => {
-            let raw = signature_header(headers, "paddle-signature")?;
-            let (ts, h1) = parse::paddle(raw).ok_or(VerifyError::SignatureMalformed)?;
+        Scheme::Stripe | Scheme::Paddle => {
+            // Same shape: `<t>=<unix>` plus hex signatures over `<t><sep><body>`.
+            type Parser = for<'h> fn(&'h str) -> Option<(&'h str, Vec<&'h str>)>;
+            let (name, parser, separator): (_, Parser, _) = if auth.scheme == Scheme::Stripe {
+                ("stripe-signature", parse::stripe, ".")
+            } else {
+                ("paddle-signature", parse::paddle, ":")
+            };
+            let raw = signature_header(headers, name)?;
+            let (ts, signatures) = parser(raw).ok_or(VerifyError::SignatureMalformed)?;
             check_fresh(auth, unix_ms(ts)?, now)?;
             Plan::single(
                 Sha256,
-                hex_candidates(&h1, 32),
-                vec![bytes(ts), bytes(":"), body],
+                hex_candidates(&signatures, 32),
+                vec![bytes(ts), bytes(separator), body],
             )
         }
         Scheme::StandardWebhooks | Scheme::Svix => {

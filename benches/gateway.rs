@@ -14,11 +14,6 @@
 //! and HOOKGATE_BENCH_OUT (report file instead of BENCHMARKS.md).
 
 #[cfg(not(target_arch = "wasm32"))]
-#[allow(dead_code)]
-#[path = "../tests/e2e/suite.rs"]
-mod suite;
-
-#[cfg(not(target_arch = "wasm32"))]
 mod load;
 
 fn main() {
@@ -29,9 +24,9 @@ fn main() {
 #[cfg(not(target_arch = "wasm32"))]
 mod run {
     use super::load::{drive, Case, Stats};
-    use super::suite::client::{hmac_hex, Admin};
-    use super::suite::gateway::{repo_root, Gateway, TempDir};
-    use super::suite::schemes::providers;
+    use hookgate_harness::client::{hmac_hex, Admin};
+    use hookgate_harness::gateway::{derived_config, repo_root, Gateway, TempDir};
+    use hookgate_harness::senders::providers;
     use serde_json::{json, Value};
     use std::fmt::Write as _;
     use std::sync::Arc;
@@ -44,42 +39,6 @@ mod run {
             .ok()
             .and_then(|v| v.parse().ok())
             .unwrap_or(default)
-    }
-
-    /// wrangler.toml without the local consumer and without the build step.
-    fn bench_config(dir: &TempDir) -> std::path::PathBuf {
-        let root = repo_root();
-        let original = std::fs::read_to_string(root.join("wrangler.toml")).unwrap();
-        let mut out = String::new();
-        let mut skipping = false;
-        for line in original.lines() {
-            if line.starts_with("[build]") || line.starts_with("[[queues.consumers]]") {
-                skipping = true;
-                continue;
-            }
-            if skipping && line.starts_with('[') {
-                skipping = false;
-            }
-            if skipping
-                || line.starts_with("# The local consumer")
-                || line.starts_with("# queue instead")
-            {
-                continue;
-            }
-            if line.starts_with("main = ") {
-                writeln!(
-                    out,
-                    "main = {:?}",
-                    root.join("build/index.js").display().to_string()
-                )
-                .unwrap();
-            } else {
-                writeln!(out, "{line}").unwrap();
-            }
-        }
-        let path = dir.0.join("wrangler.bench.toml");
-        std::fs::write(&path, out).unwrap();
-        path
     }
 
     fn json_body(size: usize) -> Vec<u8> {
@@ -150,7 +109,7 @@ mod run {
         let max_requests = env_u64("HOOKGATE_BENCH_MAX_REQUESTS", 200_000);
         let root = repo_root();
         let dir = TempDir::new("bench");
-        let config = bench_config(&dir);
+        let config = derived_config(&dir, "build", false);
 
         eprintln!("starting the gateway and the two baselines in workerd...");
         let (gateway, quiet, ceiling, kv) = std::thread::scope(|s| {

@@ -1,15 +1,34 @@
 #!/usr/bin/env bash
-# Builds the release Worker into build/ and prints the wasm size.
+# Builds the Worker and prints the wasm size.
+#   bash scripts/build.sh          the release Worker into build/ (what wrangler deploys)
+#   bash scripts/build.sh faults   a test-only Worker into build-faults/, with the
+#                                  `fault-injection` feature (src/faults.rs); the e2e
+#                                  suite uses it to inject KV failures. Never deployed.
 # With HOOKGATE_SKIP_BUILD=1 and a build present it does nothing: wrangler runs this
 # before every start, and the tests start several runtimes from one build.
-if [ "${HOOKGATE_SKIP_BUILD:-0}" = 1 ] && [ -f "$(dirname "${BASH_SOURCE[0]}")/../build/index.js" ]; then
+variant="${1:-release}"
+out=build
+[ "$variant" = faults ] && out=build-faults
+if [ "${HOOKGATE_SKIP_BUILD:-0}" = 1 ] && [ -f "$(dirname "${BASH_SOURCE[0]}")/../$out/index.js" ]; then
   exit 0
 fi
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 cd "$HOOKGATE_ROOT"
-say "building the release Worker (worker-build --release)"
-worker-build --release >&2
-wasm=build/index_bg.wasm
+case "$variant" in
+  release)
+    say "building the release Worker (worker-build --release)"
+    worker-build --release >&2
+    ;;
+  faults)
+    say "building the test-only fault-injection Worker into build-faults/"
+    worker-build --dev --no-opt --out-dir build-faults --features fault-injection >&2
+    ;;
+  *)
+    echo "unknown build variant: $variant (release or faults)" >&2
+    exit 2
+    ;;
+esac
+wasm="$out/index_bg.wasm"
 raw=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
-say "release wasm: $wasm $raw bytes raw, $gz bytes gzipped"
+say "$variant wasm: $wasm $raw bytes raw, $gz bytes gzipped"

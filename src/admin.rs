@@ -1,14 +1,16 @@
 //! The admin API: `/admin/v1/webhooks[/{id}]`, bearer `ADMIN_TOKEN`.
 
+use crate::faults::Faults;
 use crate::platform::{now, random};
 use crate::registry::Registry;
 use crate::{body, http};
-use hookgate_core::admin::{authorize, route, AdminRoute};
-use hookgate_core::problem::{ErrorCode, Problem};
-use hookgate_core::record::{
-    apply_patch, rotate, validate_new, Fresh, RotateSpec, Scheme, Validated, WebhookRecord,
-    WebhookSpec,
+use hookgate_core::admin::view::view as record_view;
+use hookgate_core::admin::{
+    authorize, rotate, route, validate_create, validate_patch, AdminRoute, Fresh, RotateSpec,
+    Validated, WebhookSpec,
 };
+use hookgate_core::model::{Scheme, WebhookRecord};
+use hookgate_core::problem::{ErrorCode, Problem};
 use hookgate_core::secret::{Secret, WebhookId};
 use serde_json::{json, Value};
 use worker::{console_log, Env, Request, Response, Result};
@@ -46,8 +48,12 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
     let token = configured_token(env);
     let authorization = req.headers().get("Authorization").ok().flatten();
     authorize(token.as_deref(), authorization.as_deref())?;
+    #[cfg(feature = "fault-injection")]
+    if let Some(answer) = crate::faults::raw_kv(req, env).await {
+        return answer;
+    }
     let op = route(req.method().as_ref(), &req.path())?;
-    let registry = Registry::new(env)?;
+    let registry = Registry::with_faults(env, Faults::from_request(req))?;
     match op {
         AdminRoute::List => {
             let records = registry.list().await?;
@@ -65,27 +71,24 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
                 secret_bytes: random(),
                 now: now(),
             };
-            let validated = validate_new(spec, fresh)?;
+            let validated = validate_create(spec, fresh)?;
             check_target(env, &validated.record)?;
-            if registry.path_taken(&validated.record.path).await? {
+            if registry.path_taken(validated.record.path()).await? {
                 return Err(conflict(&validated.record));
             }
-            registry.put(&validated.record).await?;
+            registry.create(&validated.record).await?;
             Ok((201, with_secret(req, &validated)))
         }
         AdminRoute::Update(id) => {
             let current = find(&registry, &id).await?;
             let spec = read_spec(req).await?;
-            let validated = apply_patch(&current, spec, now())?;
+            let validated = validate_patch(&current, spec, now())?;
             check_target(env, &validated.record)?;
-            let moved = validated.record.path != current.path;
-            if moved && registry.path_taken(&validated.record.path).await? {
+            let moved = validated.record.path() != current.path();
+            if moved && registry.path_taken(validated.record.path()).await? {
                 return Err(conflict(&validated.record));
             }
-            registry.put(&validated.record).await?;
-            if moved {
-                registry.remove_route(&current.path).await?;
-            }
+            registry.update(&current, &validated.record).await?;
             Ok((200, with_secret(req, &validated)))
         }
         AdminRoute::RotateSecret(id) => {
@@ -93,7 +96,7 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
             let bytes = body::read_limited(req, MAX_ADMIN_BODY).await?;
             let spec = RotateSpec::parse(&bytes)?;
             let validated = rotate(&current, spec, random(), now())?;
-            registry.put(&validated.record).await?;
+            registry.update(&current, &validated.record).await?;
             Ok((200, with_secret(req, &validated)))
         }
         AdminRoute::Delete(id) => {
@@ -118,7 +121,7 @@ async fn read_spec(req: &mut Request) -> std::result::Result<WebhookSpec, Proble
 
 /// The core checks the binding name's shape; only the shell can see whether it exists.
 fn check_target(env: &Env, record: &WebhookRecord) -> std::result::Result<(), Problem> {
-    let name = &record.target.queue;
+    let name = record.target().queue();
     env.queue(name).map(|_| ()).map_err(|_| {
         Problem::new(
             ErrorCode::InvalidTarget,
@@ -130,12 +133,12 @@ fn check_target(env: &Env, record: &WebhookRecord) -> std::result::Result<(), Pr
 fn conflict(record: &WebhookRecord) -> Problem {
     Problem::new(
         ErrorCode::PathConflict,
-        format!("another webhook is already registered at {}", record.path),
+        format!("another webhook is already registered at {}", record.path()),
     )
 }
 
 fn view(record: &WebhookRecord) -> Value {
-    serde_json::to_value(record.view()).expect("view serializes")
+    serde_json::to_value(record_view(record)).expect("view serializes")
 }
 
 /// An answer that changed the secret: the record, its URL and the secret, shown this once.
@@ -147,9 +150,9 @@ fn with_secret(req: &Request, validated: &Validated) -> Value {
         .unwrap_or_default();
     let mut answer = view(record);
     let secret = validated.shown_secret.as_ref().map(Secret::expose);
-    answer["url"] = Value::from(match (record.auth.scheme, secret) {
-        (Scheme::UrlKey, Some(key)) => format!("{origin}{}/{key}", record.path),
-        _ => format!("{origin}{}", record.path),
+    answer["url"] = Value::from(match (record.auth().scheme(), secret) {
+        (Scheme::UrlKey, Some(key)) => format!("{origin}{}/{key}", record.path()),
+        _ => format!("{origin}{}", record.path()),
     });
     if let Some(secret) = secret {
         answer["secret"] = Value::from(secret);

@@ -2,7 +2,7 @@
 
 use futures_util::StreamExt;
 use hookgate_core::problem::{ErrorCode, Problem};
-use hookgate_core::request::too_large;
+use hookgate_core::request::RequestError;
 use worker::Request;
 
 /// Reads the body chunk by chunk and stops as soon as it passes `limit`, so a sender
@@ -22,7 +22,7 @@ pub async fn read_limited(req: &mut Request, limit: u64) -> Result<Vec<u8>, Prob
             )
         })?;
         if (body.len() + chunk.len()) as u64 > limit {
-            return Err(too_large(limit));
+            return Err(RequestError::TooLarge { limit }.into());
         }
         body.extend_from_slice(&chunk);
     }

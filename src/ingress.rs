@@ -6,14 +6,16 @@ use crate::registry::Registry;
 use crate::{body, http};
 use hookgate_core::envelope::{self, Handover};
 use hookgate_core::path::WebhookPath;
-use hookgate_core::problem::{ErrorCode, Problem};
-use hookgate_core::request::{precheck, resolve_route, Headers};
+use hookgate_core::problem::{misconfigured, ErrorCode, Problem};
+use hookgate_core::request::{precheck, resolve_route, Headers, Inbound};
 use hookgate_core::secret::DeliveryId;
 use hookgate_core::verify::handshake::{handshake, HandshakeReply};
-use hookgate_core::verify::{verify, Inbound, Verified};
+use hookgate_core::verify::{verify, Verified, VerifyError};
 use serde::Serialize;
 use wasm_bindgen::JsValue;
-use worker::{console_log, Env, QueueContentType, RawMessageBuilder, Request, Response, Result};
+use worker::{
+    console_error, console_log, Env, QueueContentType, RawMessageBuilder, Request, Response, Result,
+};
 
 /// R2 bucket holding bodies too large for a queue message.
 const BODIES_BINDING: &str = "BODIES";
@@ -121,25 +123,21 @@ async fn deliver(
 
     // 1. Match against the registry: the exact path, else a URL-key webhook one level up.
     let registry = Registry::new(env)?;
-    let exact = registry.route(&path).await?;
-    let parent = match (&exact, path.split_last()) {
-        (None, Some((parent_path, _))) => registry.route(&parent_path).await?,
-        _ => None,
-    };
+    let (exact, parent) = registry.lookup(&path).await?;
     let route = resolve_route(&path, exact, parent).ok_or_else(|| {
         Problem::new(
             ErrorCode::WebhookNotFound,
             "no webhook is registered at this path",
         )
     })?;
-    log.webhook_id = Some(route.record.id.as_str().to_string());
+    log.webhook_id = Some(route.record().id().as_str().to_string());
     log.path = Some(route.redacted_path());
 
     // 2. Method and size, before a byte of the body is read.
     let headers = Headers::new(req.headers().entries());
     let method = req.method().to_string();
-    precheck(&route.record, &method, &headers)?;
-    let max_body = route.record.max_body_bytes;
+    precheck(route.record(), &method, &headers)?;
+    let max_body = route.record().max_body_bytes();
     let body = body::read_limited(req, max_body).await?;
     log.body_bytes = Some(body.len());
 
@@ -148,13 +146,21 @@ async fn deliver(
     let inbound = Inbound {
         method,
         url: url.to_string(),
-        raw_path: url.path().to_string(),
         query: url.query().map(str::to_string),
         headers,
         source_ip,
         body,
     };
-    let verified = verify(route, inbound, now()).map_err(|(e, _)| Problem::from(e))?;
+    let webhook_id = route.record().id().as_str().to_string();
+    let verified = verify(route, inbound, now()).map_err(|e| {
+        if let VerifyError::Misconfigured(why) = &e {
+            console_error!(
+                "{}",
+                serde_json::json!({"msg": "webhook_misconfigured", "webhook_id": webhook_id, "error": why})
+            );
+        }
+        Problem::from(e)
+    })?;
 
     // 4. Edge handshakes (Slack, Zoom, Twitch) are answered here and never forwarded.
     if let Some(reply) = handshake(&verified) {
@@ -171,7 +177,7 @@ async fn deliver(
     // 8. Answer.
     Ok(Outcome::Accepted(Accepted {
         id: id.as_str().to_string(),
-        webhook_id: verified.record().id.as_str().to_string(),
+        webhook_id: verified.record().id().as_str().to_string(),
         status: "accepted",
         received_at: received_at.to_rfc3339(),
     }))
@@ -185,25 +191,28 @@ async fn hand_over(
     verified: &Verified,
     handover: &Handover,
 ) -> std::result::Result<(), Problem> {
-    let queue_name = &verified.record().target.queue;
-    let queue = env.queue(queue_name).map_err(|_| {
-        Problem::new(
-            ErrorCode::WebhookMisconfigured,
-            format!("the target queue binding {queue_name:?} does not exist in this deployment"),
-        )
-    })?;
+    let queue_name = verified.record().target().queue();
+    // Binding names are the operator's business: they go to the log, not to the sender.
+    let missing_binding = |binding: &str| {
+        console_error!(
+            "{}",
+            serde_json::json!({"msg": "binding_missing", "binding": binding,
+                "webhook_id": verified.record().id().as_str()})
+        );
+        misconfigured()
+    };
+    let queue = env
+        .queue(queue_name)
+        .map_err(|_| missing_binding(queue_name))?;
     let forward_failed = |what: &str| {
         Problem::new(ErrorCode::ForwardFailed, format!("{what}; retry later"))
             .with_header("Retry-After", "1")
     };
     let mut stored_body = None;
     if let Handover::WithBodyInR2 { r2_key, .. } = handover {
-        let bucket = env.bucket(BODIES_BINDING).map_err(|_| {
-            Problem::new(
-                ErrorCode::WebhookMisconfigured,
-                "the BODIES R2 binding for large bodies is missing",
-            )
-        })?;
+        let bucket = env
+            .bucket(BODIES_BINDING)
+            .map_err(|_| missing_binding(BODIES_BINDING))?;
         bucket
             .put(r2_key.as_str(), verified.inbound().body.clone())
             .execute()

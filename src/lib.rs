@@ -7,6 +7,7 @@
 mod admin;
 mod body;
 mod consumer;
+mod faults;
 mod http;
 mod ingress;
 mod platform;

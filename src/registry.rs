@@ -1,35 +1,106 @@
-//! The route table in KV, with a short per-isolate cache in front of it.
+//! The route table in KV, with a bounded per-isolate cache in front of it.
 //!
 //! Layout (one namespace, binding `ROUTES`):
 //! - `route:{path}`  → the webhook record (format pinned in `hookgate-core`), read by
 //!   every delivery;
-//! - `webhook:{id}`  → `{"path": ...}`, so the admin API can find a record by id.
+//! - `webhook:{id}`  → an [`IdPointer`] `{"path", "retired"}`, so the admin API finds a
+//!   record by id.
 //!
-//! KV is eventually consistent across locations. The cache only adds a few seconds to
-//! that; writes made through this isolate invalidate its own entries at once.
+//! Writes. KV has no transactions and about one write per second per key, so each admin
+//! operation writes each key once, in this order:
+//! - create: pointer, then route. A failed route write leaves a pointer to nothing,
+//!   which no one can see (the id was never returned).
+//! - update in place (PATCH, rotate): the route only. The pointer is untouched, so no
+//!   failed pointer write can take a live webhook down.
+//! - move P → Q: pointer `{Q, retired: [P]}`, then route Q, then delete route P. Every
+//!   state in between is readable (the record is at Q or at a retired path), and every
+//!   extra copy is listed in `retired`. The next admin access to the webhook repairs it
+//!   ([`plan_repair`]): finishes the move if route Q was written, undoes it otherwise.
+//! - delete: route, then pointer. A failed pointer delete leaves a pointer to nothing.
+//!
+//! What is deliberately not guaranteed (the per-webhook Durable Object will make it so):
+//! after a failed move and until the next admin access, both paths deliver; and KV is
+//! eventually consistent across locations, so other locations see any change up to ~60 s
+//! late, plus this cache's TTL.
 
+use crate::faults::{Faults, KvWrite};
 use crate::platform::now;
+use futures_util::future::join;
+use hookgate_core::model::pointer::{plan_repair, IdPointer};
+use hookgate_core::model::WebhookRecord;
 use hookgate_core::path::WebhookPath;
-use hookgate_core::problem::{ErrorCode, Problem};
-use hookgate_core::record::WebhookRecord;
+use hookgate_core::problem::{misconfigured, ErrorCode, Problem};
 use hookgate_core::secret::WebhookId;
-use serde::{Deserialize, Serialize};
+use lru::LruCache;
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
+use std::num::NonZeroUsize;
 use worker::kv::KvStore;
-use worker::Env;
+use worker::{console_error, Env};
 
 const BINDING: &str = "ROUTES";
 const FOUND_TTL_MS: u64 = 30_000;
 const MISSING_TTL_MS: u64 = 5_000;
-const MAX_CACHED: usize = 2_048;
+/// Records and absences are cached apart, so a stream of unknown paths only ever evicts
+/// other absences, never a hot record.
+const MAX_FOUND: usize = 2_048;
+const MAX_MISSING: usize = 1_024;
 
-/// Decoded records (or their absence) by KV key, with the time they were read. Records
-/// that fail to decode are not cached, so a fix in KV is seen at the next request.
-type Cache = HashMap<String, (u64, Option<WebhookRecord>)>;
+struct Cache {
+    found: LruCache<String, (u64, WebhookRecord)>,
+    missing: LruCache<String, u64>,
+}
+
+impl Cache {
+    fn new() -> Cache {
+        Cache {
+            found: LruCache::new(NonZeroUsize::new(MAX_FOUND).expect("non-zero")),
+            missing: LruCache::new(NonZeroUsize::new(MAX_MISSING).expect("non-zero")),
+        }
+    }
+
+    /// `Some(answer)` while fresh.
+    fn get(&mut self, key: &str, now_ms: u64) -> Option<Option<WebhookRecord>> {
+        if let Some((at, record)) = self.found.get(key) {
+            if now_ms.saturating_sub(*at) < FOUND_TTL_MS {
+                return Some(Some(record.clone()));
+            }
+        }
+        if let Some(at) = self.missing.get(key) {
+            if now_ms.saturating_sub(*at) < MISSING_TTL_MS {
+                return Some(None);
+            }
+        }
+        None
+    }
+
+    fn put(&mut self, key: String, now_ms: u64, record: Option<WebhookRecord>) {
+        match record {
+            Some(r) => {
+                self.missing.pop(&key);
+                self.found.put(key, (now_ms, r));
+            }
+            None => {
+                self.found.pop(&key);
+                self.missing.put(key, now_ms);
+            }
+        }
+    }
+
+    fn invalidate(&mut self, key: &str) {
+        self.found.pop(key);
+        self.missing.pop(key);
+    }
+}
 
 thread_local! {
-    static CACHE: RefCell<Cache> = RefCell::new(HashMap::new());
+    static CACHE: RefCell<Cache> = RefCell::new(Cache::new());
+}
+
+/// Drops a key from this isolate's cache (the fault-injection build's raw KV writes).
+#[cfg(feature = "fault-injection")]
+pub fn forget(key: &str) {
+    CACHE.with(|c| c.borrow_mut().invalidate(key));
 }
 
 fn route_key(path: &WebhookPath) -> String {
@@ -40,67 +111,102 @@ fn id_key(id: &WebhookId) -> String {
     format!("webhook:{}", id.as_str())
 }
 
-#[derive(Serialize, Deserialize)]
-struct IdPointer {
-    path: WebhookPath,
+/// KV failed: the detail goes to the log, the caller learns only to retry.
+fn unavailable(what: &str, e: impl std::fmt::Display) -> Problem {
+    console_error!(
+        "{}",
+        serde_json::json!({"msg": "kv_error", "op": what, "error": e.to_string()})
+    );
+    Problem::new(
+        ErrorCode::RegistryUnavailable,
+        "the webhook registry is unavailable; retry",
+    )
+    .with_header("Retry-After", "1")
 }
 
-fn unavailable(e: impl std::fmt::Display) -> Problem {
-    Problem::new(ErrorCode::RegistryUnavailable, format!("KV: {e}")).with_header("Retry-After", "1")
+fn decode(key: &str, text: &str) -> Result<WebhookRecord, Problem> {
+    WebhookRecord::decode(text).map_err(|e| {
+        console_error!(
+            "{}",
+            serde_json::json!({"msg": "record_unusable", "key": key, "error": e.to_string()})
+        );
+        misconfigured()
+    })
 }
 
 pub struct Registry {
     kv: KvStore,
+    faults: Faults,
 }
 
 impl Registry {
     pub fn new(env: &Env) -> Result<Registry, Problem> {
+        Self::with_faults(env, Faults::default())
+    }
+
+    pub fn with_faults(env: &Env, faults: Faults) -> Result<Registry, Problem> {
         env.kv(BINDING)
-            .map(|kv| Registry { kv })
-            .map_err(|_| Problem::new(ErrorCode::Internal, "the ROUTES KV binding is missing"))
+            .map(|kv| Registry { kv, faults })
+            .map_err(|_| {
+                console_error!("the {BINDING} KV binding is missing from this deployment");
+                Problem::new(ErrorCode::Internal, "the gateway is misconfigured")
+            })
     }
 
     /// The record at exactly this path, through the isolate cache.
     pub async fn route(&self, path: &WebhookPath) -> Result<Option<WebhookRecord>, Problem> {
         let key = route_key(path);
         let now_ms = now().0;
-        let cached = CACHE.with(|c| {
-            c.borrow().get(&key).and_then(|(at, value)| {
-                let ttl = if value.is_some() {
-                    FOUND_TTL_MS
-                } else {
-                    MISSING_TTL_MS
-                };
-                (now_ms.saturating_sub(*at) < ttl).then(|| value.clone())
-            })
-        });
-        if let Some(hit) = cached {
+        if let Some(hit) = CACHE.with(|c| c.borrow_mut().get(&key, now_ms)) {
             return Ok(hit);
         }
-        let text = self.kv.get(&key).text().await.map_err(unavailable)?;
-        let record = text
-            .map(|t| WebhookRecord::decode(&t).map_err(Problem::from))
-            .transpose()?;
-        CACHE.with(|c| {
-            let mut c = c.borrow_mut();
-            if c.len() >= MAX_CACHED {
-                c.clear();
-            }
-            c.insert(key, (now_ms, record.clone()));
-        });
+        let record = self.read(&key).await?;
+        CACHE.with(|c| c.borrow_mut().put(key, now_ms, record.clone()));
         Ok(record)
     }
 
-    /// Reads without the cache: the admin API must see its own writes.
-    async fn route_uncached(&self, path: &WebhookPath) -> Result<Option<WebhookRecord>, Problem> {
+    /// The records at a request's path and at its parent (where a URL-key webhook would
+    /// be). The parent is only needed when the exact path holds nothing, so a cached
+    /// exact answer decides alone; otherwise both are read at once.
+    pub async fn lookup(
+        &self,
+        path: &WebhookPath,
+    ) -> Result<(Option<WebhookRecord>, Option<WebhookRecord>), Problem> {
+        let Some((parent, _)) = path.split_last() else {
+            return Ok((self.route(path).await?, None));
+        };
+        let cached_exact = CACHE.with(|c| c.borrow_mut().get(&route_key(path), now().0));
+        match cached_exact {
+            Some(Some(record)) => Ok((Some(record), None)),
+            Some(None) => Ok((None, self.route(&parent).await?)),
+            None => {
+                let (exact, parent) = join(self.route(path), self.route(&parent)).await;
+                let exact = exact?;
+                Ok(match exact {
+                    Some(r) => (Some(r), None),
+                    None => (None, parent?),
+                })
+            }
+        }
+    }
+
+    async fn read(&self, key: &str) -> Result<Option<WebhookRecord>, Problem> {
         let text = self
             .kv
-            .get(&route_key(path))
+            .get(key)
             .text()
             .await
-            .map_err(unavailable)?;
-        text.map(|t| WebhookRecord::decode(&t).map_err(Problem::from))
-            .transpose()
+            .map_err(|e| unavailable("get", e))?;
+        text.map(|t| decode(key, &t)).transpose()
+    }
+
+    /// The record at `path` if it belongs to `id`.
+    async fn route_of(
+        &self,
+        id: &WebhookId,
+        path: &WebhookPath,
+    ) -> Result<Option<WebhookRecord>, Problem> {
+        Ok(self.read(&route_key(path)).await?.filter(|r| r.id() == id))
     }
 
     pub async fn path_taken(&self, path: &WebhookPath) -> Result<bool, Problem> {
@@ -109,39 +215,79 @@ impl Registry {
             .get(&route_key(path))
             .text()
             .await
-            .map_err(unavailable)?
+            .map_err(|e| unavailable("get", e))?
             .is_some())
     }
 
-    pub async fn by_id(&self, id: &WebhookId) -> Result<Option<WebhookRecord>, Problem> {
-        let Some(pointer) = self
+    async fn pointer(&self, id: &WebhookId) -> Result<Option<IdPointer>, Problem> {
+        let Some(text) = self
             .kv
             .get(&id_key(id))
-            .json::<IdPointer>()
+            .text()
             .await
-            .map_err(unavailable)?
+            .map_err(|e| unavailable("get", e))?
         else {
             return Ok(None);
         };
-        Ok(self
-            .route_uncached(&pointer.path)
-            .await?
-            .filter(|r| r.id == *id))
+        IdPointer::decode(&text).map(Some).map_err(|e| {
+            console_error!(
+                "{}",
+                serde_json::json!({"msg": "pointer_unusable", "id": id.as_str(), "error": e.to_string()})
+            );
+            misconfigured()
+        })
     }
 
-    /// Every record, in path order.
+    /// The webhook with this id, after repairing what an interrupted write left.
+    pub async fn by_id(&self, id: &WebhookId) -> Result<Option<WebhookRecord>, Problem> {
+        let Some(pointer) = self.pointer(id).await? else {
+            return Ok(None);
+        };
+        let at_path = self.route_of(id, &pointer.path).await?;
+        if pointer.retired.is_empty() {
+            return Ok(at_path);
+        }
+        let mut retired_ours = Vec::new();
+        let mut retired_records = Vec::new();
+        for path in &pointer.retired {
+            if let Some(r) = self.route_of(id, path).await? {
+                retired_ours.push(path.clone());
+                retired_records.push(r);
+            }
+        }
+        let repair = plan_repair(&pointer, at_path.is_some(), &retired_ours);
+        for path in &repair.delete_routes {
+            self.delete_route(path).await?;
+        }
+        if let Some(p) = &repair.pointer {
+            self.put_pointer(id, p).await?;
+        }
+        let Some(live) = repair.live else {
+            return Ok(None);
+        };
+        if live == pointer.path {
+            return Ok(at_path);
+        }
+        Ok(retired_ours
+            .iter()
+            .position(|p| *p == live)
+            .map(|i| retired_records.swap_remove(i)))
+    }
+
+    /// Every webhook, in path order. During an unrepaired move a webhook's id can be at
+    /// two paths; it is listed once, where its pointer says it lives.
     pub async fn list(&self) -> Result<Vec<WebhookRecord>, Problem> {
-        let mut records = Vec::new();
+        let mut records: Vec<WebhookRecord> = Vec::new();
         let mut cursor = None;
         loop {
             let mut req = self.kv.list().prefix("route:".to_string());
             if let Some(c) = cursor.take() {
                 req = req.cursor(c);
             }
-            let page = req.execute().await.map_err(unavailable)?;
+            let page = req.execute().await.map_err(|e| unavailable("list", e))?;
             for key in page.keys {
-                if let Some(text) = self.kv.get(&key.name).text().await.map_err(unavailable)? {
-                    records.push(WebhookRecord::decode(&text)?);
+                if let Some(record) = self.read(&key.name).await? {
+                    records.push(record);
                 }
             }
             match page.cursor {
@@ -149,53 +295,106 @@ impl Registry {
                 _ => break,
             }
         }
-        Ok(records)
-    }
-
-    /// Writes a record and its id pointer. If the second write fails the first is undone,
-    /// so a failed call leaves no half-registered webhook.
-    pub async fn put(&self, record: &WebhookRecord) -> Result<(), Problem> {
-        let key = route_key(&record.path);
-        self.kv
-            .put(&key, record.encode())
-            .map_err(unavailable)?
-            .execute()
-            .await
-            .map_err(unavailable)?;
-        invalidate(&key);
-        let pointer = serde_json::to_string(&IdPointer {
-            path: record.path.clone(),
-        })
-        .expect("pointer serializes");
-        let written = match self.kv.put(&id_key(&record.id), pointer) {
-            Ok(builder) => builder.execute().await,
-            Err(e) => Err(e),
-        };
-        if let Err(e) = written {
-            let _ = self.kv.delete(&key).await;
-            return Err(unavailable(e));
+        let mut by_id: BTreeMap<String, Vec<WebhookRecord>> = BTreeMap::new();
+        for r in records {
+            by_id
+                .entry(r.id().as_str().to_string())
+                .or_default()
+                .push(r);
         }
-        Ok(())
+        let mut unique = Vec::with_capacity(by_id.len());
+        for (_, mut copies) in by_id {
+            if copies.len() == 1 {
+                unique.extend(copies.pop());
+            } else if let Some(live) = self.by_id(copies[0].id()).await? {
+                unique.push(live);
+            }
+        }
+        unique.sort_by(|a, b| a.path().cmp(b.path()));
+        Ok(unique)
     }
 
-    /// Removes the route at `path` (used when a record moves or is deleted).
-    pub async fn remove_route(&self, path: &WebhookPath) -> Result<(), Problem> {
-        let key = route_key(path);
-        self.kv.delete(&key).await.map_err(unavailable)?;
-        invalidate(&key);
-        Ok(())
+    pub async fn create(&self, record: &WebhookRecord) -> Result<(), Problem> {
+        self.put_pointer(record.id(), &IdPointer::at(record.path().clone()))
+            .await?;
+        self.put_route(record).await
+    }
+
+    /// Writes a changed record; `current` is what the change was computed from.
+    pub async fn update(
+        &self,
+        current: &WebhookRecord,
+        record: &WebhookRecord,
+    ) -> Result<(), Problem> {
+        if current.path() == record.path() {
+            return self.put_route(record).await;
+        }
+        let moving = IdPointer {
+            path: record.path().clone(),
+            retired: vec![current.path().clone()],
+        };
+        self.put_pointer(record.id(), &moving).await?;
+        self.put_route(record).await?;
+        self.delete_route(current.path()).await
+        // The pointer keeps `retired` until the next access tidies it: a second write to
+        // the same key within a second is what KV rate-limits.
     }
 
     pub async fn delete(&self, record: &WebhookRecord) -> Result<(), Problem> {
         // Route first: once it is gone no delivery matches, whatever happens next.
-        self.remove_route(&record.path).await?;
-        self.kv
-            .delete(&id_key(&record.id))
-            .await
-            .map_err(unavailable)
+        self.delete_route(record.path()).await?;
+        let key = id_key(record.id());
+        let deleted = match self.faults.check(KvWrite::DeletePointer) {
+            Ok(()) => self.kv.delete(&key).await.map_err(|e| e.to_string()),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = deleted {
+            // A pointer to nothing is invisible; the webhook is gone either way.
+            console_error!(
+                "{}",
+                serde_json::json!({"msg": "kv_error", "op": "delete pointer", "error": e})
+            );
+        }
+        Ok(())
     }
-}
 
-fn invalidate(key: &str) {
-    CACHE.with(|c| c.borrow_mut().remove(key));
+    async fn put_route(&self, record: &WebhookRecord) -> Result<(), Problem> {
+        let key = route_key(record.path());
+        self.faults
+            .check(KvWrite::PutRoute)
+            .map_err(|e| unavailable("put route", e))?;
+        self.kv
+            .put(&key, record.encode())
+            .map_err(|e| unavailable("put route", e))?
+            .execute()
+            .await
+            .map_err(|e| unavailable("put route", e))?;
+        CACHE.with(|c| c.borrow_mut().invalidate(&key));
+        Ok(())
+    }
+
+    async fn put_pointer(&self, id: &WebhookId, pointer: &IdPointer) -> Result<(), Problem> {
+        self.faults
+            .check(KvWrite::PutPointer)
+            .map_err(|e| unavailable("put pointer", e))?;
+        self.kv
+            .put(&id_key(id), pointer.encode())
+            .map_err(|e| unavailable("put pointer", e))?
+            .execute()
+            .await
+            .map_err(|e| unavailable("put pointer", e))
+    }
+
+    async fn delete_route(&self, path: &WebhookPath) -> Result<(), Problem> {
+        let key = route_key(path);
+        self.faults
+            .check(KvWrite::DeleteRoute)
+            .map_err(|e| unavailable("delete route", e))?;
+        self.kv
+            .delete(&key)
+            .await
+            .map_err(|e| unavailable("delete route", e))?;
+        CACHE.with(|c| c.borrow_mut().invalidate(&key));
+        Ok(())
+    }
 }

@@ -4,13 +4,14 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use hmac::{Hmac, Mac};
+use hookgate_core::admin::{validate_create, Fresh, WebhookSpec};
 use hookgate_core::envelope::build;
+use hookgate_core::model::WebhookRecord;
 use hookgate_core::path::WebhookPath;
-use hookgate_core::record::{validate_new, Fresh, WebhookRecord, WebhookSpec};
-use hookgate_core::request::{precheck, resolve_route, Headers};
+use hookgate_core::request::{precheck, resolve_route, Headers, Inbound};
 use hookgate_core::secret::{DeliveryId, WebhookId};
 use hookgate_core::time::UnixMillis;
-use hookgate_core::verify::{verify, Inbound};
+use hookgate_core::verify::verify;
 use std::hint::black_box;
 
 const SECRET: &str = "bench-secret-0123456789";
@@ -19,7 +20,7 @@ fn record() -> WebhookRecord {
     let spec = format!(
         r#"{{"path":"/hooks/bench","max_body_bytes":2097152,"auth":{{"scheme":"hmac-sha256-hex","secret":"{SECRET}"}},"target":{{"queue":"EVENTS"}}}}"#
     );
-    validate_new(
+    validate_create(
         WebhookSpec::parse(spec.as_bytes()).unwrap(),
         Fresh {
             id: WebhookId::generate([1; 12]),
@@ -49,11 +50,10 @@ fn sign(body: &[u8]) -> String {
 
 fn hot_path(record: &WebhookRecord, path: &WebhookPath, headers: &Headers, body: &[u8]) -> usize {
     let route = resolve_route(path, Some(record.clone()), None).unwrap();
-    precheck(&route.record, "POST", headers).unwrap();
+    precheck(route.record(), "POST", headers).unwrap();
     let inbound = Inbound {
         method: "POST".into(),
         url: "https://hooks.example.com/hooks/bench?source=ci".into(),
-        raw_path: "/hooks/bench".into(),
         query: Some("source=ci".into()),
         headers: headers.clone(),
         source_ip: Some("203.0.113.7".into()),

@@ -87,7 +87,7 @@ pub fn build(verified: &Verified, id: &DeliveryId, received_at: UnixMillis) -> H
     let record = verified.record();
     let inbound = verified.inbound();
     let body = &inbound.body;
-    let r2_key = format!("bodies/{}/{}", record.id.as_str(), id.as_str());
+    let r2_key = format!("bodies/{}/{}", record.id().as_str(), id.as_str());
     let render = |body: BodyPart<'_>| {
         // Sized once for the body plus headers, instead of growing from 128 bytes.
         let capacity = match &body {
@@ -101,9 +101,9 @@ pub fn build(verified: &Verified, id: &DeliveryId, received_at: UnixMillis) -> H
                 v: ENVELOPE_VERSION,
                 id: id.as_str(),
                 webhook: WebhookRef {
-                    id: record.id.as_str(),
-                    name: &record.name,
-                    path: record.path.as_str(),
+                    id: record.id().as_str(),
+                    name: record.name(),
+                    path: record.path().as_str(),
                 },
                 received_at: received_at.to_rfc3339(),
                 request: RequestPart {
@@ -150,27 +150,18 @@ pub fn build(verified: &Verified, id: &DeliveryId, received_at: UnixMillis) -> H
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::{validate_new, Fresh, WebhookSpec};
-    use crate::request::{Headers, RouteMatch};
-    use crate::secret::WebhookId;
-    use crate::verify::{verify, Inbound};
+    use crate::request::{Headers, Inbound, RouteMatch};
+    use crate::testing::record;
+    use crate::verify::verify;
     use serde_json::Value;
 
     fn verified(body: &[u8]) -> Verified {
-        let record = validate_new(
-            WebhookSpec::parse(br#"{"path":"/h","auth":{"scheme":"shared-secret","secret":"the-secret"},"target":{"queue":"EVENTS"}}"#).unwrap(),
-            Fresh {
-                id: WebhookId::generate([5; 12]),
-                secret_bytes: [6; 32],
-                now: crate::time::UnixMillis(0),
-            },
-        )
-        .unwrap()
-        .record;
+        let record = record(
+            r#"{"path":"/h","auth":{"scheme":"shared-secret","secret":"the-secret"},"target":{"queue":"EVENTS"}}"#,
+        );
         let inbound = Inbound {
             method: "POST".into(),
             url: "https://hooks.example.com/h?a=1&a=2&b=x%20y".into(),
-            raw_path: "/h".into(),
             query: Some("a=1&a=2&b=x%20y".into()),
             headers: Headers::new([
                 ("X-Webhook-Secret".to_string(), "the-secret".to_string()),
@@ -179,15 +170,7 @@ mod tests {
             source_ip: Some("203.0.113.9".into()),
             body: body.to_vec(),
         };
-        verify(
-            RouteMatch {
-                record,
-                url_key: None,
-            },
-            inbound,
-            UnixMillis(0),
-        )
-        .unwrap()
+        verify(RouteMatch::exact(record), inbound, UnixMillis(0)).unwrap()
     }
 
     fn inline(h: Handover) -> Value {
@@ -250,7 +233,7 @@ mod tests {
             Handover::WithBodyInR2 { r2_key, message } => {
                 assert_eq!(
                     r2_key,
-                    format!("bodies/wh_050505050505050505050505/{}", id.as_str())
+                    format!("bodies/wh_030303030303030303030303/{}", id.as_str())
                 );
                 let v: Value = serde_json::from_str(&message).unwrap();
                 assert_eq!(

@@ -3,13 +3,21 @@
 //! This crate imports no platform type, performs no I/O, never reads a clock (time comes
 //! in as [`time::UnixMillis`]) and never draws randomness (ids and secrets are made from
 //! bytes the shell passes in). That keeps every rule unit-testable natively.
+//!
+//! Layers, each importing only those above it (no cycles):
+//! `time`, `secret`, `codec`, `path` → `model` → `request` → `verify` → `envelope`;
+//! `admin` and `problem` (the error-to-HTTP table) sit on top.
 
 pub mod admin;
+pub mod codec;
 pub mod envelope;
+pub mod model;
 pub mod path;
 pub mod problem;
-pub mod record;
 pub mod request;
 pub mod secret;
 pub mod time;
 pub mod verify;
+
+#[cfg(test)]
+pub(crate) mod testing;

@@ -6,7 +6,6 @@
 //! percent-decoded segments, with a decoded `%2F` counting as a separator (Flowker's
 //! rule), are equal.
 
-use crate::problem::{ErrorCode, Problem};
 use percent_encoding::percent_decode_str;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -44,12 +43,6 @@ impl fmt::Display for PathError {
             }
             PathError::InvalidEncoding => f.write_str("path is not valid percent-encoded UTF-8"),
         }
-    }
-}
-
-impl From<PathError> for Problem {
-    fn from(e: PathError) -> Self {
-        Problem::new(ErrorCode::InvalidPath, e.to_string())
     }
 }
 
@@ -131,11 +124,6 @@ impl WebhookPath {
             return None;
         }
         Some((WebhookPath(self.0[..idx].to_string()), &self.0[idx + 1..]))
-    }
-
-    /// Appends one segment that is already known to be made of `pchar`s.
-    pub fn child(&self, segment: &str) -> Result<WebhookPath, PathError> {
-        WebhookPath::parse_registered(&format!("{}/{}", self.0, segment))
     }
 }
 

@@ -1,10 +1,17 @@
 //! The one error-to-HTTP table.
 //!
 //! Every refusal hookgate gives, to a sender or to an operator, is an [`ErrorCode`].
-//! Modules keep their own typed errors and convert them into a [`Problem`] here, so the
-//! status, title and stable `code` of an answer are decided in exactly one place.
+//! Modules keep their own typed errors; the `From` impls at the end of this file turn
+//! them into a [`Problem`], so the status, title, stable `code` and what a sender is
+//! told are decided in exactly one place. A sender is told what it can act on, never
+//! internal detail (stored-record errors, KV errors, binding names): the shell logs those.
 
+use crate::model::RecordDecodeError;
+use crate::path::PathError;
+use crate::request::RequestError;
+use crate::verify::VerifyError;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// Stable, machine-readable codes. Their string forms are part of the public contract:
 /// never rename one, only add.
@@ -201,6 +208,104 @@ impl Problem {
 
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 
+impl From<PathError> for Problem {
+    fn from(e: PathError) -> Self {
+        Problem::new(ErrorCode::InvalidPath, e.to_string())
+    }
+}
+
+impl From<RequestError> for Problem {
+    fn from(e: RequestError) -> Self {
+        match e {
+            RequestError::Disabled => {
+                Problem::new(ErrorCode::WebhookDisabled, "this webhook is disabled")
+            }
+            RequestError::MethodNotAllowed { method, allow } => Problem::new(
+                ErrorCode::MethodNotAllowed,
+                format!("{method} is not accepted here"),
+            )
+            .with_header("Allow", allow),
+            RequestError::InvalidContentLength => Problem::new(
+                ErrorCode::InvalidContentLength,
+                "Content-Length is not a non-negative decimal integer",
+            ),
+            RequestError::TooLarge { limit } => Problem::new(
+                ErrorCode::PayloadTooLarge,
+                format!("the body exceeds this webhook's limit of {limit} bytes"),
+            ),
+        }
+    }
+}
+
+/// What a sender learns about a stored record it cannot be verified against: that the
+/// operator must fix it, nothing more. The reason goes to the log.
+impl From<&RecordDecodeError> for Problem {
+    fn from(_: &RecordDecodeError) -> Self {
+        misconfigured()
+    }
+}
+
+pub fn misconfigured() -> Problem {
+    Problem::new(
+        ErrorCode::WebhookMisconfigured,
+        "this webhook's configuration cannot be used; its operator must fix it",
+    )
+}
+
+impl From<VerifyError> for Problem {
+    fn from(e: VerifyError) -> Self {
+        use VerifyError::*;
+        // Details say what was wrong with the request, never what was expected.
+        let (code, detail): (ErrorCode, Cow<'static, str>) = match e {
+            SignatureMissing => (
+                ErrorCode::SignatureMissing,
+                "the request carries no signature header".into(),
+            ),
+            SignatureMalformed => (
+                ErrorCode::SignatureMalformed,
+                "the signature header is not in the scheme's format".into(),
+            ),
+            SignatureMismatch => (
+                ErrorCode::SignatureMismatch,
+                "the signature does not match the request".into(),
+            ),
+            HeaderMissing(name) => (
+                ErrorCode::HeaderMissing,
+                format!("the signed header {name} is missing").into(),
+            ),
+            TimestampMissing => (
+                ErrorCode::TimestampMissing,
+                "the request carries no signed timestamp".into(),
+            ),
+            TimestampMalformed => (
+                ErrorCode::TimestampMalformed,
+                "the signed timestamp cannot be read".into(),
+            ),
+            TimestampOutOfTolerance => (
+                ErrorCode::TimestampOutOfTolerance,
+                "the signed timestamp is outside the allowed window; check the sender's clock"
+                    .into(),
+            ),
+            SecretExpired => (
+                ErrorCode::SecretExpired,
+                "the request is signed with a secret that has been rotated out".into(),
+            ),
+            SecretMissing => (
+                ErrorCode::SecretMissing,
+                "the request carries no shared secret header".into(),
+            ),
+            SecretMismatch => (
+                ErrorCode::SecretMismatch,
+                "the shared secret is not valid".into(),
+            ),
+            UrlKeyMissing => (ErrorCode::UrlKeyMissing, "the URL has no key".into()),
+            UrlKeyMismatch => (ErrorCode::UrlKeyMismatch, "the URL key is not valid".into()),
+            Misconfigured(_) => return misconfigured(),
+        };
+        Problem::new(code, detail)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,6 +333,19 @@ mod tests {
         assert_eq!(ErrorCode::PayloadTooLarge.status(), 413);
         assert_eq!(ErrorCode::AdminDisabled.status(), 503);
         assert_eq!(ErrorCode::AdminDisabled.as_str(), "admin_disabled");
+    }
+
+    #[test]
+    fn senders_never_see_why_a_record_is_unusable() {
+        let p = Problem::from(VerifyError::Misconfigured(
+            "the stored whsec_ secret is odd",
+        ));
+        assert_eq!(p.code, ErrorCode::WebhookMisconfigured);
+        assert!(!p.detail.contains("whsec_"));
+        let decode =
+            crate::model::WebhookRecord::decode("{\"format\":1,\"secret\":\"x\"}").unwrap_err();
+        let p = Problem::from(&decode);
+        assert!(!p.to_json().contains("secret"), "{}", p.to_json());
     }
 
     #[test]

@@ -1,13 +1,15 @@
-//! The platform-free picture of an incoming request, and the checks made on it before
-//! the body is read.
+//! The platform-free picture of an incoming request, where it lands in the registry,
+//! and the checks made on it before the body is read.
 
+use crate::model::scheme::{all_credential_headers, is_delivery_id_header};
+use crate::model::{Scheme, WebhookRecord};
 use crate::path::WebhookPath;
-use crate::problem::{ErrorCode, Problem};
-use crate::record::{Scheme, WebhookRecord};
 use std::collections::BTreeMap;
+use std::fmt;
 
-/// Headers with lowercase names, in arrival order.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Headers with lowercase names, in arrival order. `Debug` shows names only: values
+/// may be credentials.
+#[derive(Clone, Default)]
 pub struct Headers(Vec<(String, String)>);
 
 impl Headers {
@@ -20,23 +22,22 @@ impl Headers {
         )
     }
 
+    /// The first value of a header; `name` is lowercase.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0
             .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
-    }
-
-    /// The headers safe to forward: credentials and anything a scheme reads removed.
+    /// The headers safe to forward: every scheme's credential headers, the record's own
+    /// (configured header, template signature and timestamp headers), and anything
+    /// named like a credential removed. A provider's delivery id is never a credential.
     pub fn forwardable(&self, record: &WebhookRecord) -> BTreeMap<String, String> {
-        let configured = record.auth.header.as_deref();
+        let own: Vec<&str> = record.auth().own_credential_headers().collect();
         self.0
             .iter()
-            .filter(|(k, _)| !is_credential_header(k) && Some(k.as_str()) != configured)
+            .filter(|(k, _)| !own.contains(&k.as_str()) && !looks_like_credential(k))
             .fold(BTreeMap::new(), |mut out, (k, v)| {
                 out.entry(k.clone())
                     .and_modify(|existing: &mut String| {
@@ -49,133 +50,161 @@ impl Headers {
     }
 }
 
-/// Headers that carry credentials or signatures for any scheme hookgate knows, plus the
-/// ones that must not travel (cookies). Names are lowercase.
-const CREDENTIAL_HEADERS: &[&str] = &[
-    "authorization",
-    "proxy-authorization",
-    "cookie",
-    "set-cookie",
-    "x-api-key",
-    "x-webhook-signature",
-    "x-webhook-secret",
-    "x-webhook-token",
-    "x-hub-signature",
-    "x-hub-signature-256",
-    "stripe-signature",
-    "x-slack-signature",
-    "x-shopify-hmac-sha256",
-    "shopify-hmac-sha256",
-    "x-twilio-signature",
-    "webhook-signature",
-    "svix-signature",
-    "paddle-signature",
-    "linear-signature",
-    "x-zm-signature",
-    "twitch-eventsub-message-signature",
-];
+impl fmt::Debug for Headers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(k, _)| k))
+            .finish()
+    }
+}
 
-pub fn is_credential_header(lowercase_name: &str) -> bool {
-    CREDENTIAL_HEADERS.contains(&lowercase_name)
+/// Known credential headers of any scheme, plus the names credentials usually have.
+fn looks_like_credential(lowercase_name: &str) -> bool {
+    if is_delivery_id_header(lowercase_name) {
+        return false;
+    }
+    all_credential_headers().any(|h| h == lowercase_name)
         || lowercase_name.ends_with("-signature")
         || lowercase_name.ends_with("-token")
         || lowercase_name.ends_with("-secret")
 }
 
+/// Everything about a request that verification and envelope building need.
+pub struct Inbound {
+    pub method: String,
+    /// The full request URL as the Worker received it (Twilio signs it). It may hold a
+    /// URL key, so it is never logged or forwarded.
+    pub url: String,
+    /// The raw query string, without `?`.
+    pub query: Option<String>,
+    pub headers: Headers,
+    pub source_ip: Option<String>,
+    pub body: Vec<u8>,
+}
+
+impl fmt::Debug for Inbound {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Inbound")
+            .field("method", &self.method)
+            .field("url", &"<redacted>")
+            .field("headers", &self.headers)
+            .field("body_len", &self.body.len())
+            .finish_non_exhaustive()
+    }
+}
+
 /// Where a request path landed in the registry.
-#[derive(Debug)]
 pub struct RouteMatch {
-    pub record: WebhookRecord,
+    record: WebhookRecord,
     /// The last path segment, when the record is a URL-key webhook registered one level up.
-    pub url_key: Option<String>,
+    url_key: Option<String>,
+}
+
+impl fmt::Debug for RouteMatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RouteMatch")
+            .field("webhook", self.record.id())
+            .field("url_key", &self.url_key.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 impl RouteMatch {
+    /// A request at exactly the record's path.
+    pub fn exact(record: WebhookRecord) -> RouteMatch {
+        RouteMatch {
+            record,
+            url_key: None,
+        }
+    }
+
+    pub fn record(&self) -> &WebhookRecord {
+        &self.record
+    }
+
+    pub fn url_key(&self) -> Option<&str> {
+        self.url_key.as_deref()
+    }
+
     /// The path as it may be logged or forwarded: a URL key is replaced by `{key}`.
     pub fn redacted_path(&self) -> String {
         match self.url_key {
-            Some(_) => format!("{}/{{key}}", self.record.path),
-            None => self.record.path.to_string(),
+            Some(_) => format!("{}/{{key}}", self.record.path()),
+            None => self.record.path().to_string(),
         }
     }
 }
 
 /// Resolves a request path given the record stored at that exact path and, only when
 /// there is none, the record stored at its parent. Exact matches win; the parent only
-/// matches when it is a URL-key webhook, whose key is the request's last segment.
+/// matches when it is a URL-key webhook, whose key is the request's last segment. A
+/// record is only taken where it says it lives: a stray copy under another key (left by
+/// an interrupted move) never matches.
 pub fn resolve_route(
     request_path: &WebhookPath,
     exact: Option<WebhookRecord>,
     parent: Option<WebhookRecord>,
 ) -> Option<RouteMatch> {
-    if let Some(record) = exact {
-        return Some(RouteMatch {
-            record,
-            url_key: None,
-        });
+    if let Some(record) = exact.filter(|r| r.path() == request_path) {
+        return Some(RouteMatch::exact(record));
     }
-    let (_, key) = request_path.split_last()?;
-    let record = parent.filter(|r| r.auth.scheme == Scheme::UrlKey)?;
+    let (parent_path, key) = request_path.split_last()?;
+    let record =
+        parent.filter(|r| r.auth().scheme() == Scheme::UrlKey && *r.path() == parent_path)?;
     Some(RouteMatch {
         url_key: Some(key.to_string()),
         record,
     })
 }
 
+/// Refusals made before the body is verified.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RequestError {
+    Disabled,
+    MethodNotAllowed { method: String, allow: String },
+    InvalidContentLength,
+    TooLarge { limit: u64 },
+}
+
 /// Checks that need only the method and headers, made before any body byte is read.
-pub fn precheck(record: &WebhookRecord, method: &str, headers: &Headers) -> Result<(), Problem> {
-    if !record.enabled {
-        return Err(Problem::new(
-            ErrorCode::WebhookDisabled,
-            "this webhook is disabled",
-        ));
+pub fn precheck(
+    record: &WebhookRecord,
+    method: &str,
+    headers: &Headers,
+) -> Result<(), RequestError> {
+    if !record.enabled() {
+        return Err(RequestError::Disabled);
     }
     if !record.allows(method) {
-        return Err(Problem::new(
-            ErrorCode::MethodNotAllowed,
-            format!("{method} is not accepted here"),
-        )
-        .with_header("Allow", record.allow_header()));
+        return Err(RequestError::MethodNotAllowed {
+            method: method.to_string(),
+            allow: record.allow_header(),
+        });
     }
     if let Some(raw) = headers.get("content-length") {
-        let declared: u64 = raw.trim().parse().map_err(|_| {
-            Problem::new(
-                ErrorCode::InvalidContentLength,
-                "Content-Length is not a non-negative integer",
-            )
-        })?;
-        if declared > record.max_body_bytes {
-            return Err(too_large(record.max_body_bytes));
+        let declared = content_length(raw).ok_or(RequestError::InvalidContentLength)?;
+        if declared > record.max_body_bytes() {
+            return Err(RequestError::TooLarge {
+                limit: record.max_body_bytes(),
+            });
         }
     }
     Ok(())
 }
 
-pub fn too_large(limit: u64) -> Problem {
-    Problem::new(
-        ErrorCode::PayloadTooLarge,
-        format!("the body exceeds this webhook's limit of {limit} bytes"),
-    )
+/// RFC 9110's `1*DIGIT`: no sign, no spaces inside, no empty value.
+fn content_length(raw: &str) -> Option<u64> {
+    let digits = raw.trim();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::{validate_new, Fresh, WebhookSpec};
-    use crate::secret::WebhookId;
-
-    pub(crate) fn record(json: &str) -> WebhookRecord {
-        validate_new(
-            WebhookSpec::parse(json.as_bytes()).unwrap(),
-            Fresh {
-                id: WebhookId::generate([3; 12]),
-                secret_bytes: [4; 32],
-                now: crate::time::UnixMillis(0),
-            },
-        )
-        .unwrap()
-        .record
-    }
+    use crate::testing::record;
 
     fn headers(pairs: &[(&str, &str)]) -> Headers {
         Headers::new(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())))
@@ -194,14 +223,57 @@ mod tests {
             ("X-Webhook-Token", "tok"),
             ("X-Custom-Sig", "cafe"),
             ("Stripe-Signature", "t=1,v1=00"),
+            ("X-Hub-Signature", "sha1=00"),
             ("X-Request-Id", "r1"),
+            ("I-Twilio-Idempotency-Token", "idem-1"),
+            ("X-GitHub-Delivery", "d-1"),
             ("Accept", "a"),
             ("accept", "b"),
         ]);
         let f = h.forwardable(&r);
         let names: Vec<&str> = f.keys().map(String::as_str).collect();
-        assert_eq!(names, vec!["accept", "content-type", "x-request-id"]);
+        assert_eq!(
+            names,
+            vec![
+                "accept",
+                "content-type",
+                "i-twilio-idempotency-token",
+                "x-github-delivery",
+                "x-request-id"
+            ]
+        );
         assert_eq!(f["accept"], "a, b");
+    }
+
+    #[test]
+    fn template_signature_and_timestamp_headers_are_not_forwarded() {
+        let r = record(
+            r#"{"path":"/h","auth":{"scheme":"hmac","template":{"header":"X-Sig","content":"{timestamp}.{body}","timestamp_header":"X-Sent-At"}},"target":{"queue":"EVENTS"}}"#,
+        );
+        let h = headers(&[("X-Sig", "abc"), ("X-Sent-At", "1"), ("X-Other", "kept")]);
+        let f = h.forwardable(&r);
+        assert_eq!(f.keys().collect::<Vec<_>>(), vec!["x-other"]);
+    }
+
+    #[test]
+    fn debug_never_shows_header_values_urls_or_url_keys() {
+        let h = headers(&[("X-Webhook-Secret", "very-secret-value")]);
+        assert!(!format!("{h:?}").contains("very-secret-value"));
+        let inbound = Inbound {
+            method: "POST".into(),
+            url: "https://x.example/a/the-url-key".into(),
+            query: None,
+            headers: h,
+            source_ip: None,
+            body: b"very-secret-value".to_vec(),
+        };
+        let shown = format!("{inbound:?}");
+        assert!(!shown.contains("very-secret-value") && !shown.contains("the-url-key"));
+        let key_hook =
+            record(r#"{"path":"/a","auth":{"scheme":"url-key"},"target":{"queue":"EVENTS"}}"#);
+        let p = WebhookPath::parse_request("/a/the-url-key").unwrap();
+        let m = resolve_route(&p, None, Some(key_hook)).unwrap();
+        assert!(!format!("{m:?}").contains("the-url-key"));
     }
 
     #[test]
@@ -217,14 +289,19 @@ mod tests {
         let p = WebhookPath::parse_request("/a/b").unwrap();
 
         let m = resolve_route(&p, Some(exact.clone()), None).unwrap();
-        assert_eq!(m.record.path.as_str(), "/a/b");
-        assert!(m.url_key.is_none());
+        assert_eq!(m.record().path().as_str(), "/a/b");
+        assert!(m.url_key().is_none());
 
-        let m = resolve_route(&p, None, Some(url_key)).unwrap();
-        assert_eq!(m.url_key.as_deref(), Some("b"));
+        let m = resolve_route(&p, None, Some(url_key.clone())).unwrap();
+        assert_eq!(m.url_key(), Some("b"));
 
         assert!(resolve_route(&p, None, Some(hmac)).is_none());
         assert!(resolve_route(&p, None, None).is_none());
+
+        // A copy of a record stored under a key that is not its path never matches.
+        let elsewhere = WebhookPath::parse_request("/x/y").unwrap();
+        assert!(resolve_route(&elsewhere, Some(exact), None).is_none());
+        assert!(resolve_route(&elsewhere, None, Some(url_key)).is_none());
     }
 
     #[test]
@@ -233,16 +310,28 @@ mod tests {
             r#"{"path":"/h","methods":["POST","PUT"],"max_body_bytes":10,"auth":{"scheme":"url-key"},"target":{"queue":"EVENTS"}}"#,
         );
         assert!(precheck(&r, "POST", &headers(&[("content-length", "10")])).is_ok());
-        let p = precheck(&r, "GET", &headers(&[])).unwrap_err();
-        assert_eq!(p.code, ErrorCode::MethodNotAllowed);
-        assert_eq!(p.headers, vec![("Allow", "POST, PUT".to_string())]);
-        let p = precheck(&r, "POST", &headers(&[("content-length", "11")])).unwrap_err();
-        assert_eq!(p.code, ErrorCode::PayloadTooLarge);
-        let p = precheck(&r, "POST", &headers(&[("content-length", "-1")])).unwrap_err();
-        assert_eq!(p.code, ErrorCode::InvalidContentLength);
-        let mut disabled = r.clone();
-        disabled.enabled = false;
-        let p = precheck(&disabled, "POST", &headers(&[])).unwrap_err();
-        assert_eq!(p.code, ErrorCode::WebhookDisabled);
+        assert_eq!(
+            precheck(&r, "GET", &headers(&[])),
+            Err(RequestError::MethodNotAllowed {
+                method: "GET".into(),
+                allow: "POST, PUT".into()
+            })
+        );
+        assert_eq!(
+            precheck(&r, "POST", &headers(&[("content-length", "11")])),
+            Err(RequestError::TooLarge { limit: 10 })
+        );
+        for bad in ["-1", "+5", "", "1 0", "0x10", "5.0"] {
+            assert_eq!(
+                precheck(&r, "POST", &headers(&[("content-length", bad)])),
+                Err(RequestError::InvalidContentLength),
+                "{bad:?}"
+            );
+        }
+        let disabled = crate::testing::patched(&r, r#"{"enabled":false}"#);
+        assert_eq!(
+            precheck(&disabled, "POST", &headers(&[])),
+            Err(RequestError::Disabled)
+        );
     }
 }

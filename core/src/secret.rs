@@ -7,10 +7,11 @@ use sha2::{Digest, Sha256};
 use std::fmt;
 use subtle::ConstantTimeEq;
 
-/// A webhook secret or key. `Debug` and `Display` never show it; the only ways out are
+/// A webhook secret or key. `Debug` never shows it; the only ways out are
 /// [`Secret::expose`] (for MACs and the one-time creation answer) and serde (for the KV
-/// record, which is the operator's own store).
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// record, which is the operator's own store). There is no `PartialEq`: comparisons go
+/// through the constant-time [`Secret::matches`] and [`Secret::same_as`].
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Secret(String);
 
@@ -24,7 +25,7 @@ impl Secret {
         Secret(format!("hgs_{}", URL_SAFE_NO_PAD.encode(random)))
     }
 
-    pub(crate) fn from_validated(value: String) -> Secret {
+    pub(crate) fn from_string(value: String) -> Secret {
         Secret(value)
     }
 
@@ -36,6 +37,11 @@ impl Secret {
     /// comparison takes the same time whatever the lengths are.
     pub fn matches(&self, presented: &[u8]) -> bool {
         constant_time_eq_hashed(self.0.as_bytes(), presented)
+    }
+
+    /// Constant-time equality of two secrets.
+    pub fn same_as(&self, other: &Secret) -> bool {
+        self.matches(other.0.as_bytes())
     }
 }
 
@@ -122,11 +128,13 @@ mod tests {
 
     #[test]
     fn matches_only_the_exact_value() {
-        let s = Secret::from_validated("correct horse".into());
+        let s = Secret::from_string("correct horse".into());
         assert!(s.matches(b"correct horse"));
         assert!(!s.matches(b"correct hors"));
         assert!(!s.matches(b"correct horse "));
         assert!(!s.matches(b""));
+        assert!(s.same_as(&Secret::from_string("correct horse".into())));
+        assert!(!s.same_as(&Secret::from_string("correct horsE".into())));
     }
 
     #[test]

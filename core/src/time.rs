@@ -81,10 +81,6 @@ impl UnixMillis {
         let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_secs;
         u64::try_from(secs * 1000 + millis).ok().map(UnixMillis)
     }
-
-    pub fn as_secs(self) -> i64 {
-        (self.0 / 1000) as i64
-    }
 }
 
 /// Howard Hinnant's civil-to-days conversion.

@@ -2,7 +2,7 @@
 //! signs the body exactly once and its literals reassemble the input.
 #![no_main]
 
-use hookgate_core::verify::template::{parse_template, Part};
+use hookgate_core::model::template::{parse_template, Part};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,8 +1,8 @@
 //! The operator's side: the admin API's contract.
 
-use super::client::{send, unique, Admin};
 use super::ingress::{hmac_webhook, path_of, send_signed};
 use super::{remember_secret, TestResult, World};
+use hookgate_harness::client::{send, unique, Admin};
 use serde_json::json;
 
 type Test = (&'static str, fn(&World) -> TestResult);
@@ -72,7 +72,7 @@ fn request_log_off_is_silent(world: &World) -> TestResult {
     for gateway in [&world.closed, &world.gateway] {
         send("POST", &gateway.url(&path), &[], b"").assert_problem(404, "webhook_not_found");
     }
-    let logged = |g: &super::gateway::Gateway| {
+    let logged = |g: &hookgate_harness::gateway::Gateway| {
         // The request line names no path for a 404; count lines by method and code since
         // the probe, via wrangler's own access log of the path.
         let saw_access = g.output().iter().any(|l| l.contains(&path));
@@ -145,7 +145,7 @@ fn disable_and_enable(world: &World) -> TestResult {
     );
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["enabled"], false);
-    let sig = super::client::hmac_hex(&secret, b"{}");
+    let sig = hookgate_harness::client::hmac_hex(&secret, b"{}");
     let r = send(
         "POST",
         &world.gateway.url(&path),
@@ -171,7 +171,7 @@ fn delete_removes_route(world: &World) -> TestResult {
     send_signed(world, &path, &secret, b"{}");
     let r = admin.call("DELETE", &format!("/admin/v1/webhooks/{id}"), None);
     assert_eq!(r.status, 204, "{}", r.body);
-    let sig = super::client::hmac_hex(&secret, b"{}");
+    let sig = hookgate_harness::client::hmac_hex(&secret, b"{}");
     let r = send(
         "POST",
         &world.gateway.url(&path),
@@ -207,7 +207,7 @@ fn patch_moves_path(world: &World) -> TestResult {
     assert_eq!(r.json()["path"], new.as_str());
     let answer = send_signed(world, &new, &secret, b"{}");
     assert_eq!(answer["webhook_id"], id);
-    let sig = super::client::hmac_hex(&secret, b"{}");
+    let sig = hookgate_harness::client::hmac_hex(&secret, b"{}");
     send(
         "POST",
         &world.gateway.url(&old),
@@ -232,7 +232,7 @@ fn patch_replaces_secret(world: &World) -> TestResult {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["secret"], "replacement-secret-77");
     send_signed(world, &path, "replacement-secret-77", b"{}");
-    let sig = super::client::hmac_hex(&old_secret, b"{}");
+    let sig = hookgate_harness::client::hmac_hex(&old_secret, b"{}");
     send(
         "POST",
         &world.gateway.url(&path),

@@ -1,9 +1,9 @@
 //! Malformed and hostile requests: each gets its documented status and `code`, and
 //! nothing is forwarded or left half-written.
 
-use super::client::{hmac_hex, raw, send, send_chunked, unique, Admin, Resp};
 use super::ingress::{hmac_webhook, send_signed};
 use super::{remember_secret, TestResult, World};
+use hookgate_harness::client::{hmac_hex, raw, send, send_chunked, unique, Admin, Resp};
 use serde_json::{json, Value};
 use std::sync::OnceLock;
 
@@ -303,6 +303,18 @@ pub fn sender_cases() -> Vec<SenderCase> {
             400,
             "invalid_path",
             |w, _| { raw_post(w, "/admin%2Fv1%2Fwebhooks") }
+        ),
+        case!(
+            "content_length_with_a_sign",
+            Hmac,
+            400,
+            "invalid_content_length",
+            |w, t| {
+                raw(&w.gateway, &format!(
+                "POST {} HTTP/1.1\r\nHost: localhost\r\nContent-Length: +2\r\nConnection: close\r\n\r\n{{}}",
+                t.path
+            ))
+            }
         ),
         case!(
             "content_length_not_a_number",

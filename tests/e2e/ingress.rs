@@ -1,7 +1,7 @@
 //! A sender's happy paths, and what the gateway hands over for them.
 
-use super::client::{hmac_hex, send, send_chunked, unique, Admin};
 use super::{remember_secret, TestResult, World, SECRETS_SEEN};
+use hookgate_harness::client::{hmac_hex, send, send_chunked, unique, Admin};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
@@ -44,7 +44,60 @@ pub const TESTS: &[Test] = &[
         "ingress::one_structured_log_line_per_request",
         one_log_line_per_request,
     ),
+    (
+        "ingress::forwarded_headers_follow_the_record",
+        forwarded_headers_follow_the_record,
+    ),
 ];
+
+/// Regression: a generic template's signature header (`X-Sig`) was forwarded, and
+/// Twilio's `I-Twilio-Idempotency-Token` was dropped by a `-token` suffix rule.
+fn forwarded_headers_follow_the_record(world: &World) -> TestResult {
+    let secret = "template-forwarding-secret";
+    remember_secret(secret);
+    let created = Admin::of(&world.gateway).create(json!({
+        "path": format!("/hooks/{}", unique("fwd")),
+        "auth": {"scheme": "hmac", "secret": secret, "template": {
+            "header": "X-Sig", "content": "{timestamp}.{body}", "timestamp_header": "X-Sent-At"}},
+        "target": {"queue": "EVENTS"},
+    }));
+    let body = br#"{"forwarded":"headers"}"#;
+    let ts = hookgate_harness::senders::now_secs().to_string();
+    let mut content = format!("{ts}.").into_bytes();
+    content.extend_from_slice(body);
+    let sig = hex::encode(hookgate_harness::senders::hmac_sha256(
+        secret.as_bytes(),
+        &content,
+    ));
+    let r = send(
+        "POST",
+        &world.gateway.url(&path_of(&created)),
+        &[
+            ("X-Sig", &sig),
+            ("X-Sent-At", &ts),
+            ("I-Twilio-Idempotency-Token", "idem-42"),
+            ("X-GitHub-Delivery", "delivery-42"),
+            ("X-Webhook-Token", "someone-elses-credential"),
+            ("X-Correlation-Id", "corr-1"),
+        ],
+        body,
+    );
+    assert_eq!(r.status, 202, "{}", r.body);
+    let env = world
+        .gateway
+        .wait_envelope(r.json()["id"].as_str().unwrap());
+    let headers = &env["envelope"]["request"]["headers"];
+    for dropped in ["x-sig", "x-sent-at", "x-webhook-token"] {
+        assert!(
+            headers.get(dropped).is_none(),
+            "{dropped} was forwarded: {headers}"
+        );
+    }
+    assert_eq!(headers["i-twilio-idempotency-token"], "idem-42");
+    assert_eq!(headers["x-github-delivery"], "delivery-42");
+    assert_eq!(headers["x-correlation-id"], "corr-1");
+    Ok(())
+}
 
 /// Creates an hmac-sha256-hex webhook at a fresh path; returns (answer, secret).
 pub fn hmac_webhook(world: &World, extra: Value) -> (Value, String) {
@@ -200,7 +253,7 @@ fn url_key_is_accepted(world: &World) -> TestResult {
         "path": base, "auth": {"scheme": "url-key"}, "target": {"queue": "EVENTS"},
     }));
     let key = created["secret"].as_str().unwrap().to_string();
-    remember_secret(&key);
+    super::remember_url_key(&key);
     let url = created["url"].as_str().unwrap();
     assert_eq!(url, world.gateway.url(&format!("{base}/{key}")));
     let r = send("POST", url, &[], b"plain text");
@@ -375,16 +428,36 @@ fn one_log_line_per_request(world: &World) -> TestResult {
 
 /// Returns how many Worker log lines were checked, or the first leak found.
 /// `full_run` demands enough traffic to make the check meaningful.
+/// Scans every line each runtime printed (the Worker's logs, wrangler's and workerd's
+/// own output) for every secret the suite used.
 pub fn secret_leaks_in_logs(world: &World, full_run: bool) -> Result<usize, String> {
     let mut secrets = SECRETS_SEEN.lock().unwrap().clone();
     secrets.push(super::ADMIN_TOKEN.to_string());
+    let url_keys = super::URL_KEYS_SEEN.lock().unwrap().clone();
     let mut checked = 0;
-    for gateway in [&world.gateway, &world.closed] {
-        for line in gateway.worker_logs() {
+    for gateway in [&world.gateway, &world.closed, &world.faults] {
+        for text in gateway.output() {
             checked += 1;
-            let text = line.to_string();
             if let Some(s) = secrets.iter().find(|s| text.contains(s.as_str())) {
-                return Err(format!("secret {}… found in a worker log line", &s[..4]));
+                return Err(format!(
+                    "secret {}… found in the output line {:?}",
+                    &s[..4],
+                    text.replace(s.as_str(), "<secret>")
+                ));
+            }
+            let access_log = text.starts_with("[wrangler:info] ")
+                && text
+                    .split_whitespace()
+                    .nth(1)
+                    .is_some_and(|m| m.chars().all(|c| c.is_ascii_uppercase()));
+            if let Some(k) = url_keys.iter().find(|k| text.contains(k.as_str())) {
+                if !access_log {
+                    return Err(format!(
+                        "URL key {}… found outside the access log: {:?}",
+                        &k[..4],
+                        text.replace(k.as_str(), "<key>")
+                    ));
+                }
             }
         }
     }

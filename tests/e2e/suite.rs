@@ -6,13 +6,12 @@
 //! suite fails and says how to get them.
 
 mod admin;
-pub mod client;
-pub mod gateway;
 mod hostile;
 mod ingress;
-pub mod schemes;
+mod registry;
+mod schemes;
 
-use gateway::Gateway;
+use hookgate_harness::gateway::{derived_config, Gateway, TempDir};
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::sync::{Arc, Mutex};
 
@@ -28,10 +27,22 @@ pub fn remember_secret(secret: &str) {
     SECRETS_SEEN.lock().unwrap().push(secret.to_string());
 }
 
+/// URL keys travel in the request line, so the local dev server's own access log
+/// (`[wrangler:info] POST /path/<key> 202`) shows them, as any proxy's would (the README
+/// says so). Every other output line must not.
+pub static URL_KEYS_SEEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+pub fn remember_url_key(key: &str) {
+    URL_KEYS_SEEN.lock().unwrap().push(key.to_string());
+}
+
 pub struct World {
     pub gateway: Gateway,
     /// The same Worker started without any ADMIN_TOKEN, and with REQUEST_LOG=off.
     pub closed: Gateway,
+    /// The test-only build with KV fault injection and raw KV access (`build-faults/`).
+    pub faults: Gateway,
+    _faults_config: TempDir,
 }
 
 fn trial(world: &Arc<World>, name: &str, f: fn(&World) -> TestResult) -> Trial {
@@ -41,18 +52,27 @@ fn trial(world: &Arc<World>, name: &str, f: fn(&World) -> TestResult) -> Trial {
 
 pub fn main() {
     let args = Arguments::from_args();
-    let (gateway, closed) = std::thread::scope(|s| {
+    let faults_config = TempDir::new("faults-config");
+    let faults_toml = derived_config(&faults_config, "build-faults", true);
+    let (gateway, closed, faults) = std::thread::scope(|s| {
         let a = s.spawn(|| Gateway::start(Some(ADMIN_TOKEN)));
         let b = s.spawn(|| Gateway::start_with(None, None, &[("REQUEST_LOG", "off")]));
-        (a.join().unwrap(), b.join().unwrap())
+        let c = s.spawn(|| Gateway::start_with(Some(&faults_toml), Some(ADMIN_TOKEN), &[]));
+        (a.join().unwrap(), b.join().unwrap(), c.join().unwrap())
     });
-    let world = Arc::new(World { gateway, closed });
+    let world = Arc::new(World {
+        gateway,
+        closed,
+        faults,
+        _faults_config: faults_config,
+    });
 
     let mut trials = Vec::new();
     for (name, f) in ingress::TESTS
         .iter()
         .chain(admin::TESTS)
         .chain(schemes::TESTS)
+        .chain(registry::TESTS)
     {
         trials.push(trial(&world, name, *f));
     }
@@ -80,7 +100,7 @@ pub fn main() {
     drop(world);
     match leak {
         Ok(checked) => {
-            println!("post-check: {checked} worker log lines hold none of the secrets used: ok")
+            println!("post-check: {checked} runtime output lines hold none of the secrets used: ok")
         }
         Err(e) => {
             println!("post-check FAILED: {e}");

@@ -2,9 +2,10 @@
 //! gateway itself and never forwarded. They are recognised only on a [`Verified`]
 //! request, so an unsigned "challenge" never gets an answer.
 
-use super::template::Algorithm;
-use super::{mac, Verified};
-use crate::record::Scheme;
+use super::engine::mac;
+use super::Verified;
+use crate::model::scheme::Handshake;
+use crate::model::template::Algorithm;
 use serde::Deserialize;
 use serde_json::json;
 use std::borrow::Cow;
@@ -19,8 +20,8 @@ pub struct HandshakeReply {
 
 pub fn handshake(verified: &Verified) -> Option<HandshakeReply> {
     let body = &verified.inbound().body;
-    match verified.record().auth.scheme {
-        Scheme::Slack => {
+    match verified.record().auth().scheme().descriptor().handshake? {
+        Handshake::SlackUrlVerification => {
             #[derive(Deserialize)]
             struct UrlVerification {
                 r#type: String,
@@ -33,7 +34,7 @@ pub fn handshake(verified: &Verified) -> Option<HandshakeReply> {
                 kind: "slack_url_verification",
             })
         }
-        Scheme::Zoom => {
+        Handshake::ZoomUrlValidation => {
             #[derive(Deserialize)]
             struct Payload {
                 #[serde(rename = "plainToken")]
@@ -64,7 +65,7 @@ pub fn handshake(verified: &Verified) -> Option<HandshakeReply> {
                 kind: "zoom_url_validation",
             })
         }
-        Scheme::Twitch => {
+        Handshake::TwitchCallbackVerification => {
             let message_type = verified
                 .inbound()
                 .headers
@@ -83,6 +84,5 @@ pub fn handshake(verified: &Verified) -> Option<HandshakeReply> {
                 kind: "twitch_callback_verification",
             })
         }
-        _ => None,
     }
 }

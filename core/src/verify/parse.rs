@@ -1,53 +1,14 @@
-//! Parsers for the signature headers providers send. Each is total: any input gives a
-//! value or `None`, never a panic (fuzzed in `fuzz/`).
+//! Parsers for the shapes of signature headers providers send. Each is total: any input
+//! gives a value or `None`, never a panic (fuzzed in `fuzz/`). Which provider uses which
+//! shape, with which names, is in the scheme descriptors (`model::scheme`).
 
-use base64::alphabet;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-use base64::Engine;
+use crate::codec::unix_seconds;
 
-/// Standard base64 that accepts input with or without `=` padding, and with non-zero
-/// unused bits in the last symbol (as Python's and Go's decoders do, and so the secrets
-/// providers hand out).
-pub const BASE64_LENIENT: GeneralPurpose = GeneralPurpose::new(
-    &alphabet::STANDARD,
-    GeneralPurposeConfig::new()
-        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
-        .with_decode_allow_trailing_bits(true),
-);
-
-pub fn base64(s: &str) -> Option<Vec<u8>> {
-    BASE64_LENIENT.decode(s.trim()).ok()
-}
-
-/// Hex of exactly `len` bytes, either case.
-pub fn hex_of_len(s: &str, len: usize) -> Option<Vec<u8>> {
-    let bytes = hex::decode(s.trim()).ok()?;
-    (bytes.len() == len).then_some(bytes)
-}
-
-/// Unix seconds as an unsigned decimal of at most 12 digits.
-pub fn unix_seconds(s: &str) -> Option<i64> {
-    let s = s.trim();
-    if s.is_empty() || s.len() > 12 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
-}
-
-/// `Stripe-Signature: t=<unix>,v1=<hex>,v1=<hex>,v0=...` → (t as sent, every v1).
-/// Only `v1` counts; `v0` and unknown keys are ignored.
-pub fn stripe(header: &str) -> Option<(&str, Vec<&str>)> {
-    timestamp_and_signatures(header, ',', "t", "v1")
-}
-
-/// `Paddle-Signature: ts=<unix>;h1=<hex>[;h1=...]` → (ts as sent, every h1).
-pub fn paddle(header: &str) -> Option<(&str, Vec<&str>)> {
-    timestamp_and_signatures(header, ';', "ts", "h1")
-}
-
-/// The shape Stripe and Paddle share: `key=value` items separated by `separator`, one
-/// Unix-seconds timestamp under `time_key` and one or more signatures under `sig_key`.
-fn timestamp_and_signatures<'h>(
+/// `key=value` items separated by `separator`, one Unix-seconds timestamp under
+/// `time_key` and one or more signatures under `sig_key` (Stripe:
+/// `t=<unix>,v1=<hex>,v0=...`; Paddle: `ts=<unix>;h1=<hex>`). Other keys are ignored.
+/// Returns the timestamp as sent and every signature.
+pub fn key_values<'h>(
     header: &'h str,
     separator: char,
     time_key: &str,
@@ -78,14 +39,17 @@ pub fn signature_list(header: &str) -> Vec<&str> {
         .collect()
 }
 
-/// `<prefix><hex>` → the hex part, when the prefix is there.
-pub fn prefixed<'a>(header: &'a str, prefix: &str) -> Option<&'a str> {
-    header.trim().strip_prefix(prefix)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn stripe(h: &str) -> Option<(&str, Vec<&str>)> {
+        key_values(h, ',', "t", "v1")
+    }
+
+    fn paddle(h: &str) -> Option<(&str, Vec<&str>)> {
+        key_values(h, ';', "ts", "h1")
+    }
 
     #[test]
     fn stripe_header() {
@@ -124,18 +88,5 @@ mod tests {
         );
         assert_eq!(signature_list("v1,"), vec![""]);
         assert!(signature_list("garbage").is_empty());
-    }
-
-    #[test]
-    fn numbers_and_encodings() {
-        assert_eq!(unix_seconds(" 1614265330 "), Some(1614265330));
-        assert_eq!(unix_seconds("-1"), None);
-        assert_eq!(unix_seconds("hello"), None);
-        assert_eq!(unix_seconds("9999999999999"), None);
-        assert_eq!(hex_of_len("ABcd", 2), Some(vec![0xab, 0xcd]));
-        assert_eq!(hex_of_len("abcd", 3), None);
-        assert_eq!(base64("AJ+Slg"), Some(vec![0, 159, 146, 150]));
-        assert_eq!(base64("AJ+Slg=="), Some(vec![0, 159, 146, 150]));
-        assert_eq!(base64("not base64!"), None);
     }
 }

@@ -7,7 +7,7 @@ use url::{Position, Url};
 
 /// The URL forms Twilio's official SDKs try: as normalized (WHATWG, like the Worker sees
 /// it), with an explicit port removed, and with the scheme's default port added.
-pub fn url_variants(raw: &str) -> Vec<String> {
+fn url_variants(raw: &str) -> Vec<String> {
     let mut out = vec![raw.to_string()];
     let mut push = |s: String| {
         if !out.contains(&s) {
@@ -40,8 +40,30 @@ pub fn url_variants(raw: &str) -> Vec<String> {
     out
 }
 
+/// What Twilio may have signed for this request, one entry per URL form: for a JSON
+/// body (`bodySHA256` in the URL) the URL alone, once the body's hash is checked;
+/// otherwise the URL followed by the sorted form parameters.
+pub fn signed_contents(url: &str, body: &[u8]) -> Result<Vec<Vec<u8>>, super::VerifyError> {
+    let urls = url_variants(url);
+    match body_sha256_param(url) {
+        Some(expected) => {
+            if !body_matches_sha256(body, &expected) {
+                return Err(super::VerifyError::SignatureMismatch);
+            }
+            Ok(urls.into_iter().map(String::into_bytes).collect())
+        }
+        None => {
+            let params = form_params_string(body);
+            Ok(urls
+                .into_iter()
+                .map(|u| [u.as_bytes(), params.as_bytes()].concat())
+                .collect())
+        }
+    }
+}
+
 /// `bodySHA256` from the URL's query, when the sender used the JSON variant.
-pub fn body_sha256_param(raw_url: &str) -> Option<String> {
+fn body_sha256_param(raw_url: &str) -> Option<String> {
     let url = Url::parse(raw_url).ok()?;
     let found = url
         .query_pairs()
@@ -50,13 +72,13 @@ pub fn body_sha256_param(raw_url: &str) -> Option<String> {
     found
 }
 
-pub fn body_matches_sha256(body: &[u8], expected_hex: &str) -> bool {
+fn body_matches_sha256(body: &[u8], expected_hex: &str) -> bool {
     hex::encode(Sha256::digest(body)).eq_ignore_ascii_case(expected_hex.trim())
 }
 
 /// Form parameters as Twilio signs them: keys sorted, each key's values sorted with exact
 /// duplicates dropped, concatenated as `key + value`.
-pub fn form_params_string(body: &[u8]) -> String {
+fn form_params_string(body: &[u8]) -> String {
     let mut params: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (k, v) in form_urlencoded::parse(body) {
         params

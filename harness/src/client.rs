@@ -1,6 +1,6 @@
 //! The sender's and the operator's side: real HTTP over loopback.
 
-use super::gateway::Gateway;
+use crate::gateway::Gateway;
 use hmac::{Hmac, Mac};
 use serde_json::Value;
 use sha2::Sha256;

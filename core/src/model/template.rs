@@ -1,7 +1,9 @@
 //! The generic HMAC scheme (`auth.scheme = "hmac"`): algorithm, encoding, header, prefix
 //! and a signed-content template such as `{timestamp}.{body}`.
 
+use super::scheme::{Layout, Piece, Prefix, SignatureSource, TimestampSource};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,20 +25,71 @@ pub enum SignatureEncoding {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HmacTemplate {
-    pub algorithm: Algorithm,
-    pub encoding: SignatureEncoding,
+    pub(crate) algorithm: Algorithm,
+    pub(crate) encoding: SignatureEncoding,
     /// Lowercase header carrying the signature.
-    pub header: String,
+    pub(crate) header: String,
     /// Text before the encoded signature in the header, e.g. `sha256=`.
     #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub prefix: String,
+    pub(crate) prefix: String,
     /// What is signed: literal text with `{id}`, `{timestamp}` and `{body}`.
-    pub content: String,
+    pub(crate) content: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id_header: Option<String>,
+    pub(crate) id_header: Option<String>,
     /// Unix seconds; when set, the request must be within the tolerance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamp_header: Option<String>,
+    pub(crate) timestamp_header: Option<String>,
+}
+
+impl HmacTemplate {
+    pub fn id_header(&self) -> Option<&str> {
+        self.id_header.as_deref()
+    }
+
+    /// The template as a layout the verification engine runs, borrowing from `self`.
+    /// Fails only for a template validation would have refused.
+    pub fn layout(&self) -> Result<Layout<'_>, TemplateError> {
+        let mut content = Vec::new();
+        for part in parse_template(&self.content)? {
+            content.push(match part {
+                Part::Literal(text) => Piece::Literal(text),
+                Part::Body => Piece::Body,
+                Part::Timestamp => Piece::Timestamp,
+                Part::Id => Piece::Header(
+                    self.id_header
+                        .as_deref()
+                        .ok_or(TemplateError::IdHeaderMissing)?,
+                ),
+            });
+        }
+        let timestamp = match (&self.timestamp_header, content.contains(&Piece::Timestamp)) {
+            (Some(h), true) => Some(TimestampSource::UnixSecondsHeader(h.as_str())),
+            (None, false) => None,
+            _ => return Err(TemplateError::TimestampHeaderMismatch),
+        };
+        Ok(Layout {
+            algorithm: self.algorithm,
+            signature: SignatureSource::Header {
+                names: Cow::Owned(vec![self.header.as_str()]),
+                prefix: Prefix::Required(&self.prefix),
+                encoding: self.encoding,
+                configurable: false,
+            },
+            timestamp,
+            content: Cow::Owned(content),
+        })
+    }
+}
+
+impl Algorithm {
+    /// Length of the MAC in bytes.
+    pub fn output_len(self) -> usize {
+        match self {
+            Algorithm::Sha256 => 32,
+            Algorithm::Sha1 => 20,
+            Algorithm::Sha512 => 64,
+        }
+    }
 }
 
 /// One piece of a signed-content template.
@@ -55,6 +108,8 @@ pub enum TemplateError {
     NoBody,
     RepeatedBody,
     TooLong,
+    IdHeaderMissing,
+    TimestampHeaderMismatch,
 }
 
 impl fmt::Display for TemplateError {
@@ -72,6 +127,12 @@ impl fmt::Display for TemplateError {
             TemplateError::NoBody => f.write_str("the template must sign {body}"),
             TemplateError::RepeatedBody => f.write_str("{body} may appear only once"),
             TemplateError::TooLong => f.write_str("the template is longer than 256 characters"),
+            TemplateError::IdHeaderMissing => {
+                f.write_str("id_header is required when the content signs {id}")
+            }
+            TemplateError::TimestampHeaderMismatch => f.write_str(
+                "timestamp_header is required exactly when the content signs {timestamp}",
+            ),
         }
     }
 }

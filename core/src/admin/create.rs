@@ -1,0 +1,108 @@
+//! `POST /admin/v1/webhooks`: a new record from a spec.
+
+use super::spec::{AuthSpec, Field, WebhookSpec};
+use super::{
+    build_template, default_name, generate_secret, header_name, parse_methods, parse_path,
+    parse_scheme, required_target, Complaints, Validated,
+};
+use crate::model::record::RECORD_FORMAT;
+use crate::model::rules::DEFAULT_MAX_BODY_BYTES;
+use crate::model::{AuthConfig, Method, StoredSecret, WebhookRecord};
+use crate::problem::Problem;
+use crate::secret::{Secret, WebhookId};
+use crate::time::UnixMillis;
+
+/// Values the shell supplies because the core may not make them: fresh random material
+/// and the current time.
+pub struct Fresh {
+    pub id: WebhookId,
+    /// Becomes the secret, in the scheme's format, when the operator supplies none.
+    pub secret_bytes: [u8; 32],
+    pub now: UnixMillis,
+}
+
+/// Validates a new webhook. Left-out and `null` optional fields take their defaults.
+pub fn validate_create(spec: WebhookSpec, fresh: Fresh) -> Result<Validated, Problem> {
+    let mut c = Complaints::default();
+    let path = match &spec.path {
+        Field::Value(raw) => parse_path(raw, &mut c),
+        _ => {
+            c.invalid("path", "is required");
+            None
+        }
+    };
+    let methods = match &spec.methods {
+        Field::Value(raw) => parse_methods(raw, &mut c),
+        _ => vec![Method::Post],
+    };
+    let auth = match spec.auth {
+        Field::Value(auth) => new_auth(auth, fresh.secret_bytes, &mut c),
+        _ => {
+            c.invalid("auth.scheme", "is required");
+            None
+        }
+    };
+    let target = required_target(spec.target.as_ref(), &mut c);
+    let (Some(path), Some((auth, shown_secret)), Some(target), true) =
+        (path, auth, target, c.is_empty())
+    else {
+        return Err(c.into_problem());
+    };
+    let now = fresh.now.to_rfc3339();
+    let record = WebhookRecord {
+        format: RECORD_FORMAT,
+        id: fresh.id,
+        name: match spec.name {
+            Field::Value(raw) => raw.trim().to_string(),
+            _ => default_name(&path),
+        },
+        path,
+        enabled: spec.enabled.value().unwrap_or(true),
+        methods,
+        max_body_bytes: spec
+            .max_body_bytes
+            .value()
+            .unwrap_or(DEFAULT_MAX_BODY_BYTES),
+        auth,
+        target,
+        created_at: now.clone(),
+        updated_at: now,
+    };
+    c.finish(Validated {
+        record,
+        shown_secret: Some(shown_secret),
+    })
+}
+
+/// The auth of a new webhook, with its secret (supplied or generated) to show once.
+fn new_auth(
+    spec: AuthSpec,
+    secret_bytes: [u8; 32],
+    c: &mut Complaints,
+) -> Option<(AuthConfig, Secret)> {
+    let scheme = match &spec.scheme {
+        Field::Value(raw) => parse_scheme(raw, c)?,
+        _ => {
+            c.invalid("auth.scheme", "is required");
+            return None;
+        }
+    };
+    let template = match &spec.template {
+        Field::Value(t) => Some(build_template(t, c)?),
+        _ => None,
+    };
+    let mut auth = AuthConfig {
+        scheme,
+        header: spec.header.value().map(|h| header_name(&h)),
+        secrets: Vec::new(),
+        tolerance_s: spec.tolerance_s.value(),
+        secret_encoding: spec.secret_encoding.value().unwrap_or_default(),
+        template,
+    };
+    let secret = match spec.secret.value() {
+        Some(raw) => Secret::from_string(raw),
+        None => generate_secret(&auth, secret_bytes),
+    };
+    auth.secrets = vec![StoredSecret::new(secret.clone())];
+    Some((auth, secret))
+}

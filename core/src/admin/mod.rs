@@ -1,0 +1,213 @@
+//! The admin API without the platform: who may call it, what operators send, and how
+//! it becomes a stored record. Creation, PATCH and rotation are separate functions;
+//! all three end in the same [`crate::model::rules`] that decoding a stored record runs.
+
+mod create;
+mod patch;
+mod rotate;
+pub mod routes;
+pub mod spec;
+pub mod view;
+
+pub use create::{validate_create, Fresh};
+pub use patch::validate_patch;
+pub use rotate::{rotate, DEFAULT_GRACE_PERIOD_S, MAX_GRACE_PERIOD_S};
+pub use routes::{authorize, route, AdminRoute};
+pub use spec::{RotateSpec, WebhookSpec};
+
+use crate::model::rules::{self, Violation, ViolationKind};
+use crate::model::scheme::KeyFormat;
+use crate::model::template::{Algorithm, HmacTemplate, SignatureEncoding};
+use crate::model::{AuthConfig, Method, Scheme, SecretEncoding, Target, WebhookRecord};
+use crate::path::WebhookPath;
+use crate::problem::{ErrorCode, FieldError, Problem};
+use crate::secret::Secret;
+use spec::{Field, TargetSpec, TemplateSpec};
+
+/// A record that passed validation, with the secret to show once when it is new.
+#[derive(Debug)]
+pub struct Validated {
+    pub record: WebhookRecord,
+    pub shown_secret: Option<Secret>,
+}
+
+/// Field-level complaints about an operator's input, collected so that one answer
+/// lists every problem. The first complaint's code is the answer's code.
+#[derive(Default)]
+struct Complaints(Vec<(ErrorCode, FieldError)>);
+
+impl Complaints {
+    fn add(&mut self, code: ErrorCode, field: &str, message: impl Into<String>) {
+        self.0.push((
+            code,
+            FieldError {
+                field: field.to_string(),
+                message: message.into(),
+            },
+        ));
+    }
+
+    fn invalid(&mut self, field: &str, message: impl Into<String>) {
+        self.add(ErrorCode::InvalidWebhook, field, message);
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn extend(&mut self, violations: Vec<Violation>) {
+        for v in violations {
+            let code = match v.kind {
+                ViolationKind::Invalid => ErrorCode::InvalidWebhook,
+                ViolationKind::Target => ErrorCode::InvalidTarget,
+            };
+            self.add(code, &v.field, v.message);
+        }
+    }
+
+    /// Runs every rule on a record built from valid input.
+    fn finish(mut self, validated: Validated) -> Result<Validated, Problem> {
+        self.extend(rules::check_record(&validated.record));
+        if self.is_empty() {
+            Ok(validated)
+        } else {
+            Err(self.into_problem())
+        }
+    }
+
+    fn into_problem(self) -> Problem {
+        let code = self
+            .0
+            .first()
+            .map_or(ErrorCode::InvalidWebhook, |(code, _)| *code);
+        let errors: Vec<FieldError> = self.0.into_iter().map(|(_, e)| e).collect();
+        let detail = errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let mut p = Problem::new(code, detail);
+        p.errors = errors;
+        p
+    }
+}
+
+fn parse_path(raw: &str, c: &mut Complaints) -> Option<WebhookPath> {
+    WebhookPath::parse_registered(raw)
+        .map_err(|e| c.add(ErrorCode::InvalidPath, "path", e.to_string()))
+        .ok()
+}
+
+fn parse_methods(raw: &[String], c: &mut Complaints) -> Vec<Method> {
+    let mut methods = Vec::new();
+    for m in raw {
+        match Method::parse(&m.to_ascii_uppercase()) {
+            Some(m) if !methods.contains(&m) => methods.push(m),
+            Some(_) => {}
+            None => c.invalid(
+                "methods",
+                format!("{m:?} is not one of GET, POST, PUT, PATCH, DELETE"),
+            ),
+        }
+    }
+    methods
+}
+
+fn parse_scheme(raw: &str, c: &mut Complaints) -> Option<Scheme> {
+    let scheme = Scheme::parse(raw);
+    if scheme.is_none() {
+        let names: Vec<&str> = Scheme::ALL.iter().map(|s| s.name()).collect();
+        c.add(
+            ErrorCode::UnknownScheme,
+            "auth.scheme",
+            format!(
+                "{raw:?} is not a supported scheme (supported: {})",
+                names.join(", ")
+            ),
+        );
+    }
+    scheme
+}
+
+/// The default name: the path's last segment.
+fn default_name(path: &WebhookPath) -> String {
+    path.as_str()
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn header_name(raw: &str) -> String {
+    raw.trim().to_ascii_lowercase()
+}
+
+fn build_template(raw: &TemplateSpec, c: &mut Complaints) -> Option<HmacTemplate> {
+    let Some(header) = &raw.header else {
+        c.invalid("auth.template.header", "is required");
+        return None;
+    };
+    Some(HmacTemplate {
+        algorithm: raw.algorithm.unwrap_or(Algorithm::Sha256),
+        encoding: raw.encoding.unwrap_or(SignatureEncoding::Hex),
+        header: header_name(header),
+        prefix: raw.prefix.clone().unwrap_or_default(),
+        content: raw.content.clone().unwrap_or_else(|| "{body}".to_string()),
+        id_header: raw.id_header.as_deref().map(header_name),
+        timestamp_header: raw.timestamp_header.as_deref().map(header_name),
+    })
+}
+
+fn build_target(raw: &TargetSpec, c: &mut Complaints) -> Option<Target> {
+    match (&raw.queue, &raw.origin) {
+        (Some(queue), None) => Some(Target {
+            queue: queue.clone(),
+        }),
+        (None, Some(_)) => {
+            c.add(
+                ErrorCode::InvalidTarget,
+                "target.origin",
+                "origin targets are not available in this version; use a queue",
+            );
+            None
+        }
+        _ => {
+            c.add(
+                ErrorCode::InvalidTarget,
+                "target",
+                "exactly one of \"queue\" or \"origin\" is required",
+            );
+            None
+        }
+    }
+}
+
+fn required_target(raw: Field<&TargetSpec>, c: &mut Complaints) -> Option<Target> {
+    match raw {
+        Field::Value(t) => build_target(t, c),
+        _ => {
+            c.add(
+                ErrorCode::InvalidTarget,
+                "target",
+                "is required, e.g. {\"queue\": \"EVENTS\"}",
+            );
+            None
+        }
+    }
+}
+
+/// A generated secret in the format the scheme expects.
+fn generate_secret(auth: &AuthConfig, bytes: [u8; 32]) -> Secret {
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine;
+    match (auth.scheme.descriptor().key, auth.secret_encoding) {
+        (KeyFormat::Whsec, _) => Secret::from_string(format!("whsec_{}", STANDARD.encode(bytes))),
+        (KeyFormat::TextOrBase64, SecretEncoding::Base64) => {
+            Secret::from_string(STANDARD.encode(bytes))
+        }
+        _ => Secret::generate(bytes),
+    }
+}
+
+#[cfg(test)]
+mod tests;

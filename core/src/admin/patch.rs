@@ -1,0 +1,161 @@
+//! `PATCH /admin/v1/webhooks/{id}`: a change to an existing record.
+//!
+//! Left-out fields keep their value; `null` clears an optional field back to its
+//! default. Changing `auth.scheme` resets every scheme-specific setting (`header`,
+//! `tolerance_s`, `secret_encoding`, `template`) unless the same PATCH gives it again: a
+//! Stripe webhook with a one-day window patched to Slack gets Slack's five minutes.
+
+use super::spec::{AuthSpec, Field, WebhookSpec};
+use super::{
+    build_target, build_template, default_name, header_name, parse_methods, parse_path,
+    parse_scheme, Complaints, Validated,
+};
+use crate::model::rules::{self, DEFAULT_MAX_BODY_BYTES};
+use crate::model::{AuthConfig, Method, StoredSecret, WebhookRecord};
+use crate::problem::Problem;
+use crate::secret::Secret;
+use crate::time::UnixMillis;
+
+pub fn validate_patch(
+    current: &WebhookRecord,
+    spec: WebhookSpec,
+    now: UnixMillis,
+) -> Result<Validated, Problem> {
+    let mut c = Complaints::default();
+    let mut record = current.clone();
+    match &spec.path {
+        Field::Value(raw) => {
+            if let Some(p) = parse_path(raw, &mut c) {
+                record.path = p;
+            }
+        }
+        Field::Null => c.invalid("path", "must not be null"),
+        Field::Absent => {}
+    }
+    match spec.name {
+        Field::Value(raw) => record.name = raw.trim().to_string(),
+        Field::Null => record.name = default_name(&record.path),
+        Field::Absent => {}
+    }
+    match spec.enabled {
+        Field::Value(enabled) => record.enabled = enabled,
+        Field::Null => record.enabled = true,
+        Field::Absent => {}
+    }
+    match &spec.methods {
+        Field::Value(raw) => record.methods = parse_methods(raw, &mut c),
+        Field::Null => record.methods = vec![Method::Post],
+        Field::Absent => {}
+    }
+    match spec.max_body_bytes {
+        Field::Value(n) => record.max_body_bytes = n,
+        Field::Null => record.max_body_bytes = DEFAULT_MAX_BODY_BYTES,
+        Field::Absent => {}
+    }
+    let mut shown_secret = None;
+    match spec.auth {
+        Field::Value(auth_spec) => {
+            if let Some((auth, shown)) = patched_auth(&current.auth, auth_spec, &mut c) {
+                record.auth = auth;
+                shown_secret = shown;
+            }
+        }
+        Field::Null => c.invalid("auth", "must not be null"),
+        Field::Absent => {}
+    }
+    match &spec.target {
+        Field::Value(t) => {
+            if let Some(target) = build_target(t, &mut c) {
+                record.target = target;
+            }
+        }
+        Field::Null => c.invalid("target", "must not be null"),
+        Field::Absent => {}
+    }
+    record.updated_at = now.to_rfc3339();
+    if !c.is_empty() {
+        return Err(c.into_problem());
+    }
+    c.finish(Validated {
+        record,
+        shown_secret,
+    })
+}
+
+/// One scheme-specific setting: given, cleared, or kept only while the scheme stays.
+fn merged<T: Clone>(field: Field<T>, current: &Option<T>, scheme_changed: bool) -> Option<T> {
+    match field {
+        Field::Value(v) => Some(v),
+        Field::Null => None,
+        Field::Absent if scheme_changed => None,
+        Field::Absent => current.clone(),
+    }
+}
+
+fn patched_auth(
+    current: &AuthConfig,
+    spec: AuthSpec,
+    c: &mut Complaints,
+) -> Option<(AuthConfig, Option<Secret>)> {
+    let scheme = match &spec.scheme {
+        Field::Value(raw) => parse_scheme(raw, c)?,
+        Field::Null => {
+            c.invalid("auth.scheme", "must not be null");
+            return None;
+        }
+        Field::Absent => current.scheme,
+    };
+    let changed = scheme != current.scheme;
+    let template = match spec.template {
+        Field::Value(t) => Some(build_template(&t, c)?),
+        Field::Null => None,
+        Field::Absent if changed => None,
+        Field::Absent => current.template.clone(),
+    };
+    let mut auth = AuthConfig {
+        scheme,
+        header: merged(
+            spec.header.map(|h| header_name(&h)),
+            &current.header,
+            changed,
+        ),
+        secrets: current.secrets.clone(),
+        tolerance_s: merged(spec.tolerance_s, &current.tolerance_s, changed),
+        secret_encoding: merged(
+            spec.secret_encoding,
+            &Some(current.secret_encoding),
+            changed,
+        )
+        .unwrap_or_default(),
+        template,
+    };
+    let shown = match spec.secret {
+        Field::Value(raw) => {
+            let secret = Secret::from_string(raw);
+            auth.secrets = vec![StoredSecret::new(secret.clone())];
+            Some(secret)
+        }
+        Field::Null => {
+            c.invalid(
+                "auth.secret",
+                "must not be null; use rotate-secret to replace it",
+            );
+            None
+        }
+        Field::Absent => {
+            // The kept secrets must suit the (possibly changed) configuration.
+            if auth
+                .secrets
+                .iter()
+                .any(|s| rules::check_secret(s.value.expose(), &auth).is_err())
+            {
+                c.invalid(
+                    "auth.secret",
+                    "the current secret does not suit this configuration; supply a new one",
+                );
+            }
+            None
+        }
+    };
+    Some((auth, shown))
+}

@@ -1,0 +1,61 @@
+//! `POST /admin/v1/webhooks/{id}/rotate-secret`: a new secret in front; the current
+//! ones keep verifying for a grace period.
+
+use super::spec::RotateSpec;
+use super::{generate_secret, Complaints, Validated};
+use crate::model::rules::MAX_SECRETS;
+use crate::model::{StoredSecret, WebhookRecord};
+use crate::problem::Problem;
+use crate::secret::Secret;
+use crate::time::UnixMillis;
+
+pub const DEFAULT_GRACE_PERIOD_S: u64 = 86_400;
+pub const MAX_GRACE_PERIOD_S: u64 = 30 * 86_400;
+
+/// Adds a new secret in front; the current ones stop verifying after the grace period
+/// (at once with 0). Secrets already past their end are dropped, and beyond
+/// `MAX_SECRETS` the ones closest to their end.
+pub fn rotate(
+    current: &WebhookRecord,
+    spec: RotateSpec,
+    secret_bytes: [u8; 32],
+    now: UnixMillis,
+) -> Result<Validated, Problem> {
+    let mut c = Complaints::default();
+    let grace_s = spec.grace_period_s.unwrap_or(DEFAULT_GRACE_PERIOD_S);
+    if grace_s > MAX_GRACE_PERIOD_S {
+        c.invalid(
+            "grace_period_s",
+            format!("must be at most {MAX_GRACE_PERIOD_S}"),
+        );
+    }
+    let auth = &current.auth;
+    let secret = match spec.secret {
+        Some(raw) => Secret::from_string(raw),
+        None => generate_secret(auth, secret_bytes),
+    };
+    if auth.secrets.iter().any(|s| s.value.same_as(&secret)) {
+        c.invalid("secret", "is already one of this webhook's secrets");
+    }
+    let ends = now.0.saturating_add(grace_s.saturating_mul(1000));
+    let mut kept: Vec<StoredSecret> = auth
+        .secrets
+        .iter()
+        .map(|s| StoredSecret {
+            value: s.value.clone(),
+            not_after_ms: Some(s.not_after_ms.map_or(ends, |t| t.min(ends))),
+        })
+        .filter(|s| s.active_at(now))
+        .collect();
+    kept.sort_by_key(|s| std::cmp::Reverse(s.not_after_ms));
+    kept.truncate(MAX_SECRETS - 1);
+    let mut record = current.clone();
+    record.auth.secrets = std::iter::once(StoredSecret::new(secret.clone()))
+        .chain(kept)
+        .collect();
+    record.updated_at = now.to_rfc3339();
+    c.finish(Validated {
+        record,
+        shown_secret: Some(secret),
+    })
+}

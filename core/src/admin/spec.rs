@@ -1,0 +1,206 @@
+//! What operators send: `POST /admin/v1/webhooks`, `PATCH /admin/v1/webhooks/{id}` and
+//! `POST …/rotate-secret` bodies, before validation. Unknown fields are refused.
+
+use crate::model::template::{Algorithm, SignatureEncoding};
+use crate::model::SecretEncoding;
+use crate::problem::{ErrorCode, Problem};
+use serde::{Deserialize, Deserializer};
+use std::fmt;
+
+/// A field of a request body: left out, explicitly `null`, or given. `null` clears an
+/// optional setting back to its default; leaving a field out keeps it (on PATCH).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Field<T> {
+    #[default]
+    Absent,
+    Null,
+    Value(T),
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Field<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match Option::<T>::deserialize(d)? {
+            Some(v) => Field::Value(v),
+            None => Field::Null,
+        })
+    }
+}
+
+impl<T> Field<T> {
+    pub fn as_ref(&self) -> Field<&T> {
+        match self {
+            Field::Absent => Field::Absent,
+            Field::Null => Field::Null,
+            Field::Value(v) => Field::Value(v),
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Field<U> {
+        match self {
+            Field::Absent => Field::Absent,
+            Field::Null => Field::Null,
+            Field::Value(v) => Field::Value(f(v)),
+        }
+    }
+
+    /// The given value, if any (`null` and absent alike give `None`).
+    pub fn value(self) -> Option<T> {
+        match self {
+            Field::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookSpec {
+    #[serde(default)]
+    pub name: Field<String>,
+    #[serde(default)]
+    pub path: Field<String>,
+    #[serde(default)]
+    pub enabled: Field<bool>,
+    #[serde(default)]
+    pub methods: Field<Vec<String>>,
+    #[serde(default)]
+    pub max_body_bytes: Field<u64>,
+    #[serde(default)]
+    pub auth: Field<AuthSpec>,
+    #[serde(default)]
+    pub target: Field<TargetSpec>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSpec {
+    #[serde(default)]
+    pub scheme: Field<String>,
+    #[serde(default)]
+    pub header: Field<String>,
+    #[serde(default)]
+    pub secret: Field<String>,
+    #[serde(default)]
+    pub tolerance_s: Field<u64>,
+    #[serde(default)]
+    pub secret_encoding: Field<SecretEncoding>,
+    #[serde(default)]
+    pub template: Field<TemplateSpec>,
+}
+
+impl fmt::Debug for AuthSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthSpec")
+            .field("scheme", &self.scheme)
+            .field("header", &self.header)
+            .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
+            .field("tolerance_s", &self.tolerance_s)
+            .field("secret_encoding", &self.secret_encoding)
+            .field("template", &self.template)
+            .finish()
+    }
+}
+
+/// `auth.template` for the generic `hmac` scheme, before validation.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateSpec {
+    pub algorithm: Option<Algorithm>,
+    pub encoding: Option<SignatureEncoding>,
+    pub header: Option<String>,
+    pub prefix: Option<String>,
+    pub content: Option<String>,
+    pub id_header: Option<String>,
+    pub timestamp_header: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetSpec {
+    pub queue: Option<String>,
+    pub origin: Option<serde_json::Value>,
+}
+
+impl WebhookSpec {
+    pub fn parse(body: &[u8]) -> Result<WebhookSpec, Problem> {
+        parse_json(body)
+    }
+}
+
+/// `POST /admin/v1/webhooks/{id}/rotate-secret` body.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RotateSpec {
+    /// How long the current secrets keep verifying; default one day, 0 ends them now.
+    pub grace_period_s: Option<u64>,
+    /// The new secret; generated when absent.
+    pub secret: Option<String>,
+}
+
+impl fmt::Debug for RotateSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RotateSpec")
+            .field("grace_period_s", &self.grace_period_s)
+            .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+impl RotateSpec {
+    pub fn parse(body: &[u8]) -> Result<RotateSpec, Problem> {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(RotateSpec::default());
+        }
+        parse_json(body)
+    }
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Problem> {
+    serde_json::from_slice(body).map_err(|e| {
+        let code = if e.is_syntax() || e.is_eof() {
+            ErrorCode::InvalidJson
+        } else {
+            ErrorCode::InvalidWebhook
+        };
+        Problem::new(code, without_values(&e.to_string()))
+    })
+}
+
+/// serde quotes the offending value in "invalid type: string \"…\", expected …"; that
+/// value may be a mistyped secret, so only its kind is kept.
+fn without_values(message: &str) -> String {
+    for lead in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = message.strip_prefix(lead) {
+            if let Some((found, expected)) = rest.split_once(", expected") {
+                let kind = found.split([' ', '`']).next().unwrap_or_default();
+                return format!("{lead}{kind}, expected{expected}");
+            }
+        }
+    }
+    message.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_errors_never_quote_values() {
+        let p = WebhookSpec::parse(br#"{"auth":{"secret":12345678901}}"#).unwrap_err();
+        assert_eq!(p.code, ErrorCode::InvalidWebhook);
+        assert!(!p.detail.contains("12345678901"), "{}", p.detail);
+        assert!(p.detail.contains("expected"), "{}", p.detail);
+        let p = WebhookSpec::parse(br#"{"enabled":"sure-thing-secret"}"#).unwrap_err();
+        assert!(!p.detail.contains("sure-thing-secret"), "{}", p.detail);
+        let p = WebhookSpec::parse(br#"{"colour":"red"}"#).unwrap_err();
+        assert!(p.detail.contains("colour"), "{}", p.detail);
+    }
+
+    #[test]
+    fn null_absent_and_value_are_distinct() {
+        let s = WebhookSpec::parse(br#"{"name":null,"methods":["GET"]}"#).unwrap();
+        assert_eq!(s.name, Field::Null);
+        assert_eq!(s.path, Field::Absent);
+        assert_eq!(s.methods, Field::Value(vec!["GET".to_string()]));
+    }
+}

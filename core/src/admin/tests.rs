@@ -1,0 +1,353 @@
+use super::*;
+use crate::model::WebhookRecord;
+use crate::secret::WebhookId;
+use crate::testing::{patched, record, NOW};
+use crate::time::UnixMillis;
+
+fn fresh() -> Fresh {
+    Fresh {
+        id: WebhookId::generate([1; 12]),
+        secret_bytes: [2; 32],
+        now: UnixMillis(1_795_329_546_000),
+    }
+}
+
+fn spec(json: &str) -> WebhookSpec {
+    WebhookSpec::parse(json.as_bytes()).unwrap()
+}
+
+fn problem(json: &str) -> Problem {
+    match WebhookSpec::parse(json.as_bytes()) {
+        Err(p) => p,
+        Ok(s) => validate_create(s, fresh()).unwrap_err(),
+    }
+}
+
+fn patch_problem(current: &WebhookRecord, json: &str) -> Problem {
+    validate_patch(current, spec(json), NOW).unwrap_err()
+}
+
+#[test]
+fn minimal_spec_gets_documented_defaults() {
+    let v = validate_create(
+        spec(r#"{"name":"deploys","path":"/hooks/deploys","auth":{"scheme":"hmac-sha256-hex"},"target":{"queue":"EVENTS"}}"#),
+        fresh(),
+    )
+    .unwrap();
+    let r = &v.record;
+    assert_eq!(r.methods(), &[Method::Post]);
+    assert_eq!(r.max_body_bytes(), rules::DEFAULT_MAX_BODY_BYTES);
+    assert!(r.enabled());
+    assert_eq!(r.auth().secrets().len(), 1);
+    assert!(v.shown_secret.unwrap().same_as(&Secret::generate([2; 32])));
+    assert_eq!(r.target().queue(), "EVENTS");
+}
+
+#[test]
+fn supplied_secret_is_used_and_null_optionals_take_defaults() {
+    let v = validate_create(
+        spec(r#"{"path":"/h","name":null,"methods":null,"auth":{"scheme":"shared-secret","secret":"s3cr3t-value","header":null},"target":{"queue":"EVENTS"}}"#),
+        fresh(),
+    )
+    .unwrap();
+    assert_eq!(
+        v.record.auth().secrets()[0].value().expose(),
+        "s3cr3t-value"
+    );
+    assert_eq!(v.record.name(), "h");
+    assert_eq!(v.record.methods(), &[Method::Post]);
+    assert_eq!(v.record.auth().header(), None);
+}
+
+#[test]
+fn generated_secrets_have_the_scheme_format() {
+    let whsec = record(r#"{"path":"/h","auth":{"scheme":"svix"},"target":{"queue":"EVENTS"}}"#);
+    assert!(whsec.auth().secrets()[0]
+        .value()
+        .expose()
+        .starts_with("whsec_"));
+    let b64 = record(
+        r#"{"path":"/h","auth":{"scheme":"github","secret_encoding":"base64"},"target":{"queue":"EVENTS"}}"#,
+    );
+    assert!(crate::codec::base64(b64.auth().secrets()[0].value().expose()).is_some());
+}
+
+#[test]
+fn bad_specs_are_refused_with_the_reason() {
+    let cases: &[(&str, ErrorCode, &str)] = &[
+        ("{", ErrorCode::InvalidJson, "EOF"),
+        (
+            r#"{"path":"/h","auth":{"scheme":"rot13"},"target":{"queue":"EVENTS"}}"#,
+            ErrorCode::UnknownScheme,
+            "rot13",
+        ),
+        (
+            r#"{"path":"/a/../b","auth":{"scheme":"url-key"},"target":{"queue":"EVENTS"}}"#,
+            ErrorCode::InvalidPath,
+            "'..'",
+        ),
+        (
+            r#"{"path":"/admin/x","auth":{"scheme":"url-key"},"target":{"queue":"EVENTS"}}"#,
+            ErrorCode::InvalidPath,
+            "reserved",
+        ),
+        (
+            r#"{"path":"/h","auth":{"scheme":"url-key"},"target":{"queue":"bad-name"}}"#,
+            ErrorCode::InvalidTarget,
+            "Queue binding",
+        ),
+        (
+            r#"{"path":"/h","auth":{"scheme":"url-key"},"target":{}}"#,
+            ErrorCode::InvalidTarget,
+            "exactly one",
+        ),
+        (
+            r#"{"path":"/h","auth":{"scheme":"url-key"},"target":{"origin":"https://x"}}"#,
+            ErrorCode::InvalidTarget,
+            "not available",
+        ),
+        (
+            r#"{"path":"/h","auth":{"scheme":"url-key"}}"#,
+            ErrorCode::InvalidTarget,
+            "required",
+        ),
+        (
+            r#"{"auth":{"scheme":"url-key"},"target":{"queue":"EVENTS"}}"#,
+            ErrorCode::InvalidWebhook,
+            "path: is required",
+        ),
+        (
+            r#"{"path":"/h","target":{"queue":"EVENTS"}}"#,
+            ErrorCode::InvalidWebhook,
+            "auth.scheme: is required",
+        ),
+        (
+            r#"{"path":"/h","methods":["BREW"],"auth":{"scheme":"url-key"},"target":{"queue":"EVENTS"}}"#,
+            ErrorCode::InvalidWebhook,
+            "BREW",
+        ),
+        (
+            r#"{"path":"/h","methods":[],"auth":{"scheme":"url-key"},"target":{"queue":"EVENTS"}}"#,
+            ErrorCode::InvalidWebhook,
+            "empty",
+        ),
+        (
+            r#"{"path":"/h","max_body_bytes":0,"auth":{"scheme":"url-key"},"target":{"queue":"EVENTS"}}"#,
+            ErrorCode::InvalidWebhook,
+            "max_body_bytes",
+        ),
+        (
+            r#"{"path":"/h","auth":{"scheme":"shared-secret","secret":"short"},"target":{"queue":"EVENTS"}}"#,
+            ErrorCode::InvalidWebhook,
+            "auth.secret",
+        ),
+        (
+            r#"{"path":"/h","auth":{"scheme":"url-key","secret":"has/slash/in/it"},"target":{"queue":"EVENTS"}}"#,
+            ErrorCode::InvalidWebhook,
+            "URL key",
+        ),
+        (
+            r#"{"path":"/h","auth":{"scheme":"hmac-sha256-hex","header":"bad header"},"target":{"queue":"EVENTS"}}"#,
+            ErrorCode::InvalidWebhook,
+            "header name",
+        ),
+        (
+            r#"{"path":"/h","auth":{"scheme":"slack","header":"x-sig"},"target":{"queue":"EVENTS"}}"#,
+            ErrorCode::InvalidWebhook,
+            "fixed headers",
+        ),
+        (
+            r#"{"path":"/h","auth":{"scheme":"github","tolerance_s":60},"target":{"queue":"EVENTS"}}"#,
+            ErrorCode::InvalidWebhook,
+            "signs no timestamp",
+        ),
+        (
+            r#"{"path":"/h","auth":{"scheme":"stripe","tolerance_s":86401},"target":{"queue":"EVENTS"}}"#,
+            ErrorCode::InvalidWebhook,
+            "between 1 and 86400",
+        ),
+        (
+            r#"{"path":"/h","auth":{"scheme":"hmac","template":{"header":"x-sig","content":"{timestamp}.{body}"}},"target":{"queue":"EVENTS"}}"#,
+            ErrorCode::InvalidWebhook,
+            "timestamp_header",
+        ),
+        (
+            r#"{"path":"/h","auth":{"scheme":"hmac"},"target":{"queue":"EVENTS"}}"#,
+            ErrorCode::InvalidWebhook,
+            "auth.template: is required",
+        ),
+        (
+            r#"{"path":"/h","colour":"red","auth":{"scheme":"url-key"},"target":{"queue":"EVENTS"}}"#,
+            ErrorCode::InvalidWebhook,
+            "colour",
+        ),
+        (
+            r#"{"path":"/h","name":"","auth":{"scheme":"url-key"},"target":{"queue":"EVENTS"}}"#,
+            ErrorCode::InvalidWebhook,
+            "name",
+        ),
+    ];
+    for (json, code, needle) in cases {
+        let p = problem(json);
+        assert_eq!(p.code, *code, "{json}: {}", p.detail);
+        assert!(
+            p.detail.contains(needle),
+            "{json}: {:?} lacks {needle:?}",
+            p.detail
+        );
+    }
+}
+
+#[test]
+fn problems_never_echo_a_supplied_secret() {
+    let p = problem(
+        r#"{"path":"/h","auth":{"scheme":"url-key","secret":"super secret value"},"target":{"queue":"EVENTS"}}"#,
+    );
+    assert!(!p.to_json().contains("super secret value"));
+}
+
+#[test]
+fn patch_merges_and_validates() {
+    let original =
+        record(r#"{"path":"/h","auth":{"scheme":"hmac-sha256-hex"},"target":{"queue":"EVENTS"}}"#);
+    let v = validate_patch(
+        &original,
+        spec(r#"{"enabled":false,"methods":["post","put"]}"#),
+        UnixMillis(1_795_329_999_000),
+    )
+    .unwrap();
+    assert!(!v.record.enabled());
+    assert_eq!(v.record.methods(), &[Method::Post, Method::Put]);
+    assert_eq!(
+        serde_json::to_string(v.record.auth()).unwrap(),
+        serde_json::to_string(original.auth()).unwrap()
+    );
+    assert_eq!(v.record.updated_at(), "2026-11-22T06:46:39.000Z");
+    assert_eq!(v.record.created_at(), original.created_at());
+    assert!(v.shown_secret.is_none());
+
+    let v = validate_patch(
+        &original,
+        spec(r#"{"auth":{"secret":"a-new-secret"}}"#),
+        UnixMillis(1_795_329_999_000),
+    )
+    .unwrap();
+    assert_eq!(v.record.auth().secrets().len(), 1);
+    assert_eq!(v.shown_secret.unwrap().expose(), "a-new-secret");
+
+    assert_eq!(
+        patch_problem(&original, r#"{"path":"/admin"}"#).code,
+        ErrorCode::InvalidPath
+    );
+    assert_eq!(
+        patch_problem(&original, r#"{"max_body_bytes":0}"#).code,
+        ErrorCode::InvalidWebhook
+    );
+    for null_required in [
+        r#"{"path":null}"#,
+        r#"{"auth":null}"#,
+        r#"{"target":null}"#,
+        r#"{"auth":{"scheme":null}}"#,
+        r#"{"auth":{"secret":null}}"#,
+    ] {
+        assert_eq!(
+            patch_problem(&original, null_required).code,
+            ErrorCode::InvalidWebhook,
+            "{null_required}"
+        );
+    }
+}
+
+/// Regression: a PATCH that changed the scheme kept the old scheme's settings, so a
+/// Stripe webhook with a one-day window patched to Slack kept the one-day window.
+#[test]
+fn changing_the_scheme_resets_scheme_specific_settings() {
+    let stripe = record(
+        r#"{"path":"/h","auth":{"scheme":"stripe","secret":"whsec_test_secret_1","tolerance_s":86400},"target":{"queue":"EVENTS"}}"#,
+    );
+    assert_eq!(stripe.auth().tolerance_s(), Some(86_400));
+    let slack = patched(&stripe, r#"{"auth":{"scheme":"slack"}}"#);
+    assert_eq!(slack.auth().scheme(), Scheme::Slack);
+    assert_eq!(slack.auth().tolerance_s(), Some(300));
+    // Given again in the same PATCH, it stays.
+    let slack_wide = patched(&stripe, r#"{"auth":{"scheme":"slack","tolerance_s":600}}"#);
+    assert_eq!(slack_wide.auth().tolerance_s(), Some(600));
+
+    let kubiya = record(
+        r#"{"path":"/h","auth":{"scheme":"hmac-sha256-hex","header":"x-kubiya-sig","secret_encoding":"base64","secret":"c2VjcmV0LXNlY3JldA=="},"target":{"queue":"EVENTS"}}"#,
+    );
+    let github = patched(&kubiya, r#"{"auth":{"scheme":"github"}}"#);
+    assert_eq!(github.auth().header(), None);
+    assert_eq!(github.auth().secret_encoding(), SecretEncoding::Utf8);
+    // Same scheme: settings are kept unless cleared with null.
+    let same = patched(&kubiya, r#"{"auth":{"scheme":"hmac-sha256-hex"}}"#);
+    assert_eq!(same.auth().header(), Some("x-kubiya-sig"));
+    let cleared = patched(&kubiya, r#"{"auth":{"header":null}}"#);
+    assert_eq!(cleared.auth().header(), None);
+    assert_eq!(cleared.auth().secret_encoding(), SecretEncoding::Base64);
+
+    let tmpl = record(
+        r#"{"path":"/h","auth":{"scheme":"hmac","template":{"header":"x-sig"}},"target":{"queue":"EVENTS"}}"#,
+    );
+    let shared = patched(&tmpl, r#"{"auth":{"scheme":"shared-secret"}}"#);
+    assert!(shared.auth().template().is_none());
+}
+
+#[test]
+fn a_kept_secret_must_suit_the_new_scheme() {
+    let shared = record(
+        r#"{"path":"/h","auth":{"scheme":"shared-secret","secret":"not a whsec secret"},"target":{"queue":"EVENTS"}}"#,
+    );
+    let p = patch_problem(&shared, r#"{"auth":{"scheme":"standard-webhooks"}}"#);
+    assert!(p.detail.contains("supply a new one"), "{}", p.detail);
+    assert!(!p.to_json().contains("not a whsec secret"));
+}
+
+#[test]
+fn view_hides_secrets() {
+    let r = record(
+        r#"{"path":"/h","auth":{"scheme":"shared-secret","secret":"do-not-show-me"},"target":{"queue":"EVENTS"}}"#,
+    );
+    let json = serde_json::to_string(&view::view(&r)).unwrap();
+    assert!(!json.contains("do-not-show-me"));
+    assert!(json.contains("\"secret_count\":1"));
+    assert!(!format!("{r:?}").contains("do-not-show-me"));
+}
+
+#[test]
+fn rotation_keeps_old_secrets_for_the_grace_period_only() {
+    let r = record(
+        r#"{"path":"/h","auth":{"scheme":"shared-secret","secret":"first-secret"},"target":{"queue":"EVENTS"}}"#,
+    );
+    let v = rotate(&r, RotateSpec::default(), [9; 32], NOW).unwrap();
+    let secrets = v.record.auth().secrets();
+    assert_eq!(secrets.len(), 2);
+    assert!(secrets[0].value().same_as(v.shown_secret.as_ref().unwrap()));
+    assert_eq!(
+        secrets[1].not_after(),
+        Some(UnixMillis(NOW.0 + DEFAULT_GRACE_PERIOD_S * 1000))
+    );
+    let now_only = rotate(
+        &r,
+        RotateSpec::parse(br#"{"grace_period_s":0}"#).unwrap(),
+        [9; 32],
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(now_only.record.auth().secrets().len(), 1);
+    let dup = rotate(
+        &r,
+        RotateSpec::parse(br#"{"secret":"first-secret"}"#).unwrap(),
+        [9; 32],
+        NOW,
+    )
+    .unwrap_err();
+    assert!(dup.detail.contains("already"));
+    let mut r = r;
+    for i in 0..8 {
+        r = rotate(&r, RotateSpec::default(), [i; 32], NOW)
+            .unwrap()
+            .record;
+    }
+    assert_eq!(r.auth().secrets().len(), rules::MAX_SECRETS);
+}

@@ -1,0 +1,70 @@
+//! What `GET` returns: the record without any secret material.
+
+use crate::model::template::HmacTemplate;
+use crate::model::{Method, Scheme, SecretEncoding, Target, WebhookRecord};
+use serde::Serialize;
+
+/// A secret as the admin API shows it: only when it stops working.
+#[derive(Serialize)]
+pub struct SecretView {
+    pub not_after: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct AuthView<'a> {
+    pub scheme: Scheme,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tolerance_s: Option<u64>,
+    #[serde(skip_serializing_if = "SecretEncoding::is_utf8")]
+    pub secret_encoding: SecretEncoding,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<&'a HmacTemplate>,
+    pub secret_count: usize,
+    pub secrets: Vec<SecretView>,
+}
+
+#[derive(Serialize)]
+pub struct WebhookView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub path: &'a str,
+    pub enabled: bool,
+    pub methods: &'a [Method],
+    pub max_body_bytes: u64,
+    pub auth: AuthView<'a>,
+    pub target: &'a Target,
+    pub created_at: &'a str,
+    pub updated_at: &'a str,
+}
+
+pub fn view(record: &WebhookRecord) -> WebhookView<'_> {
+    let auth = record.auth();
+    WebhookView {
+        id: record.id().as_str(),
+        name: record.name(),
+        path: record.path().as_str(),
+        enabled: record.enabled(),
+        methods: record.methods(),
+        max_body_bytes: record.max_body_bytes(),
+        auth: AuthView {
+            scheme: auth.scheme(),
+            header: auth.header(),
+            tolerance_s: auth.tolerance_s(),
+            secret_encoding: auth.secret_encoding(),
+            template: auth.template(),
+            secret_count: auth.secrets().len(),
+            secrets: auth
+                .secrets()
+                .iter()
+                .map(|s| SecretView {
+                    not_after: s.not_after().map(|t| t.to_rfc3339()),
+                })
+                .collect(),
+        },
+        target: record.target(),
+        created_at: record.created_at(),
+        updated_at: record.updated_at(),
+    }
+}

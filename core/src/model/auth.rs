@@ -1,0 +1,138 @@
+//! The stored verification settings of a webhook.
+
+use super::scheme::{KeyFormat, Scheme};
+use super::template::HmacTemplate;
+use crate::codec;
+use crate::secret::Secret;
+use crate::time::UnixMillis;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+/// How a secret string becomes HMAC key bytes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SecretEncoding {
+    /// The string's UTF-8 bytes (almost every provider).
+    #[default]
+    Utf8,
+    /// Standard base64, padding optional.
+    Base64,
+}
+
+impl SecretEncoding {
+    pub(crate) fn is_utf8(&self) -> bool {
+        *self == SecretEncoding::Utf8
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StoredSecret {
+    pub(crate) value: Secret,
+    /// Unix milliseconds after which this secret no longer verifies (set by rotation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) not_after_ms: Option<u64>,
+}
+
+impl StoredSecret {
+    pub(crate) fn new(value: Secret) -> StoredSecret {
+        StoredSecret {
+            value,
+            not_after_ms: None,
+        }
+    }
+
+    pub fn value(&self) -> &Secret {
+        &self.value
+    }
+
+    pub fn not_after(&self) -> Option<UnixMillis> {
+        self.not_after_ms.map(UnixMillis)
+    }
+
+    pub fn active_at(&self, now: UnixMillis) -> bool {
+        self.not_after_ms.is_none_or(|t| now.0 < t)
+    }
+}
+
+/// `auth` of a stored record. Holding one from a decoded or validated record means
+/// [`crate::model::rules`] passed: at least one secret, each usable by the scheme.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthConfig {
+    pub(crate) scheme: Scheme,
+    /// Lowercase header name overriding the scheme's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) header: Option<String>,
+    /// Every secret currently accepted (several during a rotation), newest first.
+    pub(crate) secrets: Vec<StoredSecret>,
+    /// Replay window override, for schemes that sign a timestamp.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) tolerance_s: Option<u64>,
+    #[serde(default, skip_serializing_if = "SecretEncoding::is_utf8")]
+    pub(crate) secret_encoding: SecretEncoding,
+    /// Only for `hmac`: what is signed and how.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) template: Option<HmacTemplate>,
+}
+
+/// The generic template's window when it signs a timestamp and sets none.
+pub const TEMPLATE_DEFAULT_TOLERANCE_S: u64 = 300;
+
+impl AuthConfig {
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+
+    pub fn header(&self) -> Option<&str> {
+        self.header.as_deref()
+    }
+
+    pub fn secrets(&self) -> &[StoredSecret] {
+        &self.secrets
+    }
+
+    pub fn secret_encoding(&self) -> SecretEncoding {
+        self.secret_encoding
+    }
+
+    pub fn template(&self) -> Option<&HmacTemplate> {
+        self.template.as_ref()
+    }
+
+    /// The replay window in force: the override, else the provider's, else 300 s for a
+    /// template that signs a timestamp.
+    pub fn tolerance_s(&self) -> Option<u64> {
+        let template_signs_time = self
+            .template
+            .as_ref()
+            .is_some_and(|t| t.timestamp_header.is_some());
+        self.tolerance_s
+            .or(self.scheme.descriptor().default_tolerance_s)
+            .or(template_signs_time.then_some(TEMPLATE_DEFAULT_TOLERANCE_S))
+    }
+
+    /// The HMAC key bytes of one stored secret; `None` when it does not decode (which
+    /// validation prevents, and verification treats as misconfiguration).
+    pub fn key_bytes<'s>(&self, secret: &'s Secret) -> Option<Cow<'s, [u8]>> {
+        let raw = secret.expose();
+        match (self.scheme.descriptor().key, self.secret_encoding) {
+            (KeyFormat::Whsec, _) => {
+                codec::base64(raw.strip_prefix("whsec_").unwrap_or(raw)).map(Cow::Owned)
+            }
+            (KeyFormat::TextOrBase64, SecretEncoding::Base64) => codec::base64(raw).map(Cow::Owned),
+            _ => Some(Cow::Borrowed(raw.as_bytes())),
+        }
+    }
+
+    /// Headers of this record that must never be forwarded besides every scheme's
+    /// credential headers: the configured header and a template's signature and
+    /// timestamp headers.
+    pub fn own_credential_headers(&self) -> impl Iterator<Item = &str> {
+        let template = self.template.as_ref();
+        self.header
+            .as_deref()
+            .into_iter()
+            .chain(template.map(|t| t.header.as_str()))
+            .chain(template.and_then(|t| t.timestamp_header.as_deref()))
+    }
+}

@@ -1,0 +1,274 @@
+//! The rules a webhook record must satisfy, in one place. The admin API runs them on
+//! what an operator asks for, and [`super::WebhookRecord::decode`] runs them again on
+//! what KV holds, so a hand-edited or corrupted record fails closed instead of, say,
+//! silently widening a replay window.
+
+use super::auth::{AuthConfig, SecretEncoding};
+use super::record::{Target, WebhookRecord};
+use super::scheme::{KeyFormat, Scheme};
+use super::template::{parse_template, HmacTemplate, Part};
+use crate::codec;
+use crate::secret::Secret;
+
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 1024 * 1024;
+/// Workers hold the whole body in memory; this keeps a request well inside 128 MB.
+pub const MAX_MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
+pub const MAX_NAME_CHARS: usize = 100;
+pub const MAX_TOLERANCE_S: u64 = 86_400;
+/// Secrets kept at once; rotation drops the ones closest to expiry beyond this.
+pub const MAX_SECRETS: usize = 5;
+pub const MAX_HEADER_NAME_BYTES: usize = 64;
+pub const MAX_TEMPLATE_PREFIX_BYTES: usize = 32;
+
+/// Which part of the contract a violation belongs to; the admin API maps it to a code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViolationKind {
+    Invalid,
+    Target,
+}
+
+/// One broken rule, named by the field an operator would fix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    pub field: String,
+    pub message: String,
+    pub kind: ViolationKind,
+}
+
+#[derive(Default)]
+pub(crate) struct Violations(pub(crate) Vec<Violation>);
+
+impl Violations {
+    pub(crate) fn invalid(&mut self, field: &str, message: impl Into<String>) {
+        self.push(field, message, ViolationKind::Invalid);
+    }
+
+    pub(crate) fn push(&mut self, field: &str, message: impl Into<String>, kind: ViolationKind) {
+        self.0.push(Violation {
+            field: field.to_string(),
+            message: message.into(),
+            kind,
+        });
+    }
+}
+
+/// Every rule, on a whole record.
+pub fn check_record(record: &WebhookRecord) -> Vec<Violation> {
+    check_record_with(record, SecretLength::Enforced)
+}
+
+/// Whether secrets must have `Secret::MIN_LEN` characters. Only published test vectors
+/// (secrets like `foo`) are read with the rule waived.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SecretLength {
+    Enforced,
+    WaivedForPublishedVectors,
+}
+
+pub(crate) fn check_record_with(
+    record: &WebhookRecord,
+    secret_length: SecretLength,
+) -> Vec<Violation> {
+    let mut v = Violations::default();
+    check_name(&record.name, &mut v);
+    if record.methods.is_empty() {
+        v.invalid("methods", "must not be empty");
+    }
+    for (i, m) in record.methods.iter().enumerate() {
+        if record.methods[..i].contains(m) {
+            v.invalid("methods", format!("{} is listed twice", m.as_str()));
+        }
+    }
+    check_max_body(record.max_body_bytes, &mut v);
+    check_auth(&record.auth, secret_length, &mut v);
+    check_target(&record.target, &mut v);
+    v.0
+}
+
+pub(crate) fn check_name(name: &str, v: &mut Violations) {
+    let chars = name.chars().count();
+    if name.trim() != name || chars == 0 || chars > MAX_NAME_CHARS {
+        v.invalid(
+            "name",
+            format!("must be 1 to {MAX_NAME_CHARS} characters, without surrounding spaces"),
+        );
+    } else if name.chars().any(char::is_control) {
+        v.invalid("name", "must not contain control characters");
+    }
+}
+
+pub(crate) fn check_max_body(raw: u64, v: &mut Violations) {
+    if raw == 0 || raw > MAX_MAX_BODY_BYTES {
+        v.invalid(
+            "max_body_bytes",
+            format!("must be between 1 and {MAX_MAX_BODY_BYTES}"),
+        );
+    }
+}
+
+/// A lowercase HTTP token of at most 64 bytes.
+pub(crate) fn check_header_name(name: &str, field: &str, v: &mut Violations) {
+    let is_token = !name.is_empty()
+        && name.len() <= MAX_HEADER_NAME_BYTES
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+        && !name.bytes().any(|b| b.is_ascii_uppercase());
+    if !is_token {
+        v.invalid(field, "is not a valid HTTP header name");
+    }
+}
+
+fn check_auth(auth: &AuthConfig, secret_length: SecretLength, v: &mut Violations) {
+    let scheme = auth.scheme;
+    if let Some(h) = &auth.header {
+        if scheme.header_configurable() {
+            check_header_name(h, "auth.header", v);
+        } else {
+            v.invalid(
+                "auth.header",
+                format!("the {} scheme reads fixed headers", scheme.name()),
+            );
+        }
+    }
+    if let Some(t) = auth.tolerance_s {
+        let signs_time = match scheme {
+            Scheme::Hmac => auth
+                .template
+                .as_ref()
+                .is_some_and(|t| t.timestamp_header.is_some()),
+            _ => scheme.signs_timestamp(),
+        };
+        if !signs_time {
+            v.invalid(
+                "auth.tolerance_s",
+                format!("the {} scheme signs no timestamp", scheme.name()),
+            );
+        } else if t == 0 || t > MAX_TOLERANCE_S {
+            v.invalid(
+                "auth.tolerance_s",
+                format!("must be between 1 and {MAX_TOLERANCE_S}"),
+            );
+        }
+    }
+    if auth.secret_encoding == SecretEncoding::Base64
+        && scheme.descriptor().key != KeyFormat::TextOrBase64
+    {
+        v.invalid(
+            "auth.secret_encoding",
+            format!("the {} scheme keys with the secret's text", scheme.name()),
+        );
+    }
+    match (&auth.template, scheme) {
+        (Some(t), Scheme::Hmac) => check_template(t, v),
+        (None, Scheme::Hmac) => v.invalid("auth.template", "is required for the hmac scheme"),
+        (Some(_), _) => v.invalid("auth.template", "only the hmac scheme takes a template"),
+        (None, _) => {}
+    }
+    if auth.secrets.is_empty() {
+        v.invalid("auth.secrets", "at least one secret is required");
+    }
+    if auth.secrets.len() > MAX_SECRETS {
+        v.invalid(
+            "auth.secrets",
+            format!("at most {MAX_SECRETS} secrets are kept"),
+        );
+    }
+    for s in &auth.secrets {
+        let raw = s.value.expose();
+        let waived = secret_length == SecretLength::WaivedForPublishedVectors
+            && raw.len() < Secret::MIN_LEN
+            && !raw.is_empty();
+        let checked = if waived {
+            check_secret(&format!("{raw:-<8}"), auth)
+        } else {
+            check_secret(raw, auth)
+        };
+        if let Err(why) = checked {
+            v.invalid("auth.secret", why);
+        }
+    }
+}
+
+/// Whether `raw` can serve as a secret of `auth`'s scheme and key encoding. The message
+/// never quotes the secret.
+pub(crate) fn check_secret(raw: &str, auth: &AuthConfig) -> Result<(), &'static str> {
+    let len = raw.chars().count();
+    if !(Secret::MIN_LEN..=Secret::MAX_LEN).contains(&len) {
+        return Err("must be 8 to 256 characters");
+    }
+    if !raw.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+        return Err("must be printable ASCII");
+    }
+    match auth.scheme.descriptor().key {
+        KeyFormat::UrlSafeText
+            if !raw
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)) =>
+        {
+            Err("a URL key may only hold letters, digits and - . _ ~")
+        }
+        KeyFormat::Whsec
+            if codec::base64(raw.strip_prefix("whsec_").unwrap_or(raw))
+                .is_none_or(|k| k.len() < 16) =>
+        {
+            Err("must be whsec_ followed by base64 of at least 16 bytes")
+        }
+        KeyFormat::TextOrBase64
+            if auth.secret_encoding == SecretEncoding::Base64 && codec::base64(raw).is_none() =>
+        {
+            Err("is not base64, as secret_encoding says")
+        }
+        _ => Ok(()),
+    }
+}
+
+pub(crate) fn check_template(t: &HmacTemplate, v: &mut Violations) {
+    check_header_name(&t.header, "auth.template.header", v);
+    match parse_template(&t.content) {
+        Ok(parts) => {
+            if parts.contains(&Part::Id) != t.id_header.is_some() {
+                v.invalid(
+                    "auth.template.id_header",
+                    "is required exactly when the content signs {id}",
+                );
+            }
+            if parts.contains(&Part::Timestamp) != t.timestamp_header.is_some() {
+                v.invalid(
+                    "auth.template.timestamp_header",
+                    "is required exactly when the content signs {timestamp}",
+                );
+            }
+        }
+        Err(e) => v.invalid("auth.template.content", e.to_string()),
+    }
+    if t.prefix.len() > MAX_TEMPLATE_PREFIX_BYTES || !t.prefix.bytes().all(|b| b.is_ascii_graphic())
+    {
+        v.invalid(
+            "auth.template.prefix",
+            format!("must be at most {MAX_TEMPLATE_PREFIX_BYTES} printable characters"),
+        );
+    }
+    if let Some(h) = &t.id_header {
+        check_header_name(h, "auth.template.id_header", v);
+    }
+    if let Some(h) = &t.timestamp_header {
+        check_header_name(h, "auth.template.timestamp_header", v);
+    }
+}
+
+/// Queue binding names as wrangler accepts them.
+pub(crate) fn check_target(target: &Target, v: &mut Violations) {
+    let q = &target.queue;
+    let ok = !q.is_empty()
+        && q.len() <= 64
+        && q.starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '_')
+        && q.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if !ok {
+        v.push(
+            "target.queue",
+            "must be the name of a Queue binding, e.g. \"EVENTS\"",
+            ViolationKind::Target,
+        );
+    }
+}

@@ -1,0 +1,237 @@
+//! Runs a scheme's [`Layout`]: read the presented signatures and the signed time, check
+//! freshness, assemble the signed content from borrowed pieces (a 1 MiB body is never
+//! copied), and compare MACs in constant time against every stored secret.
+//!
+//! The order of the checks decides which code a broken request gets: the signature
+//! header first (`signature_missing`), then the time (`timestamp_*`), then the
+//! signature's format (`signature_malformed`), then signed headers (`header_missing`),
+//! then the MAC itself.
+
+use super::{first_matching_secret, parse, twilio, VerifyError};
+use crate::codec;
+use crate::model::scheme::{Layout, Piece, Prefix, SignatureSource, TimestampSource};
+use crate::model::template::{Algorithm, SignatureEncoding};
+use crate::model::AuthConfig;
+use crate::request::{Headers, Inbound};
+use crate::time::UnixMillis;
+use hmac::{Hmac, Mac};
+use std::borrow::Cow;
+use subtle::ConstantTimeEq;
+
+pub(super) fn run(
+    layout: &Layout<'_>,
+    auth: &AuthConfig,
+    inbound: &Inbound,
+    now: UnixMillis,
+) -> Result<usize, VerifyError> {
+    let headers = &inbound.headers;
+    let mac_len = layout.algorithm.output_len();
+
+    // 1. The signature header, and for Stripe-like headers the time inside it.
+    let presented = match &layout.signature {
+        SignatureSource::Header {
+            names,
+            configurable,
+            ..
+        } => {
+            let configured = auth.header().filter(|_| *configurable);
+            let raw = match configured {
+                Some(name) => headers.get(name),
+                None => names.iter().find_map(|n| headers.get(n)),
+            };
+            Presented::Single(raw.ok_or(VerifyError::SignatureMissing)?)
+        }
+        SignatureSource::KeyValues {
+            header,
+            separator,
+            timestamp_key,
+            signature_key,
+        } => {
+            let raw = headers.get(header).ok_or(VerifyError::SignatureMissing)?;
+            let (time, signatures) =
+                parse::key_values(raw, *separator, timestamp_key, signature_key)
+                    .ok_or(VerifyError::SignatureMalformed)?;
+            Presented::WithTime(time, signatures)
+        }
+        SignatureSource::VersionedList { header } => {
+            Presented::List(headers.get(header).ok_or(VerifyError::SignatureMissing)?)
+        }
+    };
+
+    // 2. The signed time, checked against the window before any MAC is computed.
+    let signed_time: Option<&str> = match layout.timestamp {
+        None => None,
+        Some(TimestampSource::UnixSecondsHeader(name)) => {
+            let ts = timestamp_header(headers, name)?;
+            let secs = codec::unix_seconds(ts).ok_or(VerifyError::TimestampMalformed)?;
+            check_fresh(auth, secs.saturating_mul(1000), now)?;
+            Some(ts)
+        }
+        Some(TimestampSource::FromSignatureHeader) => {
+            let Presented::WithTime(ts, _) = &presented else {
+                return Err(VerifyError::Misconfigured(
+                    "the time is read from a header that carries none",
+                ));
+            };
+            let secs = codec::unix_seconds(ts).ok_or(VerifyError::TimestampMalformed)?;
+            check_fresh(auth, secs.saturating_mul(1000), now)?;
+            Some(ts)
+        }
+        Some(TimestampSource::Rfc3339Header(name)) => {
+            let ts = timestamp_header(headers, name)?;
+            let signed = UnixMillis::parse_rfc3339(ts).ok_or(VerifyError::TimestampMalformed)?;
+            check_fresh(auth, signed.0 as i64, now)?;
+            Some(ts)
+        }
+        Some(TimestampSource::BodyUnixMillis(field)) => {
+            let body: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_slice(&inbound.body).map_err(|_| VerifyError::TimestampMissing)?;
+            let ms = body
+                .get(field)
+                .ok_or(VerifyError::TimestampMissing)?
+                .as_i64()
+                .ok_or(VerifyError::TimestampMalformed)?;
+            check_fresh(auth, ms, now)?;
+            None
+        }
+    };
+
+    // 3. The presented MACs, decoded; none in the right shape is malformed.
+    let candidates: Vec<Vec<u8>> = match (&layout.signature, &presented) {
+        (
+            SignatureSource::Header {
+                prefix, encoding, ..
+            },
+            Presented::Single(raw),
+        ) => {
+            let raw = raw.trim();
+            let encoded = match prefix {
+                Prefix::None => Some(raw),
+                Prefix::Required(p) => raw.strip_prefix(p),
+                Prefix::Optional(p) => Some(raw.strip_prefix(p).unwrap_or(raw)),
+            };
+            let decoded = encoded.and_then(|e| decode(*encoding, e, mac_len));
+            vec![decoded.ok_or(VerifyError::SignatureMalformed)?]
+        }
+        (_, Presented::WithTime(_, signatures)) => signatures
+            .iter()
+            .filter_map(|s| codec::hex_of_len(s, mac_len))
+            .collect(),
+        (_, Presented::List(raw)) => parse::signature_list(raw)
+            .into_iter()
+            .filter_map(|s| decode(SignatureEncoding::Base64, s, mac_len))
+            .collect(),
+        _ => {
+            return Err(VerifyError::Misconfigured(
+                "signature source and header disagree",
+            ))
+        }
+    };
+    if candidates.is_empty() {
+        return Err(VerifyError::SignatureMalformed);
+    }
+
+    // 4. The signed content: usually one sequence of pieces; Twilio has alternatives.
+    let mut contents: Vec<Vec<Cow<'_, [u8]>>> = vec![Vec::with_capacity(layout.content.len())];
+    for piece in layout.content.iter() {
+        let bytes: Cow<'_, [u8]> = match piece {
+            Piece::Literal(text) => Cow::Borrowed(text.as_bytes()),
+            Piece::Body => Cow::Borrowed(&inbound.body),
+            Piece::Timestamp => Cow::Borrowed(
+                signed_time
+                    .ok_or(VerifyError::Misconfigured(
+                        "the content signs a time the scheme does not read",
+                    ))?
+                    .as_bytes(),
+            ),
+            Piece::Header(name) => Cow::Borrowed(
+                headers
+                    .get(name)
+                    .ok_or_else(|| VerifyError::HeaderMissing(name.to_string()))?
+                    .as_bytes(),
+            ),
+            Piece::TwilioUrlAndParams => {
+                let alternatives = twilio::signed_contents(&inbound.url, &inbound.body)?;
+                contents = contents
+                    .iter()
+                    .flat_map(|prefix| {
+                        alternatives.iter().map(move |alt| {
+                            let mut c = prefix.clone();
+                            c.push(Cow::Owned(alt.clone()));
+                            c
+                        })
+                    })
+                    .collect();
+                continue;
+            }
+        };
+        for c in &mut contents {
+            c.push(bytes.clone());
+        }
+    }
+
+    // 5. Every secret, every content, every candidate: no early exit.
+    first_matching_secret(auth, now, VerifyError::SignatureMismatch, |secret| {
+        let key = auth.key_bytes(secret).ok_or(VerifyError::Misconfigured(
+            "a stored secret does not decode as its scheme requires",
+        ))?;
+        let mut found = subtle::Choice::from(0);
+        for pieces in &contents {
+            let tag = mac(layout.algorithm, &key, pieces);
+            for candidate in &candidates {
+                found |= tag.as_slice().ct_eq(candidate.as_slice());
+            }
+        }
+        Ok(found.into())
+    })
+}
+
+/// The signature as read in step 1.
+enum Presented<'h> {
+    Single(&'h str),
+    WithTime(&'h str, Vec<&'h str>),
+    List(&'h str),
+}
+
+fn timestamp_header<'h>(headers: &'h Headers, name: &str) -> Result<&'h str, VerifyError> {
+    headers
+        .get(name)
+        .map(str::trim)
+        .ok_or(VerifyError::TimestampMissing)
+}
+
+fn decode(encoding: SignatureEncoding, text: &str, len: usize) -> Option<Vec<u8>> {
+    match encoding {
+        SignatureEncoding::Hex => codec::hex_of_len(text, len),
+        SignatureEncoding::Base64 => codec::base64(text).filter(|b| b.len() == len),
+    }
+}
+
+/// The request's signed time must be within the tolerance of `now`, in either direction.
+fn check_fresh(auth: &AuthConfig, signed_ms: i64, now: UnixMillis) -> Result<(), VerifyError> {
+    let Some(tolerance_s) = auth.tolerance_s() else {
+        return Ok(());
+    };
+    let skew = (now.0 as i64).abs_diff(signed_ms);
+    if skew > tolerance_s.saturating_mul(1000) {
+        Err(VerifyError::TimestampOutOfTolerance)
+    } else {
+        Ok(())
+    }
+}
+
+pub(crate) fn mac(algorithm: Algorithm, key: &[u8], pieces: &[Cow<'_, [u8]>]) -> Vec<u8> {
+    fn run<M: Mac + hmac::digest::KeyInit>(key: &[u8], pieces: &[Cow<'_, [u8]>]) -> Vec<u8> {
+        let mut m =
+            <M as hmac::digest::KeyInit>::new_from_slice(key).expect("HMAC takes any key length");
+        for p in pieces {
+            m.update(p);
+        }
+        m.finalize().into_bytes().to_vec()
+    }
+    match algorithm {
+        Algorithm::Sha256 => run::<Hmac<sha2::Sha256>>(key, pieces),
+        Algorithm::Sha1 => run::<Hmac<sha1::Sha1>>(key, pieces),
+        Algorithm::Sha512 => run::<Hmac<sha2::Sha512>>(key, pieces),
+    }
+}

@@ -58,6 +58,16 @@ mod run {
         .create(spec)
     }
 
+    /// How a case's requests are keyed for the webhook's guard.
+    #[derive(Clone, Copy)]
+    enum Keys {
+        /// A new `Idempotency-Key` per request: every request is a new delivery.
+        Fresh,
+        /// The same key and body every time: after the first, every request is a
+        /// duplicate, answered by replay.
+        Same,
+    }
+
     fn hmac_case(
         name: &str,
         url: String,
@@ -66,7 +76,22 @@ mod run {
         tamper: bool,
         expect: u16,
     ) -> Case {
+        keyed_case(name, url, secret, size, tamper, expect, Keys::Fresh)
+    }
+
+    fn keyed_case(
+        name: &str,
+        url: String,
+        secret: String,
+        size: usize,
+        tamper: bool,
+        expect: u16,
+        keys: Keys,
+    ) -> Case {
+        use std::sync::atomic::{AtomicU64, Ordering};
         let body = Arc::new(json_body(size));
+        let next = Arc::new(AtomicU64::new(0));
+        let run = std::process::id();
         Case::new(name, url, expect, move || {
             let sig = hmac_hex(&secret, &body);
             let sig = if tamper {
@@ -74,7 +99,17 @@ mod run {
             } else {
                 sig
             };
-            (vec![("X-Webhook-Signature".into(), sig)], body.to_vec())
+            let key = match keys {
+                Keys::Fresh => format!("bench-{run}-{}", next.fetch_add(1, Ordering::Relaxed)),
+                Keys::Same => "bench-duplicate".to_string(),
+            };
+            (
+                vec![
+                    ("X-Webhook-Signature".into(), sig),
+                    ("Idempotency-Key".into(), key),
+                ],
+                body.to_vec(),
+            )
         })
     }
 
@@ -135,8 +170,22 @@ mod run {
                 "path": "/hooks/bench", "max_body_bytes": 2 * 1024 * 1024,
                 "auth": {"scheme": "hmac-sha256-hex", "secret": "bench-secret-0123456789"},
                 "target": {"queue": "EVENTS"},
+                // The load is far above a webhook's default 100/min: measure the path,
+                // not the refusal.
+                "rate_limit": {"limit": 10000, "window_s": 1},
             }),
         );
+        // One delivery a day: after the first request every answer is 429.
+        let limited_hook = create(
+            &gateway,
+            json!({
+                "path": "/hooks/bench-limited",
+                "auth": {"scheme": "hmac-sha256-hex", "secret": "bench-secret-0123456789"},
+                "target": {"queue": "EVENTS"},
+                "rate_limit": {"limit": 1, "window_s": 3600},
+            }),
+        );
+        let limited_url = gateway.url(limited_hook["path"].as_str().unwrap());
         let hook_url = gateway.url(main_hook["path"].as_str().unwrap());
         let secret = "bench-secret-0123456789".to_string();
         let quiet_hook = create(
@@ -145,6 +194,7 @@ mod run {
                 "path": "/hooks/bench",
                 "auth": {"scheme": "hmac-sha256-hex", "secret": "bench-secret-0123456789"},
                 "target": {"queue": "EVENTS"},
+                "rate_limit": {"limit": 10000, "window_s": 1},
             }),
         );
         let quiet_url = quiet.url(quiet_hook["path"].as_str().unwrap());
@@ -166,6 +216,23 @@ mod run {
                 1024,
                 false,
                 202,
+            ),
+            keyed_case(
+                "duplicate 1 KiB (replayed by the guard)",
+                hook_url.clone(),
+                secret.clone(),
+                1024,
+                false,
+                202,
+                Keys::Same,
+            ),
+            hmac_case(
+                "rate limited 1 KiB (429 from the guard)",
+                limited_url,
+                secret.clone(),
+                1024,
+                false,
+                429,
             ),
             hmac_case(
                 "refused: bad signature (401)",
@@ -229,18 +296,25 @@ mod run {
                 &gateway,
                 json!({
                     "path": format!("/providers/{}", p.scheme), "auth": auth, "target": {"queue": "EVENTS"},
+                    "rate_limit": {"limit": 10000, "window_s": 1},
                 }),
             );
             let url = gateway.url(created["path"].as_str().unwrap());
             let (secret, sign, body) = (p.secret, p.sign, p.body);
             let signing_url = url.clone();
+            let next = Arc::new(std::sync::atomic::AtomicU64::new(0));
+            let run = std::process::id();
             cases.push(Case::new(
                 &format!("accepted 1 KiB-class: {}", p.scheme),
                 url,
                 202,
                 move || {
                     let signed = sign(secret, &signing_url, body);
-                    (signed.headers, signed.body)
+                    // Fixed bodies would be duplicates of the first: a key per request.
+                    let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let mut headers = signed.headers;
+                    headers.push(("Idempotency-Key".into(), format!("bench-{run}-{n}")));
+                    (headers, signed.body)
                 },
             ));
         }

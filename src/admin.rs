@@ -1,14 +1,18 @@
 //! The admin API: `/admin/v1/webhooks[/{id}]`, bearer `ADMIN_TOKEN`.
 
+use crate::claims;
 use crate::faults::Faults;
+use crate::guard::{self, CommitAnswer, HeldAnswer};
 use crate::platform::{now, random};
 use crate::registry::Registry;
 use crate::{body, http};
 use hookgate_core::admin::view::view as record_view;
 use hookgate_core::admin::{
-    authorize, rotate, route, validate_create, validate_patch, AdminRoute, Fresh, RotateSpec,
-    Validated, WebhookSpec,
+    authorize, deliveries_limit, rotate, route, validate_create, validate_patch, AdminRoute, Fresh,
+    RotateSpec, Validated, WebhookSpec,
 };
+use hookgate_core::guard::authority::Held;
+use hookgate_core::guard::protocol::DEFAULT_LOG_ENTRIES;
 use hookgate_core::model::{Scheme, WebhookRecord};
 use hookgate_core::problem::{ErrorCode, Problem};
 use hookgate_core::secret::{Secret, WebhookId};
@@ -61,8 +65,19 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
             Ok((200, json!({ "webhooks": views })))
         }
         AdminRoute::Get(id) => {
-            let record = find(&registry, &id).await?;
-            Ok((200, view(&record)))
+            let (record, last_triggered_at) = find(env, &registry, &id).await?;
+            let mut answer = view(&record);
+            answer["last_triggered_at"] = json!(last_triggered_at);
+            Ok((200, answer))
+        }
+        AdminRoute::Deliveries(id) => {
+            let limit = deliveries_limit(
+                req.url().ok().as_ref().and_then(|u| u.query()),
+                DEFAULT_LOG_ENTRIES,
+            )?;
+            find(env, &registry, &id).await?;
+            let deliveries = guard::client::deliveries(env, &id, limit).await?;
+            Ok((200, json!({ "deliveries": deliveries })))
         }
         AdminRoute::Create => {
             let spec = read_spec(req).await?;
@@ -71,47 +86,149 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
                 secret_bytes: random(),
                 now: now(),
             };
-            let validated = validate_create(spec, fresh)?;
+            let mut validated = validate_create(spec, fresh)?;
             check_target(env, &validated.record)?;
             if registry.path_taken(validated.record.path()).await? {
                 return Err(conflict(&validated.record));
             }
-            registry.create(&validated.record).await?;
+            claim_path(env, &registry, &validated.record).await?;
+            validated.record = commit(env, &validated.record, 0).await?;
+            if let Err(p) = registry.create(&validated.record).await {
+                // Nothing was returned to the operator: take back the object's record and
+                // the claim, so a retry starts clean (best effort; a claim left behind is
+                // taken over after a minute, as its webhook is invisible).
+                let r = &validated.record;
+                let _ = guard::client::commit(env, r.id(), r.revision(), None).await;
+                let _ = claims::release(env, r.path(), r.id()).await;
+                return Err(p);
+            }
             Ok((201, with_secret(req, &validated)))
         }
         AdminRoute::Update(id) => {
-            let current = find(&registry, &id).await?;
+            let (current, _) = find(env, &registry, &id).await?;
             let spec = read_spec(req).await?;
-            let validated = validate_patch(&current, spec, now())?;
+            let mut validated = validate_patch(&current, spec, now())?;
             check_target(env, &validated.record)?;
             let moved = validated.record.path() != current.path();
-            if moved && registry.path_taken(validated.record.path()).await? {
-                return Err(conflict(&validated.record));
+            if moved {
+                if registry.path_taken(validated.record.path()).await? {
+                    return Err(conflict(&validated.record));
+                }
+                claim_path(env, &registry, &validated.record).await?;
             }
+            validated.record = commit(env, &validated.record, current.revision()).await?;
             registry.update(&current, &validated.record).await?;
+            if moved {
+                claims::release(env, current.path(), &id).await?;
+            }
             Ok((200, with_secret(req, &validated)))
         }
         AdminRoute::RotateSecret(id) => {
-            let current = find(&registry, &id).await?;
+            let (current, _) = find(env, &registry, &id).await?;
             let bytes = body::read_limited(req, MAX_ADMIN_BODY).await?;
             let spec = RotateSpec::parse(&bytes)?;
-            let validated = rotate(&current, spec, random(), now())?;
+            let mut validated = rotate(&current, spec, random(), now())?;
+            validated.record = commit(env, &validated.record, current.revision()).await?;
             registry.update(&current, &validated.record).await?;
             Ok((200, with_secret(req, &validated)))
         }
         AdminRoute::Delete(id) => {
-            let record = find(&registry, &id).await?;
+            let (record, _) = find(env, &registry, &id).await?;
+            // The object first: from its answer on, no request is accepted anywhere.
+            match guard::client::commit(env, &id, record.revision(), None).await? {
+                CommitAnswer::Committed { .. } => {}
+                CommitAnswer::Conflict { .. } => return Err(write_conflict()),
+            }
             registry.delete(&record).await?;
+            claims::release(env, record.path(), &id).await?;
             Ok((204, Value::Null))
         }
     }
 }
 
-async fn find(registry: &Registry, id: &WebhookId) -> std::result::Result<WebhookRecord, Problem> {
-    registry
-        .by_id(id)
-        .await?
-        .ok_or_else(|| Problem::new(ErrorCode::NotFound, "no webhook with this id"))
+/// Claims the record's path at its claim object: of two concurrent creates or moves onto
+/// one path, exactly one gets here. A holder that never came to exist (its create failed
+/// and nothing routes or finds it) is taken over once its claim is a minute old.
+async fn claim_path(
+    env: &Env,
+    registry: &Registry,
+    record: &WebhookRecord,
+) -> std::result::Result<(), Problem> {
+    let path = record.path().clone();
+    claims::claim(env, &path, record.id(), async |holder: &str| {
+        let Some(holder) = WebhookId::parse(holder) else {
+            return Ok(true);
+        };
+        let routed = registry
+            .route_uncached(&path)
+            .await?
+            .is_some_and(|r| *r.id() == holder);
+        Ok(!routed && registry.by_id(&holder).await?.is_none())
+    })
+    .await
+}
+
+fn write_conflict() -> Problem {
+    Problem::new(
+        ErrorCode::WriteConflict,
+        "the webhook changed while this change was made; read it again and retry",
+    )
+}
+
+/// Commits a write at the webhook's object (compare-and-set on `base_revision`), which
+/// makes it authoritative everywhere at once; KV is then brought in line.
+async fn commit(
+    env: &Env,
+    record: &WebhookRecord,
+    base_revision: u64,
+) -> std::result::Result<WebhookRecord, Problem> {
+    match guard::client::commit(env, record.id(), base_revision, Some(record.encode())).await? {
+        CommitAnswer::Committed { revision } => Ok(record.clone().at_revision(revision)),
+        CommitAnswer::Conflict { .. } => Err(write_conflict()),
+    }
+}
+
+/// The webhook with this id as its object holds it (KV may lag behind: then KV is
+/// repaired from the object), and when it last accepted a delivery.
+async fn find(
+    env: &Env,
+    registry: &Registry,
+    id: &WebhookId,
+) -> std::result::Result<(WebhookRecord, Option<String>), Problem> {
+    let not_found = || Problem::new(ErrorCode::NotFound, "no webhook with this id");
+    let projected = registry.by_id(id).await?.ok_or_else(not_found)?;
+    let HeldAnswer {
+        held,
+        last_triggered_at,
+    } = guard::client::held(env, id).await?;
+    match held {
+        // Created before the object existed: KV is all there is.
+        None => Ok((projected, last_triggered_at)),
+        Some(Held::Deleted { .. }) => {
+            // A delete whose KV half failed: finish it.
+            if let Err(p) = registry.delete(&projected).await {
+                console_log!(
+                    "{}",
+                    json!({"msg": "repair_failed", "id": id.as_str(), "code": p.code.as_str()})
+                );
+            }
+            Err(not_found())
+        }
+        Some(Held::Active { revision, record }) => {
+            if revision == projected.revision() {
+                return Ok((projected, last_triggered_at));
+            }
+            let current = WebhookRecord::decode(&record).map_err(|e| Problem::from(&e))?;
+            // A write whose KV half failed: project the object's record again.
+            if let Err(p) = registry.update(&projected, &current).await {
+                console_log!(
+                    "{}",
+                    json!({"msg": "repair_failed", "id": id.as_str(), "code": p.code.as_str()})
+                );
+            }
+            Ok((current, last_triggered_at))
+        }
+    }
 }
 
 async fn read_spec(req: &mut Request) -> std::result::Result<WebhookSpec, Problem> {

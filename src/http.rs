@@ -34,3 +34,16 @@ pub fn text(status: u16, content_type: &str, body: &str) -> Result<Response> {
         .with_status(status)
         .with_headers(headers))
 }
+
+/// A JSON body already rendered (by the webhook's object), with extra header fields.
+pub fn raw_json(status: u16, body: &str, extra: &[(&str, String)]) -> Result<Response> {
+    let headers = Headers::new();
+    headers.set("Content-Type", "application/json")?;
+    headers.set("Cache-Control", "no-store")?;
+    for (name, value) in extra {
+        headers.set(name, value)?;
+    }
+    Ok(Response::ok(body)?
+        .with_status(status)
+        .with_headers(headers))
+}

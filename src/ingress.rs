@@ -1,32 +1,26 @@
 //! A sender's delivery, from request to `202`: the pipeline of the product brief, steps
-//! 1-3, 7 and 8. Every decision is the core's; this file does the I/O between them.
+//! 1-4 and 6-8. Every decision is the core's; this file does the I/O between them, and
+//! the webhook's object (`guard.rs`) does step 6 and the queue send of step 7.
 
 use crate::platform::{now, random};
 use crate::registry::Registry;
-use crate::{body, http};
+use crate::{body, guard, http};
 use hookgate_core::envelope::{self, Handover};
+use hookgate_core::guard::key::{delivery_key, sha256_hex};
+use hookgate_core::guard::protocol::{DeliverAnswer, DeliverRequest, DeliveryMeta};
+use hookgate_core::guard::rate_limit::Quota;
+use hookgate_core::model::WebhookRecord;
 use hookgate_core::path::WebhookPath;
-use hookgate_core::problem::{misconfigured, ErrorCode, Problem};
+use hookgate_core::problem::{guard_refusal, misconfigured, ErrorCode, Problem};
 use hookgate_core::request::{precheck, resolve_route, Headers, Inbound};
 use hookgate_core::secret::DeliveryId;
 use hookgate_core::verify::handshake::{handshake, HandshakeReply};
 use hookgate_core::verify::{verify, Verified, VerifyError};
 use serde::Serialize;
-use wasm_bindgen::JsValue;
-use worker::{
-    console_error, console_log, Env, QueueContentType, RawMessageBuilder, Request, Response, Result,
-};
+use worker::{console_error, console_log, Bucket, Env, Request, Response, Result};
 
 /// R2 bucket holding bodies too large for a queue message.
 const BODIES_BINDING: &str = "BODIES";
-
-#[derive(Serialize)]
-struct Accepted {
-    id: String,
-    webhook_id: String,
-    status: &'static str,
-    received_at: String,
-}
 
 /// Which requests get a log line: the `REQUEST_LOG` var, `all` (default), `errors`
 /// (status >= 400) or `off`. High-volume senders make per-request logs the largest
@@ -56,7 +50,16 @@ fn request_log(env: &Env) -> RequestLog {
 }
 
 enum Outcome {
-    Accepted(Accepted),
+    /// `202` with the object's answer and the RateLimit fields.
+    Accepted {
+        body: String,
+        quota: Quota,
+    },
+    /// A duplicate: the original answer again, with `Idempotent-Replayed: true`.
+    Replayed {
+        status: u16,
+        body: String,
+    },
     Handshake(HandshakeReply),
 }
 
@@ -88,10 +91,19 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
     };
     let result = deliver(&mut req, env, &mut log).await;
     let response = match &result {
-        Ok(Outcome::Accepted(accepted)) => {
+        Ok(Outcome::Accepted { body, quota }) => {
             log.code = "accepted";
             log.status = 202;
-            http::json(202, accepted)
+            http::raw_json(202, body, &quota.headers())
+        }
+        Ok(Outcome::Replayed { status, body }) => {
+            log.code = "replayed";
+            log.status = *status;
+            http::raw_json(
+                *status,
+                body,
+                &[("Idempotent-Replayed", "true".to_string())],
+            )
         }
         Ok(Outcome::Handshake(reply)) => {
             log.code = reply.kind;
@@ -124,12 +136,7 @@ async fn deliver(
     // 1. Match against the registry: the exact path, else a URL-key webhook one level up.
     let registry = Registry::new(env)?;
     let (exact, parent) = registry.lookup(&path).await?;
-    let route = resolve_route(&path, exact, parent).ok_or_else(|| {
-        Problem::new(
-            ErrorCode::WebhookNotFound,
-            "no webhook is registered at this path",
-        )
-    })?;
+    let route = resolve_route(&path, exact, parent).ok_or_else(not_found)?;
     log.webhook_id = Some(route.record().id().as_str().to_string());
     log.path = Some(route.redacted_path());
 
@@ -167,67 +174,177 @@ async fn deliver(
         return Ok(Outcome::Handshake(reply));
     }
 
-    // 7. Hand over.
+    // 6.-7. The webhook's guard (revision, idempotency, rate limit) and the hand-over,
+    // in one round trip to its object.
+    #[cfg(feature = "fault-injection")]
+    let fail_handover = req
+        .headers()
+        .get(crate::guard::FAIL_HANDOVER_HEADER)
+        .ok()
+        .flatten()
+        .is_some();
+    #[cfg(not(feature = "fault-injection"))]
+    let fail_handover = false;
+    guard_and_hand_over(env, &registry, verified, log, fail_handover).await
+}
+
+/// Builds the envelope, stores a large body in R2, and asks the webhook's object to
+/// admit and hand over the delivery. If the object holds a newer revision of the
+/// webhook, the request is verified again against it (once) before anything is sent.
+async fn guard_and_hand_over(
+    env: &Env,
+    registry: &Registry,
+    mut verified: Verified,
+    log: &mut LogLine,
+    fail_handover: bool,
+) -> std::result::Result<Outcome, Problem> {
     let id = DeliveryId::generate(random());
     let received_at = now();
     log.delivery_id = Some(id.as_str().to_string());
-    let handover = envelope::build(&verified, &id, received_at);
-    hand_over(env, &verified, &handover).await?;
-
-    // 8. Answer.
-    Ok(Outcome::Accepted(Accepted {
-        id: id.as_str().to_string(),
-        webhook_id: verified.record().id().as_str().to_string(),
-        status: "accepted",
-        received_at: received_at.to_rfc3339(),
-    }))
+    let fingerprint = sha256_hex(&verified.inbound().body);
+    let mut stored_body: Option<(Bucket, String)> = None;
+    for _ in 0..2 {
+        let record = verified.record();
+        check_queue_binding(env, record)?;
+        let handover = envelope::build(&verified, &id, received_at);
+        if let (Handover::WithBodyInR2 { r2_key, .. }, None) = (&handover, &stored_body) {
+            stored_body = Some(store_body(env, record, r2_key, &verified.inbound().body).await?);
+        }
+        let inbound = verified.inbound();
+        let request = DeliverRequest {
+            revision: record.revision(),
+            record: Some(record.encode()).filter(|_| record.revision() == 0),
+            key: delivery_key(record, &inbound.headers, &inbound.body),
+            fingerprint: fingerprint.clone(),
+            delivery: DeliveryMeta {
+                id: id.as_str().to_string(),
+                received_at_ms: received_at.0,
+                method: inbound.method.clone(),
+                source_ip: inbound.source_ip.clone(),
+                size: inbound.body.len() as u64,
+            },
+            message: handover.message().to_string(),
+            r2_key: match &handover {
+                Handover::WithBodyInR2 { r2_key, .. } => Some(r2_key.clone()),
+                Handover::Inline { .. } => None,
+            },
+        };
+        let answer = guard::client::deliver(env, record.id(), &request, fail_handover).await;
+        let answer = match answer {
+            Ok(a) => a,
+            Err(p) => {
+                discard(stored_body).await;
+                return Err(p);
+            }
+        };
+        match answer {
+            DeliverAnswer::Accepted { body, quota } => {
+                return Ok(Outcome::Accepted { body, quota })
+            }
+            DeliverAnswer::Stale { record, .. } => {
+                // Verify again against the authoritative record; remember it here so the
+                // next request of this isolate starts from it.
+                let Ok(current) = WebhookRecord::decode(&record) else {
+                    discard(stored_body).await;
+                    return Err(misconfigured());
+                };
+                registry.remember(&current);
+                let (route, inbound) = verified.into_parts();
+                let Some(route) = route.refreshed(current) else {
+                    discard(stored_body).await;
+                    return Err(not_found());
+                };
+                let checked = precheck(route.record(), &inbound.method, &inbound.headers)
+                    .map_err(Problem::from)
+                    .and_then(|()| verify(route, inbound, now()).map_err(Problem::from));
+                match checked {
+                    Ok(v) => verified = v,
+                    Err(p) => {
+                        discard(stored_body).await;
+                        return Err(p);
+                    }
+                }
+            }
+            other => {
+                // Nothing was handed over for this delivery id: its body goes too.
+                discard(stored_body).await;
+                return match other {
+                    DeliverAnswer::Replayed { status, body } => {
+                        Ok(Outcome::Replayed { status, body })
+                    }
+                    DeliverAnswer::Refused {
+                        refusal,
+                        quota,
+                        retry_after_s,
+                    } => Err(guard_refusal(refusal, quota.as_ref(), retry_after_s)),
+                    _ => Err(Problem::new(
+                        ErrorCode::ForwardFailed,
+                        "the event could not be handed over; nothing was forwarded, retry",
+                    )
+                    .with_header("Retry-After", "1")),
+                };
+            }
+        }
+    }
+    discard(stored_body).await;
+    Err(Problem::new(
+        ErrorCode::ForwardFailed,
+        "the webhook changed while this event arrived; retry",
+    )
+    .with_header("Retry-After", "1"))
 }
 
-/// Puts the body in R2 when it is too large for a message, then sends the envelope. A
-/// success here is the moment the event is durably handed over (invariant 1); any error
-/// means the sender gets a non-2xx and nothing was sent (invariant 2).
-async fn hand_over(
+fn not_found() -> Problem {
+    Problem::new(
+        ErrorCode::WebhookNotFound,
+        "no webhook is registered at this path",
+    )
+}
+
+/// Binding names are the operator's business: they go to the log, not to the sender.
+fn missing_binding(record: &WebhookRecord, binding: &str) -> Problem {
+    console_error!(
+        "{}",
+        serde_json::json!({"msg": "binding_missing", "binding": binding,
+            "webhook_id": record.id().as_str()})
+    );
+    misconfigured()
+}
+
+fn check_queue_binding(env: &Env, record: &WebhookRecord) -> std::result::Result<(), Problem> {
+    let name = record.target().queue();
+    env.queue(name)
+        .map(|_| ())
+        .map_err(|_| missing_binding(record, name))
+}
+
+/// Puts a body too large for a queue message into R2, before the hand-over.
+async fn store_body(
     env: &Env,
-    verified: &Verified,
-    handover: &Handover,
-) -> std::result::Result<(), Problem> {
-    let queue_name = verified.record().target().queue();
-    // Binding names are the operator's business: they go to the log, not to the sender.
-    let missing_binding = |binding: &str| {
-        console_error!(
-            "{}",
-            serde_json::json!({"msg": "binding_missing", "binding": binding,
-                "webhook_id": verified.record().id().as_str()})
-        );
-        misconfigured()
-    };
-    let queue = env
-        .queue(queue_name)
-        .map_err(|_| missing_binding(queue_name))?;
-    let forward_failed = |what: &str| {
-        Problem::new(ErrorCode::ForwardFailed, format!("{what}; retry later"))
+    record: &WebhookRecord,
+    key: &str,
+    body: &[u8],
+) -> std::result::Result<(Bucket, String), Problem> {
+    let bucket = env
+        .bucket(BODIES_BINDING)
+        .map_err(|_| missing_binding(record, BODIES_BINDING))?;
+    bucket
+        .put(key, body.to_vec())
+        .execute()
+        .await
+        .map_err(|_| {
+            Problem::new(
+                ErrorCode::ForwardFailed,
+                "the body could not be stored; nothing was forwarded, retry",
+            )
             .with_header("Retry-After", "1")
-    };
-    let mut stored_body = None;
-    if let Handover::WithBodyInR2 { r2_key, .. } = handover {
-        let bucket = env
-            .bucket(BODIES_BINDING)
-            .map_err(|_| missing_binding(BODIES_BINDING))?;
-        bucket
-            .put(r2_key.as_str(), verified.inbound().body.clone())
-            .execute()
-            .await
-            .map_err(|_| forward_failed("the body could not be stored"))?;
-        stored_body = Some((bucket, r2_key.clone()));
+        })?;
+    Ok((bucket, key.to_string()))
+}
+
+/// A stored body whose delivery was not handed over is garbage (best effort).
+async fn discard(stored: Option<(Bucket, String)>) {
+    if let Some((bucket, key)) = stored {
+        let _ = bucket.delete(key).await;
     }
-    let message = RawMessageBuilder::new(JsValue::from_str(handover.message()))
-        .build_with_content_type(QueueContentType::Text);
-    if queue.send_raw(message).await.is_err() {
-        // The event was not handed over; do not leave its body behind.
-        if let Some((bucket, key)) = stored_body {
-            let _ = bucket.delete(key).await;
-        }
-        return Err(forward_failed("the queue did not accept the event"));
-    }
-    Ok(())
 }

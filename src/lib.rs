@@ -6,8 +6,10 @@
 
 mod admin;
 mod body;
+mod claims;
 mod consumer;
 mod faults;
+mod guard;
 mod http;
 mod ingress;
 mod platform;

@@ -165,6 +165,12 @@ impl Registry {
         Ok(record)
     }
 
+    /// Puts a record the webhook's object says is current into this isolate's cache.
+    pub fn remember(&self, record: &WebhookRecord) {
+        let key = route_key(record.path());
+        CACHE.with(|c| c.borrow_mut().put(key, now().0, Some(record.clone())));
+    }
+
     /// The records at a request's path and at its parent (where a URL-key webhook would
     /// be). The parent is only needed when the exact path holds nothing, so a cached
     /// exact answer decides alone; otherwise both are read at once.
@@ -198,6 +204,14 @@ impl Registry {
             .await
             .map_err(|e| unavailable("get", e))?;
         text.map(|t| decode(key, &t)).transpose()
+    }
+
+    /// The record at `path`, read from KV (not the cache).
+    pub async fn route_uncached(
+        &self,
+        path: &WebhookPath,
+    ) -> Result<Option<WebhookRecord>, Problem> {
+        self.read(&route_key(path)).await
     }
 
     /// The record at `path` if it belongs to `id`.

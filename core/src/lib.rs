@@ -5,12 +5,13 @@
 //! bytes the shell passes in). That keeps every rule unit-testable natively.
 //!
 //! Layers, each importing only those above it (no cycles):
-//! `time`, `secret`, `codec`, `path` → `model` → `request` → `verify` → `envelope`;
-//! `admin` and `problem` (the error-to-HTTP table) sit on top.
+//! `time`, `secret`, `codec`, `path` → `model` → `request` → `verify` → `envelope`,
+//! `guard`; `admin` and `problem` (the error-to-HTTP table) sit on top.
 
 pub mod admin;
 pub mod codec;
 pub mod envelope;
+pub mod guard;
 pub mod model;
 pub mod path;
 pub mod problem;

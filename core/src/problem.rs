@@ -6,6 +6,8 @@
 //! told are decided in exactly one place. A sender is told what it can act on, never
 //! internal detail (stored-record errors, KV errors, binding names): the shell logs those.
 
+use crate::guard::protocol::Refusal;
+use crate::guard::rate_limit::Quota;
 use crate::model::RecordDecodeError;
 use crate::path::PathError;
 use crate::request::RequestError;
@@ -38,6 +40,10 @@ pub enum ErrorCode {
     UrlKeyMismatch,
     WebhookMisconfigured,
     ForwardFailed,
+    IdempotencyKeyInFlight,
+    IdempotencyKeyReused,
+    DuplicateDelivery,
+    RateLimited,
     // --- operator side ---
     AdminDisabled,
     Unauthorized,
@@ -48,11 +54,13 @@ pub enum ErrorCode {
     PathConflict,
     NotFound,
     RegistryUnavailable,
+    WriteConflict,
+    InvalidQuery,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 30] = [
+    pub const ALL: [ErrorCode; 36] = [
         ErrorCode::InvalidPath,
         ErrorCode::WebhookNotFound,
         ErrorCode::WebhookDisabled,
@@ -73,6 +81,10 @@ impl ErrorCode {
         ErrorCode::UrlKeyMismatch,
         ErrorCode::WebhookMisconfigured,
         ErrorCode::ForwardFailed,
+        ErrorCode::IdempotencyKeyInFlight,
+        ErrorCode::IdempotencyKeyReused,
+        ErrorCode::DuplicateDelivery,
+        ErrorCode::RateLimited,
         ErrorCode::AdminDisabled,
         ErrorCode::Unauthorized,
         ErrorCode::InvalidJson,
@@ -82,6 +94,8 @@ impl ErrorCode {
         ErrorCode::PathConflict,
         ErrorCode::NotFound,
         ErrorCode::RegistryUnavailable,
+        ErrorCode::WriteConflict,
+        ErrorCode::InvalidQuery,
         ErrorCode::Internal,
     ];
 
@@ -117,6 +131,18 @@ impl ErrorCode {
                 "Webhook configuration cannot be used",
             ),
             ForwardFailed => (503, "forward_failed", "Event could not be handed over"),
+            IdempotencyKeyInFlight => (
+                409,
+                "idempotency_key_in_flight",
+                "A delivery with this key is still being handed over",
+            ),
+            IdempotencyKeyReused => (
+                422,
+                "idempotency_key_reused",
+                "Idempotency key reused with another payload",
+            ),
+            DuplicateDelivery => (409, "duplicate_delivery", "Duplicate delivery"),
+            RateLimited => (429, "rate_limited", "Rate limit exceeded"),
             AdminDisabled => (503, "admin_disabled", "Admin API disabled"),
             Unauthorized => (401, "unauthorized", "Missing or invalid admin token"),
             InvalidJson => (400, "invalid_json", "Request body is not valid JSON"),
@@ -126,6 +152,12 @@ impl ErrorCode {
             PathConflict => (409, "path_conflict", "Path already registered"),
             NotFound => (404, "not_found", "Not found"),
             RegistryUnavailable => (503, "registry_unavailable", "Webhook registry unavailable"),
+            InvalidQuery => (400, "invalid_query", "Invalid query parameter"),
+            WriteConflict => (
+                409,
+                "write_conflict",
+                "The webhook changed while this change was made",
+            ),
             Internal => (500, "internal", "Internal error"),
         }
     }
@@ -235,6 +267,48 @@ impl From<RequestError> for Problem {
             ),
         }
     }
+}
+
+/// A refusal by the webhook's guard, with `Retry-After` and the RateLimit fields where
+/// they apply.
+pub fn guard_refusal(
+    refusal: Refusal,
+    quota: Option<&Quota>,
+    retry_after_s: Option<u64>,
+) -> Problem {
+    let (code, detail) = match refusal {
+        Refusal::InFlight => (
+            ErrorCode::IdempotencyKeyInFlight,
+            "the first delivery with this key is still being handed over; retry shortly",
+        ),
+        Refusal::Reused => (
+            ErrorCode::IdempotencyKeyReused,
+            "this idempotency key was used with a different payload",
+        ),
+        Refusal::Duplicate => (
+            ErrorCode::DuplicateDelivery,
+            "this delivery was already accepted",
+        ),
+        Refusal::RateLimited => (
+            ErrorCode::RateLimited,
+            "this webhook's rate limit is reached; retry after the time in Retry-After",
+        ),
+        Refusal::Disabled => (ErrorCode::WebhookDisabled, "this webhook is disabled"),
+        Refusal::Deleted => (
+            ErrorCode::WebhookNotFound,
+            "no webhook is registered at this path",
+        ),
+    };
+    let mut p = Problem::new(code, detail);
+    if let Some(s) = retry_after_s {
+        p = p.with_header("Retry-After", s.to_string());
+    }
+    if let Some(q) = quota {
+        for (name, value) in q.headers() {
+            p = p.with_header(name, value);
+        }
+    }
+    p
 }
 
 /// What a sender learns about a stored record it cannot be verified against: that the

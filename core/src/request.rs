@@ -122,6 +122,18 @@ impl RouteMatch {
         &self.record
     }
 
+    /// The same request against a newer revision of its webhook, if it still lands
+    /// there (a moved webhook, or one that stopped taking URL keys, no longer matches).
+    pub fn refreshed(self, record: WebhookRecord) -> Option<RouteMatch> {
+        let lands = record.id() == self.record.id()
+            && record.path() == self.record.path()
+            && (self.url_key.is_none() || record.auth().scheme() == Scheme::UrlKey);
+        lands.then_some(RouteMatch {
+            record,
+            url_key: self.url_key,
+        })
+    }
+
     pub fn url_key(&self) -> Option<&str> {
         self.url_key.as_deref()
     }

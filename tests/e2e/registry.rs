@@ -162,6 +162,8 @@ fn pointer_write_failure_on_update(world: &World) -> TestResult {
     Ok(())
 }
 
+/// The webhook's object commits first: a disable whose KV write fails is still in
+/// effect at once, and the next admin call brings KV in line.
 fn route_write_failure_on_patch(world: &World) -> TestResult {
     let g = &world.faults;
     let (id, path, secret) = webhook(g, "route");
@@ -178,28 +180,24 @@ fn route_write_failure_on_patch(world: &World) -> TestResult {
         "KV error text reached the answer: {}",
         r.body
     );
-    assert_eq!(get(g, &id).json()["enabled"], true);
-    assert_eq!(deliver(g, &path, &secret), 202);
-    let r = Admin::of(g).call(
-        "PATCH",
-        &format!("/admin/v1/webhooks/{id}"),
-        Some(&json!({"enabled": false})),
-    );
-    assert_eq!(r.status, 200, "{}", r.body);
+    // KV (and this isolate's cache) still hold the enabled record; the object refuses.
+    let stale = raw_get(g, &format!("route:{path}")).unwrap();
+    assert!(stale.contains("\"enabled\":true"), "{stale}");
+    assert_eq!(deliver(g, &path, &secret), 403);
+    // The next admin call repairs KV from the object.
+    assert_eq!(get(g, &id).json()["enabled"], false);
+    let repaired = raw_get(g, &format!("route:{path}")).unwrap();
+    assert!(repaired.contains("\"enabled\":false"), "{repaired}");
     assert_eq!(deliver(g, &path, &secret), 403);
     Ok(())
 }
 
 /// Regression: a move whose old-route delete failed left two live routes under one id,
-/// and no later call removed the old one.
+/// and no later call removed the old one. Now the move commits at the object first;
+/// whichever KV write fails, the next admin call finishes it.
 fn interrupted_moves(world: &World) -> TestResult {
     let g = &world.faults;
-    // The fault, and where the webhook lives once the next access has repaired it.
-    for (fault, lives_at_new) in [
-        ("put-pointer", false),
-        ("put-route", false),
-        ("delete-route", true),
-    ] {
+    for fault in ["put-pointer", "put-route", "delete-route"] {
         let (id, old, secret) = webhook(g, "move");
         let new = format!("{old}-moved");
         let r = call_with_fault(
@@ -210,37 +208,35 @@ fn interrupted_moves(world: &World) -> TestResult {
             fault,
         );
         r.assert_problem(503, "registry_unavailable");
-        // Readable right away, and this access repairs.
+        // The old path no longer delivers, whatever KV says: the object moved it.
+        assert_eq!(
+            deliver(g, &old, &secret),
+            404,
+            "{fault}: {old} must not deliver"
+        );
+        // Readable, and this access repairs KV to the committed state.
         let found = get(g, &id);
         assert_eq!(found.status, 200, "{fault}: {}", found.body);
-        let (live, gone) = if lives_at_new {
-            (&new, &old)
-        } else {
-            (&old, &new)
-        };
-        assert_eq!(found.json()["path"], live.as_str(), "{fault}");
+        assert_eq!(found.json()["path"], new.as_str(), "{fault}");
         assert_eq!(
-            deliver(g, live, &secret),
+            deliver(g, &new, &secret),
             202,
-            "{fault}: {live} must deliver"
+            "{fault}: {new} must deliver"
         );
-        assert_eq!(deliver(g, gone, &secret), 404, "{fault}: {gone} must not");
+        assert_eq!(deliver(g, &old, &secret), 404, "{fault}: {old} must not");
         assert_eq!(listed(g, &id), 1, "{fault}: listed once");
+        assert!(
+            raw_get(g, &format!("route:{old}")).is_none(),
+            "{fault}: old route left"
+        );
+        // The pointer drops its `retired` list at the access after the one that moved
+        // (never two writes to one key in one call: KV rate-limits that).
+        assert_eq!(get(g, &id).status, 200);
         let pointer = raw_get(g, &format!("webhook:{id}")).unwrap();
         assert!(
             !pointer.contains("retired"),
             "{fault}: repaired pointer {pointer}"
         );
-        // The operator's retry completes the move.
-        let r = Admin::of(g).call(
-            "PATCH",
-            &format!("/admin/v1/webhooks/{id}"),
-            Some(&json!({"path": new})),
-        );
-        assert_eq!(r.status, 200, "{fault}: {}", r.body);
-        assert_eq!(deliver(g, &new, &secret), 202, "{fault}");
-        assert_eq!(deliver(g, &old, &secret), 404, "{fault}");
-        assert_eq!(listed(g, &id), 1, "{fault}");
     }
     Ok(())
 }
@@ -286,7 +282,7 @@ fn failed_pointer_delete(world: &World) -> TestResult {
     get(g, &id).assert_problem(404, "not_found");
     assert_eq!(deliver(g, &path, &secret), 404);
     assert_eq!(listed(g, &id), 0);
-    // A failed route delete leaves the webhook whole.
+    // A failed route delete: the object already refuses, and the next call finishes it.
     let (id, path, secret) = webhook(g, "delete");
     call_with_fault(
         g,
@@ -296,8 +292,17 @@ fn failed_pointer_delete(world: &World) -> TestResult {
         "delete-route",
     )
     .assert_problem(503, "registry_unavailable");
-    assert_eq!(get(g, &id).status, 200);
-    assert_eq!(deliver(g, &path, &secret), 202);
+    assert!(
+        raw_get(g, &format!("route:{path}")).is_some(),
+        "KV still routes it"
+    );
+    assert_eq!(deliver(g, &path, &secret), 404);
+    get(g, &id).assert_problem(404, "not_found");
+    assert!(
+        raw_get(g, &format!("route:{path}")).is_none(),
+        "the repair removes the route"
+    );
+    assert_eq!(listed(g, &id), 0);
     Ok(())
 }
 

@@ -6,6 +6,7 @@
 //! suite fails and says how to get them.
 
 mod admin;
+mod guard;
 mod hostile;
 mod ingress;
 mod registry;
@@ -73,6 +74,7 @@ pub fn main() {
         .chain(admin::TESTS)
         .chain(schemes::TESTS)
         .chain(registry::TESTS)
+        .chain(guard::TESTS)
     {
         trials.push(trial(&world, name, *f));
     }

@@ -43,13 +43,18 @@ pub fn validate_create(spec: WebhookSpec, fresh: Fresh) -> Result<Validated, Pro
         }
     };
     let target = required_target(spec.target.as_ref(), &mut c);
+    let spec_limits = WebhookSpec {
+        idempotency: spec.idempotency,
+        rate_limit: spec.rate_limit,
+        ..WebhookSpec::default()
+    };
     let (Some(path), Some((auth, shown_secret)), Some(target), true) =
         (path, auth, target, c.is_empty())
     else {
         return Err(c.into_problem());
     };
     let now = fresh.now.to_rfc3339();
-    let record = WebhookRecord {
+    let mut record = WebhookRecord {
         format: RECORD_FORMAT,
         id: fresh.id,
         name: match spec.name {
@@ -67,7 +72,11 @@ pub fn validate_create(spec: WebhookSpec, fresh: Fresh) -> Result<Validated, Pro
         target,
         created_at: now.clone(),
         updated_at: now,
+        revision: 0,
+        idempotency: Default::default(),
+        rate_limit: Default::default(),
     };
+    super::merge_limits(&spec_limits, &mut record);
     c.finish(Validated {
         record,
         shown_secret: Some(shown_secret),

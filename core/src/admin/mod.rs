@@ -12,7 +12,7 @@ pub mod view;
 pub use create::{validate_create, Fresh};
 pub use patch::validate_patch;
 pub use rotate::{rotate, DEFAULT_GRACE_PERIOD_S, MAX_GRACE_PERIOD_S};
-pub use routes::{authorize, route, AdminRoute};
+pub use routes::{authorize, deliveries_limit, route, AdminRoute};
 pub use spec::{RotateSpec, WebhookSpec};
 
 use crate::model::rules::{self, Violation, ViolationKind};
@@ -193,6 +193,34 @@ fn required_target(raw: Field<&TargetSpec>, c: &mut Complaints) -> Option<Target
             );
             None
         }
+    }
+}
+
+/// `idempotency` and `rate_limit` from input: given fields over `current`; `null` is
+/// the default.
+fn merge_limits(spec: &spec::WebhookSpec, record: &mut WebhookRecord) {
+    use crate::model::limits::{Idempotency, RateLimit};
+    match &spec.idempotency {
+        Field::Value(i) => {
+            let cur = record.idempotency;
+            record.idempotency = Idempotency {
+                window_s: i.window_s.unwrap_or(cur.window_s),
+                on_duplicate: i.on_duplicate.unwrap_or(cur.on_duplicate),
+            };
+        }
+        Field::Null => record.idempotency = Idempotency::default(),
+        Field::Absent => {}
+    }
+    match &spec.rate_limit {
+        Field::Value(r) => {
+            let cur = record.rate_limit;
+            record.rate_limit = RateLimit {
+                limit: r.limit.unwrap_or(cur.limit),
+                window_s: r.window_s.unwrap_or(cur.window_s),
+            };
+        }
+        Field::Null => record.rate_limit = RateLimit::default(),
+        Field::Absent => {}
     }
 }
 

@@ -23,6 +23,7 @@ pub fn validate_patch(
 ) -> Result<Validated, Problem> {
     let mut c = Complaints::default();
     let mut record = current.clone();
+    super::merge_limits(&spec, &mut record);
     match &spec.path {
         Field::Value(raw) => {
             if let Some(p) = parse_path(raw, &mut c) {

@@ -27,6 +27,23 @@ pub fn authorize(configured: Option<&str>, authorization: Option<&str>) -> Resul
     }
 }
 
+/// `?limit=N` of the deliveries endpoint: 1 to `max`, `max` when absent.
+pub fn deliveries_limit(query: Option<&str>, max: usize) -> Result<usize, Problem> {
+    let raw = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "limit")
+        .map(|(_, v)| v.into_owned());
+    match raw {
+        None => Ok(max),
+        Some(v) => match v.parse::<usize>() {
+            Ok(n) if (1..=max).contains(&n) => Ok(n),
+            _ => Err(Problem::new(
+                ErrorCode::InvalidQuery,
+                format!("limit must be a whole number from 1 to {max}"),
+            )),
+        },
+    }
+}
+
 /// The admin operations, parsed from method and path.
 #[derive(Debug, PartialEq, Eq)]
 pub enum AdminRoute {
@@ -36,6 +53,7 @@ pub enum AdminRoute {
     Update(WebhookId),
     Delete(WebhookId),
     RotateSecret(WebhookId),
+    Deliveries(WebhookId),
 }
 
 pub const ADMIN_PREFIX: &str = "/admin/v1/webhooks";
@@ -51,6 +69,14 @@ pub fn route(method: &str, path: &str) -> Result<AdminRoute, Problem> {
         };
     }
     let rest = rest.strip_prefix('/').ok_or_else(not_found)?;
+    if let Some(raw_id) = rest.strip_suffix("/deliveries") {
+        let id = WebhookId::parse(raw_id)
+            .ok_or_else(|| Problem::new(ErrorCode::NotFound, "no webhook with this id"))?;
+        return match method {
+            "GET" => Ok(AdminRoute::Deliveries(id)),
+            _ => Err(not_allowed("GET")),
+        };
+    }
     if let Some(raw_id) = rest.strip_suffix("/rotate-secret") {
         let id = WebhookId::parse(raw_id)
             .ok_or_else(|| Problem::new(ErrorCode::NotFound, "no webhook with this id"))?;
@@ -113,6 +139,18 @@ mod tests {
     }
 
     #[test]
+    fn deliveries_limit_is_bounded() {
+        assert_eq!(deliveries_limit(None, 100).unwrap(), 100);
+        assert_eq!(deliveries_limit(Some("limit=5"), 100).unwrap(), 5);
+        for bad in ["limit=0", "limit=101", "limit=abc", "limit=-1"] {
+            assert_eq!(
+                deliveries_limit(Some(bad), 100).unwrap_err().code,
+                ErrorCode::InvalidQuery
+            );
+        }
+    }
+
+    #[test]
     fn routes() {
         let id = "wh_0123456789abcdef01234567";
         assert_eq!(
@@ -135,6 +173,16 @@ mod tests {
             route("DELETE", &format!("/admin/v1/webhooks/{id}")).unwrap(),
             AdminRoute::Delete(_)
         ));
+        assert!(matches!(
+            route("GET", &format!("/admin/v1/webhooks/{id}/deliveries")).unwrap(),
+            AdminRoute::Deliveries(_)
+        ));
+        assert_eq!(
+            route("POST", &format!("/admin/v1/webhooks/{id}/deliveries"))
+                .unwrap_err()
+                .code,
+            ErrorCode::MethodNotAllowed
+        );
         assert_eq!(
             route("PUT", "/admin/v1/webhooks").unwrap_err().code,
             ErrorCode::MethodNotAllowed

@@ -1,6 +1,7 @@
 //! What operators send: `POST /admin/v1/webhooks`, `PATCH /admin/v1/webhooks/{id}` and
 //! `POST …/rotate-secret` bodies, before validation. Unknown fields are refused.
 
+use crate::model::limits::OnDuplicate;
 use crate::model::template::{Algorithm, SignatureEncoding};
 use crate::model::SecretEncoding;
 use crate::problem::{ErrorCode, Problem};
@@ -69,6 +70,26 @@ pub struct WebhookSpec {
     pub auth: Field<AuthSpec>,
     #[serde(default)]
     pub target: Field<TargetSpec>,
+    #[serde(default)]
+    pub idempotency: Field<IdempotencySpec>,
+    #[serde(default)]
+    pub rate_limit: Field<RateLimitSpec>,
+}
+
+/// `idempotency`: fields left out keep their value (their default on creation).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdempotencySpec {
+    pub window_s: Option<u64>,
+    pub on_duplicate: Option<OnDuplicate>,
+}
+
+/// `rate_limit`: fields left out keep their value (their default on creation).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitSpec {
+    pub limit: Option<u32>,
+    pub window_s: Option<u64>,
 }
 
 #[derive(Default, Deserialize)]

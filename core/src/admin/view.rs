@@ -1,5 +1,6 @@
 //! What `GET` returns: the record without any secret material.
 
+use crate::model::limits::{Idempotency, RateLimit};
 use crate::model::template::HmacTemplate;
 use crate::model::{Method, Scheme, SecretEncoding, Target, WebhookRecord};
 use serde::Serialize;
@@ -35,6 +36,9 @@ pub struct WebhookView<'a> {
     pub max_body_bytes: u64,
     pub auth: AuthView<'a>,
     pub target: &'a Target,
+    pub idempotency: &'a Idempotency,
+    pub rate_limit: &'a RateLimit,
+    pub revision: u64,
     pub created_at: &'a str,
     pub updated_at: &'a str,
 }
@@ -64,6 +68,9 @@ pub fn view(record: &WebhookRecord) -> WebhookView<'_> {
                 .collect(),
         },
         target: record.target(),
+        idempotency: record.idempotency(),
+        rate_limit: record.rate_limit(),
+        revision: record.revision(),
         created_at: record.created_at(),
         updated_at: record.updated_at(),
     }

@@ -4,6 +4,7 @@
 //! `codec`), never on verification, requests, the admin API or the HTTP table.
 
 pub mod auth;
+pub mod limits;
 pub mod pointer;
 pub mod record;
 pub mod rules;

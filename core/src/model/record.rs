@@ -1,6 +1,7 @@
 //! The stored webhook, exactly as it is written to KV (format 1, pinned by golden tests).
 
 use super::auth::AuthConfig;
+use super::limits::{Idempotency, RateLimit};
 use super::rules::{self, Violation};
 use crate::path::WebhookPath;
 use crate::secret::WebhookId;
@@ -73,6 +74,14 @@ pub struct WebhookRecord {
     pub(crate) target: Target,
     pub(crate) created_at: String,
     pub(crate) updated_at: String,
+    /// Committed by the webhook's object (one writer per webhook); 0 in records written
+    /// before the object existed.
+    #[serde(default)]
+    pub(crate) revision: u64,
+    #[serde(default)]
+    pub(crate) idempotency: Idempotency,
+    #[serde(default)]
+    pub(crate) rate_limit: RateLimit,
 }
 
 /// Why a stored record cannot be used. The details are for the operator's log; a sender
@@ -187,6 +196,24 @@ impl WebhookRecord {
 
     pub fn updated_at(&self) -> &str {
         &self.updated_at
+    }
+
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// The record as committed by the webhook's object at `revision`.
+    pub fn at_revision(mut self, revision: u64) -> WebhookRecord {
+        self.revision = revision;
+        self
+    }
+
+    pub fn idempotency(&self) -> &Idempotency {
+        &self.idempotency
+    }
+
+    pub fn rate_limit(&self) -> &RateLimit {
+        &self.rate_limit
     }
 
     pub fn allows(&self, method: &str) -> bool {

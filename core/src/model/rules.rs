@@ -80,6 +80,7 @@ pub(crate) fn check_record_with(
         }
     }
     check_max_body(record.max_body_bytes, &mut v);
+    check_limits(record, &mut v);
     check_auth(&record.auth, secret_length, &mut v);
     check_target(&record.target, &mut v);
     v.0
@@ -94,6 +95,30 @@ pub(crate) fn check_name(name: &str, v: &mut Violations) {
         );
     } else if name.chars().any(char::is_control) {
         v.invalid("name", "must not contain control characters");
+    }
+}
+
+fn check_limits(record: &WebhookRecord, v: &mut Violations) {
+    use super::limits::{MAX_IDEMPOTENCY_WINDOW_S, MAX_RATE_LIMIT, MAX_RATE_WINDOW_S};
+    let w = record.idempotency.window_s;
+    if w == 0 || w > MAX_IDEMPOTENCY_WINDOW_S {
+        v.invalid(
+            "idempotency.window_s",
+            format!("must be between 1 and {MAX_IDEMPOTENCY_WINDOW_S} (7 days)"),
+        );
+    }
+    let r = &record.rate_limit;
+    if r.limit == 0 || r.limit > MAX_RATE_LIMIT {
+        v.invalid(
+            "rate_limit.limit",
+            format!("must be between 1 and {MAX_RATE_LIMIT}"),
+        );
+    }
+    if r.window_s == 0 || r.window_s > MAX_RATE_WINDOW_S {
+        v.invalid(
+            "rate_limit.window_s",
+            format!("must be between 1 and {MAX_RATE_WINDOW_S}"),
+        );
     }
 }
 

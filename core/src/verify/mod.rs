@@ -70,6 +70,11 @@ impl Verified {
         self.route.redacted_path()
     }
 
+    /// Gives the request back, to be verified again against a newer record.
+    pub fn into_parts(self) -> (RouteMatch, Inbound) {
+        (self.route, self.inbound)
+    }
+
     /// The secret that verified this request (Zoom's handshake answers with it).
     pub(crate) fn secret(&self) -> &Secret {
         self.record().auth().secrets()[self.secret_index].value()

@@ -1,0 +1,108 @@
+//! What the Worker and the webhook's object say to each other, and the delivery log the
+//! object keeps. Wire types change together with the code (one deployment); the log
+//! entry is stored, so it is pinned by a golden test.
+
+use super::key::{DeliveryKey, KeySource};
+use super::rate_limit::Quota;
+use serde::{Deserialize, Serialize};
+
+/// One delivery as the log and the answer need it. Never a credential: no headers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryMeta {
+    pub id: String,
+    pub received_at_ms: u64,
+    pub method: String,
+    pub source_ip: Option<String>,
+    pub size: u64,
+}
+
+/// `POST /deliver` to the object: one round trip per accepted delivery.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DeliverRequest {
+    /// The revision of the record the request was verified with.
+    pub revision: u64,
+    /// That record's JSON, for an object that holds none yet (a webhook created before
+    /// the object existed): it adopts it.
+    pub record: Option<String>,
+    pub key: DeliveryKey,
+    pub fingerprint: String,
+    pub delivery: DeliveryMeta,
+    /// The queue message (envelope) to send.
+    pub message: String,
+    /// The body's R2 key when the envelope refers to it.
+    pub r2_key: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Refusal {
+    InFlight,
+    Reused,
+    Duplicate,
+    RateLimited,
+    Disabled,
+    Deleted,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum DeliverAnswer {
+    /// Handed over: answer `202` with `body`.
+    Accepted { body: String, quota: Quota },
+    /// A duplicate of an accepted delivery: answer `status` and `body` again.
+    Replayed { status: u16, body: String },
+    Refused {
+        refusal: Refusal,
+        quota: Option<Quota>,
+        retry_after_s: Option<u64>,
+    },
+    /// Verify again against this record and ask again.
+    Stale { revision: u64, record: String },
+    /// The queue did not accept the event; the key was released.
+    ForwardFailed,
+}
+
+/// How a delivery ended, as the log shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Accepted,
+    Replayed,
+    InFlight,
+    Reused,
+    Duplicate,
+    RateLimited,
+    Disabled,
+    Deleted,
+    ForwardFailed,
+}
+
+impl From<Refusal> for Outcome {
+    fn from(r: Refusal) -> Self {
+        match r {
+            Refusal::InFlight => Outcome::InFlight,
+            Refusal::Reused => Outcome::Reused,
+            Refusal::Duplicate => Outcome::Duplicate,
+            Refusal::RateLimited => Outcome::RateLimited,
+            Refusal::Disabled => Outcome::Disabled,
+            Refusal::Deleted => Outcome::Deleted,
+        }
+    }
+}
+
+/// One row of `GET /admin/v1/webhooks/{id}/deliveries` (stored, golden-pinned).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogEntry {
+    pub id: String,
+    pub received_at: String,
+    pub method: String,
+    pub source_ip: Option<String>,
+    pub size: u64,
+    pub idempotency_key: String,
+    pub key_source: KeySource,
+    pub outcome: Outcome,
+    pub status: u16,
+    pub latency_ms: u64,
+}
+
+pub const DEFAULT_LOG_ENTRIES: usize = 100;

@@ -1,0 +1,644 @@
+//! The per-webhook Durable Object (`Guard`, binding `GUARD`, one object per webhook id):
+//! the authoritative record revision, idempotency, the exact rate limit, the hand-over
+//! to the queue, and the delivery log. Every decision is `hookgate_core::guard`'s; this
+//! file keeps the state in the object's SQLite storage and does the I/O.
+//!
+//! # Why it is safe (proof sketch)
+//!
+//! Facts about the runtime this relies on:
+//! - (G1) One object per webhook id (`id_from_name`), single-threaded: its code never runs
+//!   in parallel with itself.
+//! - (G2) SQL calls (`storage().sql().exec`) are synchronous. Between two `await`s no
+//!   other event can run in the object (input gate), so a read-decide-write sequence
+//!   without an `await` in it is atomic.
+//! - (G3) Output gate: a response (and any outgoing message) is released only after every
+//!   storage write made before it is durable. An answer the Worker sees was persisted.
+//! - (G4) While the object awaits something other than storage (the queue send), other
+//!   requests to it may run.
+//!
+//! `deliver` does, in one synchronous block: check the revision, look the key up, check
+//! the window, then write the key as `in_flight` and one hit. Only then does it await the
+//! queue send (G4). Any concurrent request for the same key runs its block after ours
+//! (G1, G2) and finds `in_flight`: it is answered 409 and forwards nothing. Hence at most
+//! one forward per key (invariant 3), and the window counts each admitted delivery once.
+//!
+//! After the send: success writes `done` with the answer (so duplicates replay it), then
+//! answers 202; by G3 the 202 leaves only when `done` is durable. Failure deletes the
+//! key and the hit before answering 503, so the sender's retry is not a duplicate
+//! (invariant 2).
+//!
+//! If the object dies during the send, the `in_flight` row may survive. It blocks the key
+//! for `IN_FLIGHT_TIMEOUT_MS` (60 s), then counts as abandoned. If the queue had accepted
+//! the message before the crash, a retry after that time is forwarded a second time:
+//! the one place where hookgate is at-least-once towards a queue. The sender saw no 2xx
+//! for the first attempt (its connection failed), so no 2xx is ever answered twice for
+//! one forward.
+//!
+//! Revocation: an admin write commits here first (`commit`, compare-and-set on the
+//! revision), and `deliver` refuses any request verified against another revision: a
+//! disabled or deleted webhook at once, anything else by sending the current record back
+//! to be verified again. So disable, delete and secret changes hold from the next request
+//! on, whatever KV and isolate caches still say (invariant 6). Requests that fail
+//! verification never get here (invariant 4): the Worker calls `deliver` only with a
+//! `Verified`.
+
+use crate::platform::now;
+use hookgate_core::guard::authority::{next_revision, standing, Held, Standing, WriteConflict};
+use hookgate_core::guard::idempotency::{self, Decision, KeyState};
+use hookgate_core::guard::protocol::{
+    DeliverAnswer, DeliverRequest, LogEntry, Outcome, Refusal, DEFAULT_LOG_ENTRIES,
+};
+use hookgate_core::guard::rate_limit::{self, RateDecision};
+use hookgate_core::model::WebhookRecord;
+use hookgate_core::time::UnixMillis;
+use serde::{Deserialize, Serialize};
+use std::cell::Cell;
+use wasm_bindgen::JsValue;
+use worker::{
+    console_error, durable_object, DurableObject, Env, QueueContentType, RawMessageBuilder,
+    Request, Response, Result, State,
+};
+use worker::{SqlStorage, SqlStorageValue};
+
+pub const BINDING: &str = "GUARD";
+
+/// Sent by the Worker, in the fault-injection build only, to make the hand-over fail.
+#[cfg(feature = "fault-injection")]
+pub const FAIL_HANDOVER_HEADER: &str = "x-hookgate-test-fail-handover";
+
+#[durable_object]
+pub struct Guard {
+    state: State,
+    env: Env,
+    /// When the cleanup alarm is known to be set, so the hot path asks storage at most
+    /// once per object lifetime.
+    alarm_at: Cell<Option<u64>>,
+}
+
+/// `PUT /record`: an admin write, computed from `base_revision`. `record: None` deletes.
+#[derive(Serialize, Deserialize)]
+pub struct CommitRequest {
+    pub base_revision: u64,
+    pub record: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum CommitAnswer {
+    Committed { revision: u64 },
+    Conflict { current: Option<u64> },
+}
+
+/// `GET /record`: what the object holds, and when it last accepted a delivery.
+#[derive(Serialize, Deserialize)]
+pub struct HeldAnswer {
+    pub held: Option<Held>,
+    pub last_triggered_at: Option<String>,
+}
+
+const SCHEMA: &[&str] = &[
+    "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS keys (k TEXT PRIMARY KEY, state TEXT NOT NULL, expires_ms INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS keys_expiry ON keys (expires_ms)",
+    "CREATE TABLE IF NOT EXISTS hits (t INTEGER NOT NULL, id TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS hits_t ON hits (t)",
+    "CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY AUTOINCREMENT, entry TEXT NOT NULL)",
+];
+
+fn int(v: u64) -> SqlStorageValue {
+    SqlStorageValue::Integer(v as i64)
+}
+
+fn text(v: &str) -> SqlStorageValue {
+    SqlStorageValue::String(v.to_string())
+}
+
+/// The first column of every row. Rows are read raw, not through serde: a typed row
+/// struct per query would each pull in its own deserializer (wasm size).
+pub(crate) fn column<T>(
+    sql: &SqlStorage,
+    query: &str,
+    bindings: Vec<SqlStorageValue>,
+    pick: impl Fn(SqlStorageValue) -> Option<T>,
+) -> Result<Vec<T>> {
+    let bindings = if bindings.is_empty() {
+        None
+    } else {
+        Some(bindings)
+    };
+    let mut out = Vec::new();
+    for row in sql.exec(query, bindings)?.raw() {
+        if let Some(v) = row?.into_iter().next().and_then(&pick) {
+            out.push(v);
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) fn as_text(v: SqlStorageValue) -> Option<String> {
+    match v {
+        SqlStorageValue::String(s) => Some(s),
+        _ => None,
+    }
+}
+
+fn as_u64(v: SqlStorageValue) -> Option<u64> {
+    match v {
+        SqlStorageValue::Integer(i) => u64::try_from(i).ok(),
+        SqlStorageValue::Float(f) if f >= 0.0 => Some(f as u64),
+        _ => None,
+    }
+}
+
+impl DurableObject for Guard {
+    fn new(state: State, env: Env) -> Self {
+        let sql = state.storage().sql();
+        for statement in SCHEMA {
+            if let Err(e) = sql.exec(statement, None) {
+                console_error!("guard schema: {e}");
+            }
+        }
+        Guard {
+            state,
+            env,
+            alarm_at: Cell::new(None),
+        }
+    }
+
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
+        let path = req.path();
+        match (req.method(), path.as_str()) {
+            (worker::Method::Post, "/deliver") => {
+                let request: DeliverRequest = req.json().await?;
+                #[cfg(feature = "fault-injection")]
+                let fail = req.headers().get(FAIL_HANDOVER_HEADER)?.is_some();
+                #[cfg(not(feature = "fault-injection"))]
+                let fail = false;
+                let answer = self.deliver(request, fail).await?;
+                Response::from_json(&answer)
+            }
+            (worker::Method::Put, "/record") => {
+                let request: CommitRequest = req.json().await?;
+                Response::from_json(&self.commit(request)?)
+            }
+            (worker::Method::Get, "/record") => Response::from_json(&HeldAnswer {
+                held: self.held()?,
+                last_triggered_at: self.meta("last_triggered_at")?,
+            }),
+            (worker::Method::Get, "/deliveries") => {
+                let limit = req
+                    .url()?
+                    .query_pairs()
+                    .find(|(k, _)| k == "limit")
+                    .and_then(|(_, v)| v.parse::<usize>().ok())
+                    .unwrap_or(DEFAULT_LOG_ENTRIES)
+                    .clamp(1, DEFAULT_LOG_ENTRIES);
+                Response::from_json(&self.log(limit)?)
+            }
+            _ => Response::error("no such guard operation", 404),
+        }
+    }
+
+    async fn alarm(&self) -> Result<Response> {
+        let now = now().0;
+        let sql = self.sql();
+        sql.exec("DELETE FROM keys WHERE expires_ms <= ?", vec![int(now)])?;
+        let window_start = self.record()?.map_or(now, |r| {
+            rate_limit::window_start_ms(r.rate_limit(), UnixMillis(now))
+        });
+        sql.exec("DELETE FROM hits WHERE t <= ?", vec![int(window_start)])?;
+        self.alarm_at.set(None);
+        self.schedule_cleanup(now).await?;
+        Response::ok("cleaned")
+    }
+}
+
+impl Guard {
+    fn sql(&self) -> SqlStorage {
+        self.state.storage().sql()
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>> {
+        let rows = column(
+            &self.sql(),
+            "SELECT v FROM meta WHERE k = ?",
+            vec![text(key)],
+            as_text,
+        )?;
+        Ok(rows.into_iter().next())
+    }
+
+    fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.sql().exec(
+            "INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v",
+            vec![text(key), text(value)],
+        )?;
+        Ok(())
+    }
+
+    fn held(&self) -> Result<Option<Held>> {
+        self.meta("held")?
+            .map(|v| serde_json::from_str(&v).map_err(|e| worker::Error::RustError(e.to_string())))
+            .transpose()
+    }
+
+    fn record(&self) -> Result<Option<WebhookRecord>> {
+        match self.held()? {
+            Some(Held::Active { record, .. }) => Ok(WebhookRecord::decode(&record).ok()),
+            _ => Ok(None),
+        }
+    }
+
+    fn set_held(&self, held: &Held) -> Result<()> {
+        self.set_meta(
+            "held",
+            &serde_json::to_string(held).expect("held serializes"),
+        )
+    }
+
+    /// An admin write: compare-and-set on the revision (one writer per webhook).
+    fn commit(&self, request: CommitRequest) -> Result<CommitAnswer> {
+        let held = self.held()?;
+        let revision = match next_revision(held.as_ref(), request.base_revision) {
+            Ok(r) => r,
+            Err(WriteConflict::Deleted) => return Ok(CommitAnswer::Conflict { current: None }),
+            Err(WriteConflict::Changed { current }) => {
+                return Ok(CommitAnswer::Conflict {
+                    current: Some(current),
+                })
+            }
+        };
+        let next = match request.record {
+            Some(json) => {
+                let record = WebhookRecord::decode(&json)
+                    .map_err(|e| worker::Error::RustError(e.to_string()))?
+                    .at_revision(revision);
+                Held::Active {
+                    revision,
+                    record: record.encode(),
+                }
+            }
+            None => Held::Deleted { revision },
+        };
+        self.set_held(&next)?;
+        Ok(CommitAnswer::Committed { revision })
+    }
+
+    fn key_state(&self, key: &str) -> Result<Option<KeyState>> {
+        let rows = column(
+            &self.sql(),
+            "SELECT state FROM keys WHERE k = ?",
+            vec![text(key)],
+            as_text,
+        )?;
+        Ok(rows
+            .into_iter()
+            .next()
+            .and_then(|s| serde_json::from_str(&s).ok()))
+    }
+
+    fn put_key(&self, key: &str, state: &KeyState, expires_ms: u64) -> Result<()> {
+        let json = serde_json::to_string(state).expect("key state serializes");
+        self.sql().exec(
+            "INSERT INTO keys (k, state, expires_ms) VALUES (?, ?, ?) \
+             ON CONFLICT (k) DO UPDATE SET state = excluded.state, expires_ms = excluded.expires_ms",
+            vec![text(key), text(&json), int(expires_ms)],
+        )?;
+        Ok(())
+    }
+
+    fn append_log(&self, entry: &LogEntry) -> Result<()> {
+        let sql = self.sql();
+        let json = serde_json::to_string(entry).expect("log entry serializes");
+        sql.exec("INSERT INTO log (entry) VALUES (?)", vec![text(&json)])?;
+        sql.exec(
+            "DELETE FROM log WHERE seq <= (SELECT MAX(seq) FROM log) - ?",
+            vec![int(DEFAULT_LOG_ENTRIES as u64)],
+        )?;
+        Ok(())
+    }
+
+    fn log(&self, limit: usize) -> Result<Vec<LogEntry>> {
+        let rows = column(
+            &self.sql(),
+            "SELECT entry FROM log ORDER BY seq DESC LIMIT ?",
+            vec![int(limit as u64)],
+            as_text,
+        )?;
+        Ok(rows
+            .iter()
+            .filter_map(|e| serde_json::from_str(e).ok())
+            .collect())
+    }
+
+    /// Sets the cleanup alarm at the earliest time a key or a hit can go, if any.
+    async fn schedule_cleanup(&self, now: u64) -> Result<()> {
+        let sql = self.sql();
+        let window_ms = self
+            .record()?
+            .map_or(60_000, |r| r.rate_limit().window_s.saturating_mul(1000));
+        let key_due = column(&sql, "SELECT MIN(expires_ms) FROM keys", vec![], as_u64)?
+            .into_iter()
+            .next();
+        let hit_due = column(&sql, "SELECT MIN(t) FROM hits", vec![], as_u64)?
+            .into_iter()
+            .next()
+            .map(|t| t + window_ms);
+        let due = match (key_due, hit_due) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) | (None, Some(a)) => a,
+            (None, None) => return Ok(()),
+        };
+        let due = due.max(now + 1_000);
+        if self.alarm_at.get().is_some_and(|t| t <= due) {
+            return Ok(());
+        }
+        self.state.storage().set_alarm(due as i64).await?;
+        self.alarm_at.set(Some(due));
+        Ok(())
+    }
+
+    async fn deliver(&self, request: DeliverRequest, fail_handover: bool) -> Result<DeliverAnswer> {
+        let started = now().0;
+        let meta = &request.delivery;
+        let key = request.key.storage_key();
+        let log = |outcome: Outcome, status: u16| -> Result<()> {
+            self.append_log(&LogEntry {
+                id: meta.id.clone(),
+                received_at: UnixMillis(meta.received_at_ms).to_rfc3339(),
+                method: meta.method.clone(),
+                source_ip: meta.source_ip.clone(),
+                size: meta.size,
+                idempotency_key: key.clone(),
+                key_source: request.key.source,
+                outcome,
+                status,
+                latency_ms: now().0.saturating_sub(started),
+            })
+        };
+        let refuse = |refusal: Refusal, status: u16| -> Result<DeliverAnswer> {
+            log(refusal.into(), status)?;
+            Ok(DeliverAnswer::Refused {
+                refusal,
+                quota: None,
+                retry_after_s: None,
+            })
+        };
+
+        // ---- one synchronous block: no `await` until the reservation is written ----
+        let mut held = self.held()?;
+        if held.is_none() {
+            // A webhook created before the guard existed: adopt the verified record.
+            if let Some(json) = &request.record {
+                if let Ok(r) = WebhookRecord::decode(json) {
+                    let adopted = Held::Active {
+                        revision: request.revision,
+                        record: r.at_revision(request.revision).encode(),
+                    };
+                    self.set_held(&adopted)?;
+                    held = Some(adopted);
+                }
+            }
+        }
+        let record = match &held {
+            Some(Held::Active { record, .. }) => match WebhookRecord::decode(record) {
+                Ok(r) => r,
+                Err(e) => return Err(worker::Error::RustError(e.to_string())),
+            },
+            Some(Held::Deleted { .. }) => return refuse(Refusal::Deleted, 404),
+            None => {
+                return Err(worker::Error::RustError(
+                    "the guard holds no record and none was sent".into(),
+                ))
+            }
+        };
+        match standing(held.as_ref(), record.enabled(), request.revision) {
+            Standing::Current => {}
+            Standing::Deleted => return refuse(Refusal::Deleted, 404),
+            Standing::Disabled => return refuse(Refusal::Disabled, 403),
+            Standing::Stale { revision, record } => {
+                return Ok(DeliverAnswer::Stale { revision, record })
+            }
+        }
+        let now_ms = now();
+        match idempotency::decide(
+            self.key_state(&key)?.as_ref(),
+            &request.fingerprint,
+            record.idempotency(),
+            now_ms,
+        ) {
+            Decision::Proceed => {}
+            Decision::Replay { status, body } => {
+                log(Outcome::Replayed, status)?;
+                return Ok(DeliverAnswer::Replayed { status, body });
+            }
+            Decision::Duplicate => return refuse(Refusal::Duplicate, 409),
+            Decision::InFlight => return refuse(Refusal::InFlight, 409),
+            Decision::Reused => return refuse(Refusal::Reused, 422),
+        }
+        let policy = record.rate_limit();
+        let window_start = rate_limit::window_start_ms(policy, now_ms);
+        let hits = column(
+            &self.sql(),
+            "SELECT t FROM hits WHERE t > ? ORDER BY t",
+            vec![int(window_start)],
+            as_u64,
+        )?;
+        let quota = match rate_limit::decide(&hits, policy, now_ms) {
+            RateDecision::Allow { quota } => quota,
+            RateDecision::Refuse {
+                quota,
+                retry_after_s,
+            } => {
+                log(Outcome::RateLimited, 429)?;
+                return Ok(DeliverAnswer::Refused {
+                    refusal: Refusal::RateLimited,
+                    quota: Some(quota),
+                    retry_after_s: Some(retry_after_s),
+                });
+            }
+        };
+        let reservation = KeyState::InFlight {
+            fingerprint: request.fingerprint.clone(),
+            since_ms: now_ms.0,
+        };
+        self.put_key(
+            &key,
+            &reservation,
+            idempotency::expires_at_ms(&reservation, record.idempotency()),
+        )?;
+        self.sql().exec(
+            "INSERT INTO hits (t, id) VALUES (?, ?)",
+            vec![int(now_ms.0), text(&meta.id)],
+        )?;
+        // ---- end of the synchronous block; others may run while the queue answers ----
+
+        let sent = if fail_handover {
+            Err(worker::Error::RustError(
+                "injected hand-over failure".into(),
+            ))
+        } else {
+            self.send(record.target().queue(), &request.message).await
+        };
+        if let Err(e) = sent {
+            console_error!(
+                "{}",
+                serde_json::json!({"msg": "handover_failed", "webhook_id": record.id().as_str(),
+                    "delivery_id": meta.id, "error": e.to_string()})
+            );
+            self.sql()
+                .exec("DELETE FROM keys WHERE k = ?", vec![text(&key)])?;
+            self.sql()
+                .exec("DELETE FROM hits WHERE id = ?", vec![text(&meta.id)])?;
+            log(Outcome::ForwardFailed, 503)?;
+            return Ok(DeliverAnswer::ForwardFailed);
+        }
+        let body = serde_json::json!({
+            "id": meta.id,
+            "webhook_id": record.id().as_str(),
+            "status": "accepted",
+            "received_at": UnixMillis(meta.received_at_ms).to_rfc3339(),
+        })
+        .to_string();
+        let done = KeyState::Done {
+            fingerprint: request.fingerprint.clone(),
+            status: 202,
+            body: body.clone(),
+            at_ms: now().0,
+        };
+        self.put_key(
+            &key,
+            &done,
+            idempotency::expires_at_ms(&done, record.idempotency()),
+        )?;
+        self.set_meta(
+            "last_triggered_at",
+            &UnixMillis(meta.received_at_ms).to_rfc3339(),
+        )?;
+        log(Outcome::Accepted, 202)?;
+        self.schedule_cleanup(now().0).await?;
+        Ok(DeliverAnswer::Accepted { body, quota })
+    }
+
+    async fn send(&self, queue: &str, message: &str) -> Result<()> {
+        let queue = self.env.queue(queue)?;
+        let message = RawMessageBuilder::new(JsValue::from_str(message))
+            .build_with_content_type(QueueContentType::Text);
+        queue.send_raw(message).await
+    }
+}
+
+/// The Worker's side: calls to a webhook's object.
+pub mod client {
+    use super::{CommitAnswer, CommitRequest, HeldAnswer, BINDING};
+    use hookgate_core::guard::protocol::{DeliverAnswer, DeliverRequest, LogEntry};
+    use hookgate_core::problem::{ErrorCode, Problem};
+    use hookgate_core::secret::WebhookId;
+    use serde::de::DeserializeOwned;
+    use wasm_bindgen::JsValue;
+    use worker::{console_error, Env, Headers, Method, Request, RequestInit, Stub};
+
+    /// The object could not be reached or answered nonsense: the detail is logged, the
+    /// caller answers 503 and nothing was handed over.
+    fn unavailable(what: &str, e: impl std::fmt::Display) -> Problem {
+        console_error!(
+            "{}",
+            serde_json::json!({"msg": "guard_error", "op": what, "error": e.to_string()})
+        );
+        Problem::new(
+            ErrorCode::ForwardFailed,
+            "the webhook's guard is unavailable; nothing was handed over, retry",
+        )
+        .with_header("Retry-After", "1")
+    }
+
+    fn stub(env: &Env, id: &WebhookId) -> Result<Stub, Problem> {
+        let namespace = env
+            .durable_object(BINDING)
+            .map_err(|e| unavailable("binding", e))?;
+        namespace
+            .get_by_name(id.as_str())
+            .map_err(|e| unavailable("stub", e))
+    }
+
+    async fn call<T: DeserializeOwned>(
+        env: &Env,
+        id: &WebhookId,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+        extra_header: Option<&str>,
+    ) -> Result<T, Problem> {
+        let headers = Headers::new();
+        if let Some(name) = extra_header {
+            let _ = headers.set(name, "1");
+        }
+        let mut init = RequestInit::new();
+        init.with_method(method).with_headers(headers);
+        if let Some(b) = body {
+            init.with_body(Some(JsValue::from_str(&b)));
+        }
+        let req = Request::new_with_init(&format!("https://guard{path}"), &init)
+            .map_err(|e| unavailable(path, e))?;
+        let mut resp = stub(env, id)?
+            .fetch_with_request(req)
+            .await
+            .map_err(|e| unavailable(path, e))?;
+        if resp.status_code() != 200 {
+            let text = resp.text().await.unwrap_or_default();
+            return Err(unavailable(path, format!("{}: {text}", resp.status_code())));
+        }
+        resp.json().await.map_err(|e| unavailable(path, e))
+    }
+
+    pub async fn deliver(
+        env: &Env,
+        id: &WebhookId,
+        request: &DeliverRequest,
+        fail_handover: bool,
+    ) -> Result<DeliverAnswer, Problem> {
+        #[cfg(feature = "fault-injection")]
+        let header = fail_handover.then_some(super::FAIL_HANDOVER_HEADER);
+        #[cfg(not(feature = "fault-injection"))]
+        let header = {
+            let _ = fail_handover;
+            None
+        };
+        let body = serde_json::to_string(request).expect("deliver request serializes");
+        call(env, id, Method::Post, "/deliver", Some(body), header).await
+    }
+
+    pub async fn commit(
+        env: &Env,
+        id: &WebhookId,
+        base_revision: u64,
+        record: Option<String>,
+    ) -> Result<CommitAnswer, Problem> {
+        let body = serde_json::to_string(&CommitRequest {
+            base_revision,
+            record,
+        })
+        .expect("commit serializes");
+        call(env, id, Method::Put, "/record", Some(body), None).await
+    }
+
+    pub async fn held(env: &Env, id: &WebhookId) -> Result<HeldAnswer, Problem> {
+        call(env, id, Method::Get, "/record", None, None).await
+    }
+
+    pub async fn deliveries(
+        env: &Env,
+        id: &WebhookId,
+        limit: usize,
+    ) -> Result<Vec<LogEntry>, Problem> {
+        call(
+            env,
+            id,
+            Method::Get,
+            &format!("/deliveries?limit={limit}"),
+            None,
+            None,
+        )
+        .await
+    }
+}

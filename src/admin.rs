@@ -1,15 +1,15 @@
 //! The admin API: `/admin/v1/webhooks[/{id}]`, bearer `ADMIN_TOKEN`.
 
-use crate::claims;
 use crate::faults::Faults;
 use crate::guard::{self, CommitAnswer, HeldAnswer};
 use crate::platform::{now, random};
 use crate::registry::Registry;
 use crate::{body, http};
+use crate::{claims, namespace};
 use hookgate_core::admin::view::view as record_view;
 use hookgate_core::admin::{
     authorize, deliveries_limit, rotate, route, validate_create, validate_patch, AdminRoute, Fresh,
-    RotateSpec, Validated, WebhookSpec,
+    NamespaceSpec, RotateSpec, Validated, WebhookSpec,
 };
 use hookgate_core::guard::authority::Held;
 use hookgate_core::guard::protocol::DEFAULT_LOG_ENTRIES;
@@ -59,6 +59,25 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
     let op = route(req.method().as_ref(), &req.path())?;
     let registry = Registry::with_faults(env, Faults::from_request(req))?;
     match op {
+        AdminRoute::PutNamespace(name) => {
+            let bytes = body::read_limited(req, MAX_ADMIN_BODY).await?;
+            let spec = NamespaceSpec::parse(&bytes)?;
+            let body = json!({ "rate_limit": spec.rate_limit }).to_string();
+            let stored: Value =
+                namespace::call(env, &name, worker::Method::Put, "/limit", Some(body)).await?;
+            Ok((
+                200,
+                json!({ "name": name, "rate_limit": stored["rate_limit"] }),
+            ))
+        }
+        AdminRoute::GetNamespace(name) => {
+            let stored: Value =
+                namespace::call(env, &name, worker::Method::Get, "/limit", None).await?;
+            Ok((
+                200,
+                json!({ "name": name, "rate_limit": stored["rate_limit"] }),
+            ))
+        }
         AdminRoute::List => {
             let records = registry.list().await?;
             let views: Vec<Value> = records.iter().map(view).collect();

@@ -22,6 +22,10 @@
 //! (G1, G2) and finds `in_flight`: it is answered 409 and forwards nothing. Hence at most
 //! one forward per key (invariant 3), and the window counts each admitted delivery once.
 //!
+//! A namespaced webhook then asks its namespace's object for a slot in the shared
+//! window (`namespace.rs`), still after the reservation: a refusal there releases the
+//! key and the hit before answering 429.
+//!
 //! After the send: success writes `done` with the answer (so duplicates replay it), then
 //! answers 202; by G3 the 202 leaves only when `done` is durable. Failure deletes the
 //! key and the hit before answering 503, so the sender's retry is not a duplicate
@@ -473,6 +477,38 @@ impl Guard {
         )?;
         // ---- end of the synchronous block; others may run while the queue answers ----
 
+        // The organisation's shared window, after our own reservation: a concurrent
+        // duplicate already sees `in_flight`, and a refusal here releases both.
+        let release = || -> Result<()> {
+            self.sql()
+                .exec("DELETE FROM keys WHERE k = ?", vec![text(&key)])?;
+            self.sql()
+                .exec("DELETE FROM hits WHERE id = ?", vec![text(&meta.id)])?;
+            Ok(())
+        };
+        if let Some(ns) = record.namespace() {
+            match crate::namespace::admit(&self.env, ns, &meta.id).await {
+                Ok(crate::namespace::Admission::Admitted) => {}
+                Ok(crate::namespace::Admission::Refused {
+                    quota,
+                    retry_after_s,
+                }) => {
+                    release()?;
+                    log(Outcome::RateLimited, 429)?;
+                    return Ok(DeliverAnswer::Refused {
+                        refusal: Refusal::RateLimited,
+                        quota: Some(quota),
+                        retry_after_s: Some(retry_after_s),
+                    });
+                }
+                Err(_) => {
+                    release()?;
+                    log(Outcome::ForwardFailed, 503)?;
+                    return Ok(DeliverAnswer::ForwardFailed);
+                }
+            }
+        }
+
         let sent = if fail_handover {
             Err(worker::Error::RustError(
                 "injected hand-over failure".into(),
@@ -486,10 +522,10 @@ impl Guard {
                 serde_json::json!({"msg": "handover_failed", "webhook_id": record.id().as_str(),
                     "delivery_id": meta.id, "error": e.to_string()})
             );
-            self.sql()
-                .exec("DELETE FROM keys WHERE k = ?", vec![text(&key)])?;
-            self.sql()
-                .exec("DELETE FROM hits WHERE id = ?", vec![text(&meta.id)])?;
+            release()?;
+            if let Some(ns) = record.namespace() {
+                crate::namespace::release(&self.env, ns, &meta.id).await;
+            }
             log(Outcome::ForwardFailed, 503)?;
             return Ok(DeliverAnswer::ForwardFailed);
         }

@@ -22,9 +22,11 @@ use worker::{console_error, console_log, Bucket, Env, Request, Response, Result}
 /// R2 bucket holding bodies too large for a queue message.
 const BODIES_BINDING: &str = "BODIES";
 
-/// Which requests get a log line: the `REQUEST_LOG` var, `all` (default), `errors`
-/// (status >= 400) or `off`. High-volume senders make per-request logs the largest
-/// per-request cost after the bindings (see BENCHMARKS.md).
+/// Which requests get a log line: the `REQUEST_LOG` var, `errors` (status >= 400, the
+/// default), `all` or `off`. Accepted deliveries are recorded in the webhook's delivery
+/// log (its Durable Object), so a line for each of them would only repeat it, at what
+/// `../shared/notes/performance-findings.md` measured as the largest per-request cost
+/// after the bindings. `scripts/dev.sh` runs with `all`, so a person sees every request.
 enum RequestLog {
     All,
     Errors,
@@ -44,8 +46,8 @@ impl RequestLog {
 fn request_log(env: &Env) -> RequestLog {
     match env.var("REQUEST_LOG").map(|v| v.to_string()).as_deref() {
         Ok("off") => RequestLog::Off,
-        Ok("errors") => RequestLog::Errors,
-        _ => RequestLog::All,
+        Ok("all") => RequestLog::All,
+        _ => RequestLog::Errors,
     }
 }
 

@@ -12,6 +12,7 @@ mod faults;
 mod guard;
 mod http;
 mod ingress;
+mod namespace;
 mod platform;
 mod registry;
 

@@ -47,7 +47,69 @@ pub const TESTS: &[Test] = &[
         "guard::dedupe_and_window_survive_a_runtime_restart",
         restart,
     ),
+    (
+        "guard::a_namespace_limit_is_shared_by_its_webhooks",
+        namespace_limit,
+    ),
 ];
+
+fn namespace_limit(world: &World) -> TestResult {
+    let g = &world.gateway;
+    let admin = Admin::of(g);
+    let name = unique("acme").to_ascii_lowercase();
+    let url = format!("/admin/v1/namespaces/{name}");
+    admin
+        .call(
+            "PUT",
+            &url,
+            Some(&json!({"rate_limit": {"limit": 0, "window_s": 60}})),
+        )
+        .assert_problem(400, "invalid_webhook");
+    let put = admin.call(
+        "PUT",
+        &url,
+        Some(&json!({"rate_limit": {"limit": 3, "window_s": 60}})),
+    );
+    assert_eq!(put.status, 200, "{}", put.body);
+    assert_eq!(
+        admin.call("GET", &url, None).json()["rate_limit"],
+        json!({"limit": 3, "window_s": 60})
+    );
+
+    let a = hmac_hook(g, json!({"namespace": name}));
+    let b = hmac_hook(g, json!({"namespace": name}));
+    let outside = hmac_hook(g, json!({}));
+    assert_eq!(post(g, &a, br#"{"ns":1}"#, &[]).status, 202);
+    assert_eq!(post(g, &a, br#"{"ns":2}"#, &[]).status, 202);
+    assert_eq!(post(g, &b, br#"{"ns":3}"#, &[]).status, 202);
+    let limited = post(g, &b, br#"{"ns":4}"#, &[]);
+    limited.assert_problem(429, "rate_limited");
+    let wait: u64 = limited.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "Retry-After {wait}");
+    assert_eq!(
+        limited.header("ratelimit-policy"),
+        Some("\"webhook\";q=3;w=60")
+    );
+    post(g, &a, br#"{"ns":5}"#, &[]).assert_problem(429, "rate_limited");
+    // A duplicate is answered from the webhook's own memory, not counted.
+    assert!(replayed(&post(g, &a, br#"{"ns":1}"#, &[])));
+    // Webhooks outside the namespace are not affected, and B's own view says so.
+    assert_eq!(post(g, &outside, br#"{"ns":6}"#, &[]).status, 202);
+    let view = admin
+        .call("GET", &format!("/admin/v1/webhooks/{}", b.id), None)
+        .json();
+    assert_eq!(view["namespace"], name.as_str());
+    // The refusals are in the webhooks' delivery logs.
+    let log = admin
+        .call(
+            "GET",
+            &format!("/admin/v1/webhooks/{}/deliveries?limit=1", b.id),
+            None,
+        )
+        .json();
+    assert_eq!(log["deliveries"][0]["outcome"], "rate_limited");
+    Ok(())
+}
 
 struct Hook {
     id: String,

@@ -407,17 +407,52 @@ fn configured_methods_and_header(world: &World) -> TestResult {
     Ok(())
 }
 
+/// By default (`REQUEST_LOG=errors`) only refusals get a line: accepted deliveries are
+/// in the webhook's delivery log. With `all` every request gets exactly one.
 fn one_log_line_per_request(world: &World) -> TestResult {
+    let lines_for =
+        |g: &hookgate_harness::gateway::Gateway, key: &str, value: &str| -> Vec<Value> {
+            g.worker_logs()
+                .into_iter()
+                .filter(|v| v["msg"] == "request" && v[key] == value)
+                .collect()
+        };
     let (created, secret) = hmac_webhook(world, json!({}));
     let answer = send_signed(world, &path_of(&created), &secret, b"{\"x\":1}");
     let id = answer["id"].as_str().unwrap();
     world.gateway.wait_envelope(id);
-    let lines: Vec<Value> = world
-        .gateway
-        .worker_logs()
-        .into_iter()
-        .filter(|v| v["msg"] == "request" && v["delivery_id"] == id)
-        .collect();
+    assert!(
+        lines_for(&world.gateway, "delivery_id", id).is_empty(),
+        "accepted and logged by default"
+    );
+    let refused = send("POST", &world.gateway.url(&path_of(&created)), &[], b"{}");
+    assert_eq!(refused.status, 401);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let webhook_id = created["id"].as_str().unwrap();
+    let lines = lines_for(&world.gateway, "webhook_id", webhook_id);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["code"], "signature_missing");
+    assert_eq!(lines[0]["status"], 401);
+
+    // REQUEST_LOG=all (the fault build's gateway runs with it).
+    let g = &world.faults;
+    let path = format!("/hooks/{}", unique("logged"));
+    let created = Admin::of(g).create(
+        json!({"path": path, "auth": {"scheme": "hmac-sha256-hex"}, "target": {"queue": "EVENTS"}}),
+    );
+    let secret = created["secret"].as_str().unwrap().to_string();
+    remember_secret(&secret);
+    let body = b"{\"x\":2}";
+    let r = send(
+        "POST",
+        &g.url(&path),
+        &[("X-Webhook-Signature", &hmac_hex(&secret, body))],
+        body,
+    );
+    assert_eq!(r.status, 202, "{}", r.body);
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    g.wait_envelope(&id);
+    let lines = lines_for(g, "delivery_id", &id);
     assert_eq!(lines.len(), 1, "{lines:?}");
     let line = &lines[0];
     assert_eq!(line["webhook_id"], created["id"]);

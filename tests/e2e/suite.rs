@@ -41,7 +41,8 @@ pub struct World {
     pub gateway: Gateway,
     /// The same Worker started without any ADMIN_TOKEN, and with REQUEST_LOG=off.
     pub closed: Gateway,
-    /// The test-only build with KV fault injection and raw KV access (`build-faults/`).
+    /// The test-only build with KV fault injection and raw KV access (`build-faults/`),
+    /// with REQUEST_LOG=all.
     pub faults: Gateway,
     _faults_config: TempDir,
 }
@@ -58,7 +59,13 @@ pub fn main() {
     let (gateway, closed, faults) = std::thread::scope(|s| {
         let a = s.spawn(|| Gateway::start(Some(ADMIN_TOKEN)));
         let b = s.spawn(|| Gateway::start_with(None, None, &[("REQUEST_LOG", "off")]));
-        let c = s.spawn(|| Gateway::start_with(Some(&faults_toml), Some(ADMIN_TOKEN), &[]));
+        let c = s.spawn(|| {
+            Gateway::start_with(
+                Some(&faults_toml),
+                Some(ADMIN_TOKEN),
+                &[("REQUEST_LOG", "all")],
+            )
+        });
         (a.join().unwrap(), b.join().unwrap(), c.join().unwrap())
     });
     let world = Arc::new(World {

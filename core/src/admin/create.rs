@@ -46,6 +46,7 @@ pub fn validate_create(spec: WebhookSpec, fresh: Fresh) -> Result<Validated, Pro
     let spec_limits = WebhookSpec {
         idempotency: spec.idempotency,
         rate_limit: spec.rate_limit,
+        namespace: spec.namespace,
         ..WebhookSpec::default()
     };
     let (Some(path), Some((auth, shown_secret)), Some(target), true) =
@@ -75,6 +76,7 @@ pub fn validate_create(spec: WebhookSpec, fresh: Fresh) -> Result<Validated, Pro
         revision: 0,
         idempotency: Default::default(),
         rate_limit: Default::default(),
+        namespace: None,
     };
     super::merge_limits(&spec_limits, &mut record);
     c.finish(Validated {

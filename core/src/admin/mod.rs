@@ -13,7 +13,7 @@ pub use create::{validate_create, Fresh};
 pub use patch::validate_patch;
 pub use rotate::{rotate, DEFAULT_GRACE_PERIOD_S, MAX_GRACE_PERIOD_S};
 pub use routes::{authorize, deliveries_limit, route, AdminRoute};
-pub use spec::{RotateSpec, WebhookSpec};
+pub use spec::{NamespaceSpec, RotateSpec, WebhookSpec};
 
 use crate::model::rules::{self, Violation, ViolationKind};
 use crate::model::scheme::KeyFormat;
@@ -220,6 +220,11 @@ fn merge_limits(spec: &spec::WebhookSpec, record: &mut WebhookRecord) {
             };
         }
         Field::Null => record.rate_limit = RateLimit::default(),
+        Field::Absent => {}
+    }
+    match &spec.namespace {
+        Field::Value(n) => record.namespace = Some(n.clone()),
+        Field::Null => record.namespace = None,
         Field::Absent => {}
     }
 }

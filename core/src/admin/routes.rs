@@ -54,11 +54,26 @@ pub enum AdminRoute {
     Delete(WebhookId),
     RotateSecret(WebhookId),
     Deliveries(WebhookId),
+    /// `PUT|GET /admin/v1/namespaces/{name}`.
+    PutNamespace(String),
+    GetNamespace(String),
 }
+
+pub const NAMESPACES_PREFIX: &str = "/admin/v1/namespaces/";
 
 pub const ADMIN_PREFIX: &str = "/admin/v1/webhooks";
 
 pub fn route(method: &str, path: &str) -> Result<AdminRoute, Problem> {
+    if let Some(name) = path.strip_prefix(NAMESPACES_PREFIX) {
+        if !crate::model::rules::namespace_name_ok(name) {
+            return Err(Problem::new(ErrorCode::NotFound, "no such namespace name"));
+        }
+        return match method {
+            "PUT" => Ok(AdminRoute::PutNamespace(name.to_string())),
+            "GET" => Ok(AdminRoute::GetNamespace(name.to_string())),
+            _ => Err(not_allowed("GET, PUT")),
+        };
+    }
     let rest = path.strip_prefix(ADMIN_PREFIX).ok_or_else(not_found)?;
     let rest = rest.strip_suffix('/').unwrap_or(rest);
     if rest.is_empty() {
@@ -182,6 +197,16 @@ mod tests {
                 .unwrap_err()
                 .code,
             ErrorCode::MethodNotAllowed
+        );
+        assert_eq!(
+            route("PUT", "/admin/v1/namespaces/acme-prod").unwrap(),
+            AdminRoute::PutNamespace("acme-prod".into())
+        );
+        assert_eq!(
+            route("PUT", "/admin/v1/namespaces/Bad%20Name")
+                .unwrap_err()
+                .code,
+            ErrorCode::NotFound
         );
         assert_eq!(
             route("PUT", "/admin/v1/webhooks").unwrap_err().code,

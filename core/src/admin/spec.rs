@@ -74,6 +74,29 @@ pub struct WebhookSpec {
     pub idempotency: Field<IdempotencySpec>,
     #[serde(default)]
     pub rate_limit: Field<RateLimitSpec>,
+    #[serde(default)]
+    pub namespace: Field<String>,
+}
+
+/// `PUT /admin/v1/namespaces/{name}`: the organisation's shared limit.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamespaceSpec {
+    pub rate_limit: crate::model::limits::RateLimit,
+}
+
+impl NamespaceSpec {
+    pub fn parse(body: &[u8]) -> Result<NamespaceSpec, Problem> {
+        let spec: NamespaceSpec = parse_json(body)?;
+        let violations = crate::model::rules::rate_limit_violations(&spec.rate_limit);
+        match violations.first() {
+            None => Ok(spec),
+            Some(v) => Err(Problem::new(
+                ErrorCode::InvalidWebhook,
+                format!("{}: {}", v.field, v.message),
+            )),
+        }
+    }
 }
 
 /// `idempotency`: fields left out keep their value (their default on creation).

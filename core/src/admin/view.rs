@@ -38,6 +38,8 @@ pub struct WebhookView<'a> {
     pub target: &'a Target,
     pub idempotency: &'a Idempotency,
     pub rate_limit: &'a RateLimit,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<&'a str>,
     pub revision: u64,
     pub created_at: &'a str,
     pub updated_at: &'a str,
@@ -70,6 +72,7 @@ pub fn view(record: &WebhookRecord) -> WebhookView<'_> {
         target: record.target(),
         idempotency: record.idempotency(),
         rate_limit: record.rate_limit(),
+        namespace: record.namespace(),
         revision: record.revision(),
         created_at: record.created_at(),
         updated_at: record.updated_at(),

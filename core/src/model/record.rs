@@ -82,6 +82,9 @@ pub struct WebhookRecord {
     pub(crate) idempotency: Idempotency,
     #[serde(default)]
     pub(crate) rate_limit: RateLimit,
+    /// The organisation whose shared limit this webhook also counts against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) namespace: Option<String>,
 }
 
 /// Why a stored record cannot be used. The details are for the operator's log; a sender
@@ -214,6 +217,10 @@ impl WebhookRecord {
 
     pub fn rate_limit(&self) -> &RateLimit {
         &self.rate_limit
+    }
+
+    pub fn namespace(&self) -> Option<&str> {
+        self.namespace.as_deref()
     }
 
     pub fn allows(&self, method: &str) -> bool {

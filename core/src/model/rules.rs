@@ -98,8 +98,28 @@ pub(crate) fn check_name(name: &str, v: &mut Violations) {
     }
 }
 
+/// Namespace names: 1 to 64 of `a-z 0-9 . _ -`, starting with a letter or digit.
+pub fn namespace_name_ok(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+}
+
 fn check_limits(record: &WebhookRecord, v: &mut Violations) {
-    use super::limits::{MAX_IDEMPOTENCY_WINDOW_S, MAX_RATE_LIMIT, MAX_RATE_WINDOW_S};
+    if record
+        .namespace
+        .as_deref()
+        .is_some_and(|n| !namespace_name_ok(n))
+    {
+        v.invalid(
+            "namespace",
+            "must be 1 to 64 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit",
+        );
+    }
+    use super::limits::MAX_IDEMPOTENCY_WINDOW_S;
     let w = record.idempotency.window_s;
     if w == 0 || w > MAX_IDEMPOTENCY_WINDOW_S {
         v.invalid(
@@ -107,16 +127,27 @@ fn check_limits(record: &WebhookRecord, v: &mut Violations) {
             format!("must be between 1 and {MAX_IDEMPOTENCY_WINDOW_S} (7 days)"),
         );
     }
-    let r = &record.rate_limit;
+    check_rate_limit(&record.rate_limit, "rate_limit", v);
+}
+
+/// The rate-limit rules, for a namespace's limit as well as a webhook's.
+pub fn rate_limit_violations(r: &super::limits::RateLimit) -> Vec<Violation> {
+    let mut v = Violations::default();
+    check_rate_limit(r, "rate_limit", &mut v);
+    v.0
+}
+
+fn check_rate_limit(r: &super::limits::RateLimit, field: &str, v: &mut Violations) {
+    use super::limits::{MAX_RATE_LIMIT, MAX_RATE_WINDOW_S};
     if r.limit == 0 || r.limit > MAX_RATE_LIMIT {
         v.invalid(
-            "rate_limit.limit",
+            &format!("{field}.limit"),
             format!("must be between 1 and {MAX_RATE_LIMIT}"),
         );
     }
     if r.window_s == 0 || r.window_s > MAX_RATE_WINDOW_S {
         v.invalid(
-            "rate_limit.window_s",
+            &format!("{field}.window_s"),
             format!("must be between 1 and {MAX_RATE_WINDOW_S}"),
         );
     }

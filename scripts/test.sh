@@ -21,6 +21,9 @@ say "release build"
 HOOKGATE_SKIP_BUILD=0 bash scripts/build.sh
 bash scripts/check-size.sh
 
+say "deploy dry run (wrangler deploy --dry-run of the production configuration)"
+bash scripts/check-deploy.sh
+
 say "test-only build with KV fault injection (build-faults/, never deployed)"
 HOOKGATE_SKIP_BUILD=0 bash scripts/build.sh faults
 

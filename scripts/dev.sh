@@ -26,7 +26,8 @@ demo_secret="$(cat "$dev_dir/demo-secret")"
 say "starting the gateway on $base (workerd, local bindings)"
 HOOKGATE_SKIP_BUILD=1 wrangler dev --local --ip 127.0.0.1 --port "$PORT" \
   --inspector-port "$INSPECTOR_PORT" --show-interactive-dev-session=false \
-  --var "ADMIN_TOKEN:$admin_token" --var "REQUEST_LOG:all" &
+  --var "ADMIN_TOKEN:$admin_token" --var "REQUEST_LOG:all" \
+  --var "ALLOW_INSECURE_ORIGINS:true" &
 wrangler_pid=$!
 trap 'kill "$wrangler_pid" 2>/dev/null || true; wait "$wrangler_pid" 2>/dev/null || true' EXIT INT TERM
 

@@ -8,8 +8,8 @@ use crate::{body, http};
 use crate::{claims, namespace};
 use hookgate_core::admin::view::view as record_view;
 use hookgate_core::admin::{
-    authorize, deliveries_limit, rotate, route, validate_create, validate_patch, AdminRoute, Fresh,
-    NamespaceSpec, RotateSpec, Validated, WebhookSpec,
+    authorize, deliveries_limit, rotate, rotate_forwarding, route, validate_create, validate_patch,
+    AdminRoute, Fresh, NamespaceSpec, Policy, RotateSpec, Validated, WebhookSpec,
 };
 use hookgate_core::guard::authority::Held;
 use hookgate_core::guard::protocol::DEFAULT_LOG_ENTRIES;
@@ -89,6 +89,28 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
             answer["last_triggered_at"] = json!(last_triggered_at);
             Ok((200, answer))
         }
+        AdminRoute::Delivery(id, delivery_id) => {
+            find(env, &registry, &id).await?;
+            let detail = guard::client::delivery(env, &id, &delivery_id).await?;
+            if detail.is_null() {
+                return Err(Problem::new(
+                    ErrorCode::NotFound,
+                    "no such delivery of this webhook",
+                ));
+            }
+            Ok((200, detail))
+        }
+        AdminRoute::Replay(id, delivery_id) => {
+            find(env, &registry, &id).await?;
+            let replayed = guard::client::replay(env, &id, &delivery_id).await?;
+            if replayed.is_null() {
+                return Err(Problem::new(
+                    ErrorCode::NotFound,
+                    "no stored delivery with this id (only deliveries to async origins are kept for replay)",
+                ));
+            }
+            Ok((202, json!({"id": delivery_id, "status": "replaying"})))
+        }
         AdminRoute::Deliveries(id) => {
             let limit = deliveries_limit(
                 req.url().ok().as_ref().and_then(|u| u.query()),
@@ -103,9 +125,10 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
             let fresh = Fresh {
                 id: WebhookId::generate(random()),
                 secret_bytes: random(),
+                forwarding_secret_bytes: [0x5a; 32],
                 now: now(),
             };
-            let mut validated = validate_create(spec, fresh)?;
+            let mut validated = validate_create(spec, fresh, policy(env))?;
             check_target(env, &validated.record)?;
             if registry.path_taken(validated.record.path()).await? {
                 return Err(conflict(&validated.record));
@@ -126,7 +149,7 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
         AdminRoute::Update(id) => {
             let (current, _) = find(env, &registry, &id).await?;
             let spec = read_spec(req).await?;
-            let mut validated = validate_patch(&current, spec, now())?;
+            let mut validated = validate_patch(&current, spec, now(), policy(env))?;
             check_target(env, &validated.record)?;
             let moved = validated.record.path() != current.path();
             if moved {
@@ -147,6 +170,15 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
             let bytes = body::read_limited(req, MAX_ADMIN_BODY).await?;
             let spec = RotateSpec::parse(&bytes)?;
             let mut validated = rotate(&current, spec, random(), now())?;
+            validated.record = commit(env, &validated.record, current.revision()).await?;
+            registry.update(&current, &validated.record).await?;
+            Ok((200, with_secret(req, &validated)))
+        }
+        AdminRoute::RotateForwardingSecret(id) => {
+            let (current, _) = find(env, &registry, &id).await?;
+            let bytes = body::read_limited(req, MAX_ADMIN_BODY).await?;
+            let spec = RotateSpec::parse(&bytes)?;
+            let mut validated = rotate_forwarding(&current, spec, random(), now())?;
             validated.record = commit(env, &validated.record, current.revision()).await?;
             registry.update(&current, &validated.record).await?;
             Ok((200, with_secret(req, &validated)))
@@ -255,9 +287,21 @@ async fn read_spec(req: &mut Request) -> std::result::Result<WebhookSpec, Proble
     WebhookSpec::parse(&bytes)
 }
 
+/// What this deployment allows: plain-http origins only with `ALLOW_INSECURE_ORIGINS=true`.
+fn policy(env: &Env) -> Policy {
+    Policy {
+        allow_insecure_origins: env
+            .var("ALLOW_INSECURE_ORIGINS")
+            .map(|v| v.to_string() == "true")
+            .unwrap_or(false),
+    }
+}
+
 /// The core checks the binding name's shape; only the shell can see whether it exists.
 fn check_target(env: &Env, record: &WebhookRecord) -> std::result::Result<(), Problem> {
-    let name = record.target().queue();
+    let Some(name) = record.target().queue() else {
+        return Ok(());
+    };
     env.queue(name).map(|_| ()).map_err(|_| {
         Problem::new(
             ErrorCode::InvalidTarget,
@@ -292,6 +336,9 @@ fn with_secret(req: &Request, validated: &Validated) -> Value {
     });
     if let Some(secret) = secret {
         answer["secret"] = Value::from(secret);
+    }
+    if let Some(f) = &validated.shown_forwarding_secret {
+        answer["forwarding_secret"] = Value::from(f.expose());
     }
     answer
 }

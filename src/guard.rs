@@ -46,14 +46,16 @@
 //! verification never get here (invariant 4): the Worker calls `deliver` only with a
 //! `Verified`.
 
+use crate::origin::Sent;
 use crate::platform::now;
+use hookgate_core::delivery::{AttemptRecord, DeliveryJob, DeliveryState, FinalState, JOB_VERSION};
 use hookgate_core::guard::authority::{next_revision, standing, Held, Standing, WriteConflict};
 use hookgate_core::guard::idempotency::{self, Decision, KeyState};
 use hookgate_core::guard::protocol::{
     DeliverAnswer, DeliverRequest, LogEntry, Outcome, Refusal, DEFAULT_LOG_ENTRIES,
 };
 use hookgate_core::guard::rate_limit::{self, RateDecision};
-use hookgate_core::model::WebhookRecord;
+use hookgate_core::model::{OriginMode, TargetKind, WebhookRecord};
 use hookgate_core::time::UnixMillis;
 use serde::{Deserialize, Serialize};
 use std::cell::Cell;
@@ -65,6 +67,34 @@ use worker::{
 use worker::{SqlStorage, SqlStorageValue};
 
 pub const BINDING: &str = "GUARD";
+/// hookgate's own queue of deliveries to async origins, and where they end when they
+/// cannot be delivered.
+pub const DELIVERIES_BINDING: &str = "DELIVERIES";
+pub const DEAD_LETTERS_BINDING: &str = "DEAD_LETTERS";
+
+/// How a hand-over went.
+enum Handed {
+    Queued,
+    Answered {
+        status: u16,
+        body: String,
+        content_type: Option<String>,
+    },
+    OriginFailed {
+        timed_out: bool,
+        reason: String,
+    },
+    Failed(String),
+}
+
+impl Handed {
+    fn reason(&self) -> &str {
+        match self {
+            Handed::OriginFailed { reason, .. } | Handed::Failed(reason) => reason,
+            _ => "",
+        }
+    }
+}
 
 /// Sent by the Worker, in the fault-injection build only, to make the hand-over fail.
 #[cfg(feature = "fault-injection")]
@@ -93,6 +123,14 @@ pub enum CommitAnswer {
     Conflict { current: Option<u64> },
 }
 
+/// `POST /attempt`: the delivery consumer's report of one attempt.
+#[derive(Serialize, Deserialize)]
+pub struct AttemptReport {
+    pub delivery_id: String,
+    pub record: AttemptRecord,
+    pub state: FinalState,
+}
+
 /// `GET /record`: what the object holds, and when it last accepted a delivery.
 #[derive(Serialize, Deserialize)]
 pub struct HeldAnswer {
@@ -107,6 +145,7 @@ const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS hits (t INTEGER NOT NULL, id TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS hits_t ON hits (t)",
     "CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY AUTOINCREMENT, entry TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, job TEXT NOT NULL, state TEXT NOT NULL)",
 ];
 
 fn int(v: u64) -> SqlStorageValue {
@@ -189,6 +228,37 @@ impl DurableObject for Guard {
                 held: self.held()?,
                 last_triggered_at: self.meta("last_triggered_at")?,
             }),
+            (worker::Method::Post, "/attempt") => {
+                let report: AttemptReport = req.json().await?;
+                let known =
+                    self.record_attempt(&report.delivery_id, report.record, report.state)?;
+                Response::from_json(&known)
+            }
+            (worker::Method::Get, p) if p.starts_with("/deliveries/") => {
+                let id = &p["/deliveries/".len()..];
+                let detail = match self.delivery(id)? {
+                    None => serde_json::Value::Null,
+                    Some((_, state)) => {
+                        let entry = self
+                            .log(DEFAULT_LOG_ENTRIES)?
+                            .into_iter()
+                            .find(|e| e.id == id);
+                        let mut v = serde_json::to_value(entry).unwrap_or_default();
+                        if !v.is_object() {
+                            v = serde_json::json!({ "id": id });
+                        }
+                        v["state"] = serde_json::to_value(state.state).unwrap_or_default();
+                        v["attempts"] = serde_json::to_value(&state.attempts).unwrap_or_default();
+                        v
+                    }
+                };
+                Response::from_json(&detail)
+            }
+            (worker::Method::Post, p) if p.starts_with("/replay/") => {
+                let id = p["/replay/".len()..].to_string();
+                let job = self.replay(&id).await?;
+                Response::from_json(&job.map(|j| j.delivery_id))
+            }
             (worker::Method::Get, "/deliveries") => {
                 let limit = req
                     .url()?
@@ -509,36 +579,57 @@ impl Guard {
             }
         }
 
-        let sent = if fail_handover {
-            Err(worker::Error::RustError(
-                "injected hand-over failure".into(),
-            ))
-        } else {
-            self.send(record.target().queue(), &request.message).await
-        };
-        if let Err(e) = sent {
-            console_error!(
-                "{}",
-                serde_json::json!({"msg": "handover_failed", "webhook_id": record.id().as_str(),
-                    "delivery_id": meta.id, "error": e.to_string()})
-            );
-            release()?;
-            if let Some(ns) = record.namespace() {
-                crate::namespace::release(&self.env, ns, &meta.id).await;
-            }
-            log(Outcome::ForwardFailed, 503)?;
-            return Ok(DeliverAnswer::ForwardFailed);
-        }
-        let body = serde_json::json!({
+        let accepted_body = serde_json::json!({
             "id": meta.id,
             "webhook_id": record.id().as_str(),
             "status": "accepted",
             "received_at": UnixMillis(meta.received_at_ms).to_rfc3339(),
         })
         .to_string();
+        let handed = if fail_handover {
+            Handed::Failed("injected hand-over failure".into())
+        } else {
+            self.hand_over(&record, &request).await
+        };
+        let (status, body, content_type) = match handed {
+            Handed::Queued => (202, accepted_body, None),
+            Handed::Answered {
+                status,
+                body,
+                content_type,
+            } => (status, body, content_type),
+            failed => {
+                let (outcome, status, answer) = match &failed {
+                    Handed::OriginFailed {
+                        timed_out: true, ..
+                    } => (
+                        Outcome::OriginTimedOut,
+                        504,
+                        DeliverAnswer::OriginFailed { timed_out: true },
+                    ),
+                    Handed::OriginFailed { .. } => (
+                        Outcome::OriginFailed,
+                        502,
+                        DeliverAnswer::OriginFailed { timed_out: false },
+                    ),
+                    _ => (Outcome::ForwardFailed, 503, DeliverAnswer::ForwardFailed),
+                };
+                console_error!(
+                    "{}",
+                    serde_json::json!({"msg": "handover_failed", "webhook_id": record.id().as_str(),
+                        "delivery_id": meta.id, "error": failed.reason()})
+                );
+                release()?;
+                if let Some(ns) = record.namespace() {
+                    crate::namespace::release(&self.env, ns, &meta.id).await;
+                }
+                log(outcome, status)?;
+                return Ok(answer);
+            }
+        };
         let done = KeyState::Done {
             fingerprint: request.fingerprint.clone(),
-            status: 202,
+            status,
             body: body.clone(),
             at_ms: now().0,
         };
@@ -551,12 +642,172 @@ impl Guard {
             "last_triggered_at",
             &UnixMillis(meta.received_at_ms).to_rfc3339(),
         )?;
-        log(Outcome::Accepted, 202)?;
+        log(Outcome::Accepted, status)?;
         self.schedule_cleanup(now().0).await?;
-        Ok(DeliverAnswer::Accepted { body, quota })
+        Ok(DeliverAnswer::Accepted {
+            status,
+            body,
+            content_type,
+            quota,
+        })
+    }
+
+    /// Hands an admitted delivery to the webhook's target: its queue; hookgate's delivery
+    /// queue for an async origin (recording the delivery for its attempts and replay);
+    /// or, for a sync origin, the origin itself while the sender waits.
+    async fn hand_over(&self, record: &WebhookRecord, request: &DeliverRequest) -> Handed {
+        let meta = &request.delivery;
+        match record.target().kind() {
+            TargetKind::Queue(queue) => match self.send(queue, &request.message).await {
+                Ok(()) => Handed::Queued,
+                Err(e) => Handed::Failed(e.to_string()),
+            },
+            TargetKind::Origin(origin) if origin.mode() == OriginMode::Async => {
+                let job = DeliveryJob {
+                    v: JOB_VERSION,
+                    webhook_id: record.id().as_str().to_string(),
+                    delivery_id: meta.id.clone(),
+                    envelope: request.message.clone(),
+                    attempt: 1,
+                    replay: false,
+                };
+                if let Err(e) = self.store_delivery(&job) {
+                    return Handed::Failed(e.to_string());
+                }
+                match self.enqueue(&job, 0).await {
+                    Ok(()) => Handed::Queued,
+                    Err(e) => {
+                        let _ = self.forget_delivery(&meta.id);
+                        Handed::Failed(e.to_string())
+                    }
+                }
+            }
+            TargetKind::Origin(origin) => {
+                let sent = crate::origin::send(
+                    &self.env,
+                    record,
+                    origin,
+                    &meta.id,
+                    &request.message,
+                    1,
+                    false,
+                )
+                .await;
+                if matches!(&sent, Sent::Answered(a) if (200..300).contains(&a.status)) {
+                    // Delivered while the sender waited: its body in R2 is done with.
+                    crate::origin::forget_body(&self.env, &request.message).await;
+                }
+                match sent {
+                    Sent::Answered(a) if (200..300).contains(&a.status) => Handed::Answered {
+                        status: a.status,
+                        body: String::from_utf8_lossy(&a.body).into_owned(),
+                        content_type: a.content_type,
+                    },
+                    Sent::Answered(a) => Handed::OriginFailed {
+                        timed_out: false,
+                        reason: format!("the origin answered {}", a.status),
+                    },
+                    Sent::TimedOut => Handed::OriginFailed {
+                        timed_out: true,
+                        reason: "timeout".into(),
+                    },
+                    Sent::Failed(e) => Handed::OriginFailed {
+                        timed_out: false,
+                        reason: e,
+                    },
+                }
+            }
+        }
+    }
+
+    /// Puts a delivery job on hookgate's delivery queue, after `delay_s` seconds.
+    async fn enqueue(&self, job: &DeliveryJob, delay_s: u32) -> Result<()> {
+        let queue = self.env.queue(DELIVERIES_BINDING)?;
+        let json = serde_json::to_string(job).expect("job serializes");
+        let mut message = RawMessageBuilder::new(JsValue::from_str(&json));
+        if delay_s > 0 {
+            message = message.delay_seconds(delay_s);
+        }
+        queue
+            .send_raw(message.build_with_content_type(QueueContentType::Text))
+            .await
+    }
+
+    /// Keeps an async-origin delivery (its job and attempts) for `GET …/deliveries/{id}`
+    /// and replay; the newest `DEFAULT_LOG_ENTRIES` are kept.
+    fn store_delivery(&self, job: &DeliveryJob) -> Result<()> {
+        let sql = self.sql();
+        let job_json = serde_json::to_string(job).expect("job serializes");
+        let state = serde_json::to_string(&DeliveryState::default()).expect("state serializes");
+        sql.exec(
+            "INSERT INTO deliveries (id, job, state) VALUES (?, ?, ?) \
+             ON CONFLICT (id) DO UPDATE SET job = excluded.job",
+            vec![text(&job.delivery_id), text(&job_json), text(&state)],
+        )?;
+        sql.exec(
+            "DELETE FROM deliveries WHERE rowid <= (SELECT MAX(rowid) FROM deliveries) - ?",
+            vec![int(DEFAULT_LOG_ENTRIES as u64)],
+        )?;
+        Ok(())
+    }
+
+    fn forget_delivery(&self, id: &str) -> Result<()> {
+        self.sql()
+            .exec("DELETE FROM deliveries WHERE id = ?", vec![text(id)])?;
+        Ok(())
+    }
+
+    fn delivery(&self, id: &str) -> Result<Option<(DeliveryJob, DeliveryState)>> {
+        #[allow(clippy::type_complexity)]
+        let rows = column(
+            &self.sql(),
+            "SELECT job || char(0) || state FROM deliveries WHERE id = ?",
+            vec![text(id)],
+            as_text,
+        )?;
+        Ok(rows.into_iter().next().and_then(|joined| {
+            let (job, state) = joined.split_once('\0')?;
+            Some((
+                serde_json::from_str(job).ok()?,
+                serde_json::from_str(state).ok()?,
+            ))
+        }))
+    }
+
+    /// Records an attempt reported by the delivery consumer.
+    fn record_attempt(&self, id: &str, attempt: AttemptRecord, state: FinalState) -> Result<bool> {
+        let Some((_, mut current)) = self.delivery(id)? else {
+            return Ok(false);
+        };
+        current.attempts.push(attempt);
+        current.state = state;
+        let json = serde_json::to_string(&current).expect("state serializes");
+        self.sql().exec(
+            "UPDATE deliveries SET state = ? WHERE id = ?",
+            vec![text(&json), text(id)],
+        )?;
+        Ok(true)
+    }
+
+    /// Sends a stored delivery again, with the same delivery id (`webhook-id`).
+    async fn replay(&self, id: &str) -> Result<Option<DeliveryJob>> {
+        let Some((mut job, mut state)) = self.delivery(id)? else {
+            return Ok(None);
+        };
+        job.attempt = 1;
+        job.replay = true;
+        self.enqueue(&job, 0).await?;
+        state.state = FinalState::Pending;
+        let json = serde_json::to_string(&state).expect("state serializes");
+        self.sql().exec(
+            "UPDATE deliveries SET state = ? WHERE id = ?",
+            vec![text(&json), text(id)],
+        )?;
+        Ok(Some(job))
     }
 
     async fn send(&self, queue: &str, message: &str) -> Result<()> {
+        // (queue targets: the operator's own queue binding)
         let queue = self.env.queue(queue)?;
         let message = RawMessageBuilder::new(JsValue::from_str(message))
             .build_with_content_type(QueueContentType::Text);
@@ -660,6 +911,47 @@ pub mod client {
 
     pub async fn held(env: &Env, id: &WebhookId) -> Result<HeldAnswer, Problem> {
         call(env, id, Method::Get, "/record", None, None).await
+    }
+
+    pub async fn delivery(
+        env: &Env,
+        id: &WebhookId,
+        delivery_id: &str,
+    ) -> Result<serde_json::Value, Problem> {
+        call(
+            env,
+            id,
+            Method::Get,
+            &format!("/deliveries/{delivery_id}"),
+            None,
+            None,
+        )
+        .await
+    }
+
+    pub async fn replay(
+        env: &Env,
+        id: &WebhookId,
+        delivery_id: &str,
+    ) -> Result<serde_json::Value, Problem> {
+        call(
+            env,
+            id,
+            Method::Post,
+            &format!("/replay/{delivery_id}"),
+            None,
+            None,
+        )
+        .await
+    }
+
+    pub async fn report(
+        env: &Env,
+        id: &WebhookId,
+        report: &super::AttemptReport,
+    ) -> Result<bool, Problem> {
+        let body = serde_json::to_string(report).expect("report serializes");
+        call(env, id, Method::Post, "/attempt", Some(body), None).await
     }
 
     pub async fn deliveries(

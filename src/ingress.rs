@@ -52,9 +52,12 @@ fn request_log(env: &Env) -> RequestLog {
 }
 
 enum Outcome {
-    /// `202` with the object's answer and the RateLimit fields.
+    /// `202` with the object's answer (or a sync origin's status and body) and the
+    /// RateLimit fields.
     Accepted {
+        status: u16,
         body: String,
+        content_type: Option<String>,
         quota: Quota,
     },
     /// A duplicate: the original answer again, with `Idempotent-Replayed: true`.
@@ -93,10 +96,19 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
     };
     let result = deliver(&mut req, env, &mut log).await;
     let response = match &result {
-        Ok(Outcome::Accepted { body, quota }) => {
+        Ok(Outcome::Accepted {
+            status,
+            body,
+            content_type,
+            quota,
+        }) => {
             log.code = "accepted";
-            log.status = 202;
-            http::raw_json(202, body, &quota.headers())
+            log.status = *status;
+            let mut headers = quota.headers().to_vec();
+            if let Some(ct) = content_type {
+                headers.push(("Content-Type", ct.clone()));
+            }
+            http::raw_json(*status, body, &headers)
         }
         Ok(Outcome::Replayed { status, body }) => {
             log.code = "replayed";
@@ -240,8 +252,18 @@ async fn guard_and_hand_over(
             }
         };
         match answer {
-            DeliverAnswer::Accepted { body, quota } => {
-                return Ok(Outcome::Accepted { body, quota })
+            DeliverAnswer::Accepted {
+                status,
+                body,
+                content_type,
+                quota,
+            } => {
+                return Ok(Outcome::Accepted {
+                    status,
+                    body,
+                    content_type,
+                    quota,
+                })
             }
             DeliverAnswer::Stale { record, .. } => {
                 // Verify again against the authoritative record; remember it here so the
@@ -279,6 +301,14 @@ async fn guard_and_hand_over(
                         quota,
                         retry_after_s,
                     } => Err(guard_refusal(refusal, quota.as_ref(), retry_after_s)),
+                    DeliverAnswer::OriginFailed { timed_out: true } => Err(Problem::new(
+                        ErrorCode::OriginTimeout,
+                        "the origin did not answer in time; nothing was accepted, retry",
+                    )),
+                    DeliverAnswer::OriginFailed { timed_out: false } => Err(Problem::new(
+                        ErrorCode::OriginFailed,
+                        "the origin did not accept the event; nothing was accepted, retry",
+                    )),
                     _ => Err(Problem::new(
                         ErrorCode::ForwardFailed,
                         "the event could not be handed over; nothing was forwarded, retry",
@@ -314,7 +344,7 @@ fn missing_binding(record: &WebhookRecord, binding: &str) -> Problem {
 }
 
 fn check_queue_binding(env: &Env, record: &WebhookRecord) -> std::result::Result<(), Problem> {
-    let name = record.target().queue();
+    let name = record.target().queue().unwrap_or(guard::DELIVERIES_BINDING);
     env.queue(name)
         .map(|_| ())
         .map_err(|_| missing_binding(record, name))

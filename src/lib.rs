@@ -8,11 +8,13 @@ mod admin;
 mod body;
 mod claims;
 mod consumer;
+mod deliveries;
 mod faults;
 mod guard;
 mod http;
 mod ingress;
 mod namespace;
+mod origin;
 mod platform;
 mod registry;
 
@@ -30,6 +32,10 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 
 #[event(queue)]
 async fn queue(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result<()> {
-    consumer::log_batch(&batch, &env).await;
+    if batch.queue() == deliveries::QUEUE_NAME {
+        deliveries::deliver_batch(&batch, &env).await;
+    } else {
+        consumer::log_batch(&batch, &env).await;
+    }
     Ok(())
 }

@@ -25,8 +25,10 @@ fn record() -> WebhookRecord {
         Fresh {
             id: WebhookId::generate([1; 12]),
             secret_bytes: [2; 32],
+            forwarding_secret_bytes: [0x5a; 32],
             now: UnixMillis(0),
         },
+        hookgate_core::admin::Policy::default(),
     )
     .unwrap()
     .record

@@ -53,8 +53,14 @@ enum BodyPart<'a> {
     Text { size: usize, data: &'a str },
     /// Anything else, standard base64 with padding.
     Base64 { size: usize, data: String },
-    /// Too large for a queue message: the raw bytes are in R2 under `key`.
-    R2 { size: usize, key: &'a str },
+    /// Too large for a queue message: the raw bytes are in R2 under `key`, with their
+    /// SHA-256 (hex) so a consumer can check what it reads back
+    /// (`delivery::forward::check_body`).
+    R2 {
+        size: usize,
+        key: &'a str,
+        sha256: String,
+    },
 }
 
 /// What the shell must do to hand an event over.
@@ -123,6 +129,7 @@ pub fn build(verified: &Verified, id: &DeliveryId, received_at: UnixMillis) -> H
         message: render(BodyPart::R2 {
             size: body.len(),
             key: &r2_key,
+            sha256: crate::guard::key::sha256_hex(body),
         }),
         r2_key: r2_key.clone(),
     };
@@ -238,7 +245,8 @@ mod tests {
                 let v: Value = serde_json::from_str(&message).unwrap();
                 assert_eq!(
                     v["body"],
-                    serde_json::json!({"encoding": "r2", "size": body.len(), "key": r2_key})
+                    serde_json::json!({"encoding": "r2", "size": body.len(), "key": r2_key,
+                        "sha256": crate::guard::key::sha256_hex(&body)})
                 );
                 assert!(message.len() < 2048);
             }

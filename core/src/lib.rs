@@ -10,6 +10,7 @@
 
 pub mod admin;
 pub mod codec;
+pub mod delivery;
 pub mod envelope;
 pub mod guard;
 pub mod model;

@@ -40,6 +40,8 @@ pub enum ErrorCode {
     UrlKeyMismatch,
     WebhookMisconfigured,
     ForwardFailed,
+    OriginFailed,
+    OriginTimeout,
     IdempotencyKeyInFlight,
     IdempotencyKeyReused,
     DuplicateDelivery,
@@ -60,7 +62,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 36] = [
+    pub const ALL: [ErrorCode; 38] = [
         ErrorCode::InvalidPath,
         ErrorCode::WebhookNotFound,
         ErrorCode::WebhookDisabled,
@@ -81,6 +83,8 @@ impl ErrorCode {
         ErrorCode::UrlKeyMismatch,
         ErrorCode::WebhookMisconfigured,
         ErrorCode::ForwardFailed,
+        ErrorCode::OriginFailed,
+        ErrorCode::OriginTimeout,
         ErrorCode::IdempotencyKeyInFlight,
         ErrorCode::IdempotencyKeyReused,
         ErrorCode::DuplicateDelivery,
@@ -131,6 +135,8 @@ impl ErrorCode {
                 "Webhook configuration cannot be used",
             ),
             ForwardFailed => (503, "forward_failed", "Event could not be handed over"),
+            OriginFailed => (502, "origin_failed", "The origin did not accept the event"),
+            OriginTimeout => (504, "origin_timeout", "The origin did not answer in time"),
             IdempotencyKeyInFlight => (
                 409,
                 "idempotency_key_in_flight",

@@ -14,7 +14,11 @@ pub fn record(json: &str) -> WebhookRecord {
         Fresh {
             id: WebhookId::generate([3; 12]),
             secret_bytes: [4; 32],
+            forwarding_secret_bytes: [0x5a; 32],
             now: NOW,
+        },
+        crate::admin::Policy {
+            allow_insecure_origins: true,
         },
     )
     .unwrap_or_else(|p| panic!("{json}: {}", p.detail))
@@ -23,7 +27,14 @@ pub fn record(json: &str) -> WebhookRecord {
 
 /// `record` after a PATCH.
 pub fn patched(record: &WebhookRecord, json: &str) -> WebhookRecord {
-    validate_patch(record, WebhookSpec::parse(json.as_bytes()).unwrap(), NOW)
-        .unwrap_or_else(|p| panic!("{json}: {}", p.detail))
-        .record
+    validate_patch(
+        record,
+        WebhookSpec::parse(json.as_bytes()).unwrap(),
+        NOW,
+        crate::admin::Policy {
+            allow_insecure_origins: true,
+        },
+    )
+    .unwrap_or_else(|p| panic!("{json}: {}", p.detail))
+    .record
 }

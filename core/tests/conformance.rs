@@ -76,8 +76,10 @@ fn record_for(v: &Value) -> (WebhookRecord, bool) {
         Fresh {
             id: WebhookId::generate([0; 12]),
             secret_bytes: [0; 32],
+            forwarding_secret_bytes: [0x5a; 32],
             now: UnixMillis(0),
         },
+        hookgate_core::admin::Policy::default(),
     )
     .unwrap_or_else(|p| panic!("{}: the admin API refused it: {}", v["id"], p.detail));
     if !short {

@@ -39,8 +39,10 @@ fn record(spec: &str) -> WebhookRecord {
         Fresh {
             id: WebhookId::generate([0xa1; 12]),
             secret_bytes: [0x42; 32],
+            forwarding_secret_bytes: [0x5a; 32],
             now: UnixMillis(1_795_329_546_123),
         },
+        hookgate_core::admin::Policy::default(),
     )
     .unwrap()
     .record
@@ -54,25 +56,36 @@ const HMAC_SPEC: &str = r#"{"name":"deploys","path":"/hooks/deploys","methods":[
 /// decode, with the documented defaults.
 #[test]
 fn kv_record_v1_before_the_guard_still_decodes() {
-    let r = record(HMAC_SPEC);
     let decoded = WebhookRecord::decode(&golden("record_v1.json")).unwrap();
-    assert_eq!(decoded.encode(), r.encode());
+    assert_eq!(decoded.name(), "deploys");
+    assert_eq!(decoded.auth().header(), Some("x-kubiya-signature"));
+    assert!(decoded.forwarding_secrets().is_empty());
     assert_eq!(decoded.revision(), 0);
     assert_eq!(decoded.rate_limit().limit, 100);
     assert_eq!(decoded.idempotency().window_s, 86_400);
 }
 
+/// Written between the guard and origins: still decodes.
 #[test]
-fn kv_record_v1_with_guard_settings_is_pinned() {
+fn kv_record_v1_with_guard_settings_still_decodes() {
+    let decoded = WebhookRecord::decode(&golden("record_v1_guard.json")).unwrap();
+    assert_eq!(decoded.revision(), 3);
+    assert_eq!(decoded.rate_limit().limit, 1000);
+    assert_eq!(decoded.idempotency().window_s, 3600);
+}
+
+#[test]
+fn kv_record_v1_with_origin_and_forwarding_secret_is_pinned() {
     let r = record(
         r#"{"name":"deploys","path":"/hooks/deploys","methods":["POST","PUT"],
         "max_body_bytes":65536,"auth":{"scheme":"hmac-sha256-hex","header":"X-Kubiya-Signature"},
-        "target":{"queue":"EVENTS"},"idempotency":{"window_s":3600,"on_duplicate":"conflict"},
-        "rate_limit":{"limit":1000,"window_s":60}}"#,
+        "target":{"origin":{"url":"https://backend.example/hooks","mode":"sync","timeout_ms":5000,"max_attempts":3}},
+        "idempotency":{"window_s":3600,"on_duplicate":"conflict"},
+        "rate_limit":{"limit":1000,"window_s":60},"namespace":"acme"}"#,
     )
     .at_revision(3);
-    assert_golden("record_v1_guard.json", &r.encode());
-    let decoded = WebhookRecord::decode(&golden("record_v1_guard.json")).unwrap();
+    assert_golden("record_v1_origin.json", &r.encode());
+    let decoded = WebhookRecord::decode(&golden("record_v1_origin.json")).unwrap();
     assert_eq!(decoded.encode(), r.encode());
 }
 
@@ -146,12 +159,12 @@ fn kv_record_v1_url_key_before_the_guard_still_decodes() {
     let r = record(
         r#"{"path":"/api/v1/executions/webhook/company.team/myflow","auth":{"scheme":"url-key","secret":"kestra-key-0001"},"target":{"queue":"EVENTS"},"enabled":false}"#,
     );
+    let decoded = WebhookRecord::decode(&golden("record_v1_url_key.json")).unwrap();
     assert_eq!(
-        WebhookRecord::decode(&golden("record_v1_url_key.json"))
-            .unwrap()
-            .encode(),
-        r.encode()
+        decoded.auth().secrets()[0].value().expose(),
+        r.auth().secrets()[0].value().expose()
     );
+    assert!(!decoded.enabled());
 }
 
 fn envelope_for(body: &[u8], request_path: &str, spec: &str) -> Handover {
@@ -235,7 +248,14 @@ fn envelope_v1_r2_body_is_pinned() {
         r2_key,
         "bodies/wh_a1a1a1a1a1a1a1a1a1a1a1a1/evt_0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e"
     );
-    assert_golden("envelope_v1_r2.json", message);
+    assert_golden("envelope_v1_r2_sha256.json", message);
+    // Envelopes written before the claim check carried the hash still read.
+    let old =
+        hookgate_core::delivery::forward::from_envelope(&golden("envelope_v1_r2.json")).unwrap();
+    assert!(matches!(
+        old.body,
+        hookgate_core::delivery::forward::Body::R2 { sha256: None, .. }
+    ));
 }
 
 #[test]

@@ -10,4 +10,5 @@
 
 pub mod client;
 pub mod gateway;
+pub mod origin;
 pub mod senders;

@@ -9,6 +9,7 @@ mod admin;
 mod guard;
 mod hostile;
 mod ingress;
+mod origins;
 mod registry;
 mod schemes;
 
@@ -57,7 +58,14 @@ pub fn main() {
     let faults_config = TempDir::new("faults-config");
     let faults_toml = derived_config(&faults_config, "build-faults", true);
     let (gateway, closed, faults) = std::thread::scope(|s| {
-        let a = s.spawn(|| Gateway::start(Some(ADMIN_TOKEN)));
+        // Plain-http origins: the tests' origin server listens on loopback.
+        let a = s.spawn(|| {
+            Gateway::start_with(
+                None,
+                Some(ADMIN_TOKEN),
+                &[("ALLOW_INSECURE_ORIGINS", "true")],
+            )
+        });
         let b = s.spawn(|| Gateway::start_with(None, None, &[("REQUEST_LOG", "off")]));
         let c = s.spawn(|| {
             Gateway::start_with(
@@ -82,6 +90,7 @@ pub fn main() {
         .chain(schemes::TESTS)
         .chain(registry::TESTS)
         .chain(guard::TESTS)
+        .chain(origins::TESTS)
     {
         trials.push(trial(&world, name, *f));
     }

@@ -18,11 +18,17 @@ pub struct Fresh {
     pub id: WebhookId,
     /// Becomes the secret, in the scheme's format, when the operator supplies none.
     pub secret_bytes: [u8; 32],
+    /// Becomes the forwarding secret (`whsec_…`), which signs what goes to an origin.
+    pub forwarding_secret_bytes: [u8; 32],
     pub now: UnixMillis,
 }
 
 /// Validates a new webhook. Left-out and `null` optional fields take their defaults.
-pub fn validate_create(spec: WebhookSpec, fresh: Fresh) -> Result<Validated, Problem> {
+pub fn validate_create(
+    spec: WebhookSpec,
+    fresh: Fresh,
+    policy: super::Policy,
+) -> Result<Validated, Problem> {
     let mut c = Complaints::default();
     let path = match &spec.path {
         Field::Value(raw) => parse_path(raw, &mut c),
@@ -76,13 +82,21 @@ pub fn validate_create(spec: WebhookSpec, fresh: Fresh) -> Result<Validated, Pro
         revision: 0,
         idempotency: Default::default(),
         rate_limit: Default::default(),
+        forwarding_secrets: vec![StoredSecret::new(super::generate_forwarding_secret(
+            fresh.forwarding_secret_bytes,
+        ))],
         namespace: None,
     };
     super::merge_limits(&spec_limits, &mut record);
-    c.finish(Validated {
-        record,
-        shown_secret: Some(shown_secret),
-    })
+    let shown_forwarding_secret = record.forwarding_secrets.first().map(|s| s.value.clone());
+    c.finish(
+        Validated {
+            record,
+            shown_secret: Some(shown_secret),
+            shown_forwarding_secret,
+        },
+        policy,
+    )
 }
 
 /// The auth of a new webhook, with its secret (supplied or generated) to show once.

@@ -11,7 +11,7 @@ pub mod view;
 
 pub use create::{validate_create, Fresh};
 pub use patch::validate_patch;
-pub use rotate::{rotate, DEFAULT_GRACE_PERIOD_S, MAX_GRACE_PERIOD_S};
+pub use rotate::{rotate, rotate_forwarding, DEFAULT_GRACE_PERIOD_S, MAX_GRACE_PERIOD_S};
 pub use routes::{authorize, deliveries_limit, route, AdminRoute};
 pub use spec::{NamespaceSpec, RotateSpec, WebhookSpec};
 
@@ -24,11 +24,34 @@ use crate::problem::{ErrorCode, FieldError, Problem};
 use crate::secret::Secret;
 use spec::{Field, TargetSpec, TemplateSpec};
 
-/// A record that passed validation, with the secret to show once when it is new.
+/// A record that passed validation, with the secrets to show once when they are new.
 #[derive(Debug)]
 pub struct Validated {
     pub record: WebhookRecord,
     pub shown_secret: Option<Secret>,
+    pub shown_forwarding_secret: Option<Secret>,
+}
+
+/// What the deployment allows, beyond the rules every record obeys.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Policy {
+    /// Plain-http origins (the var `ALLOW_INSECURE_ORIGINS=true`; local runs and tests
+    /// only, never in production).
+    pub allow_insecure_origins: bool,
+}
+
+impl Policy {
+    fn check(&self, record: &WebhookRecord, c: &mut Complaints) {
+        if let Some(o) = record.target.origin() {
+            if o.is_insecure() && !self.allow_insecure_origins {
+                c.add(
+                    ErrorCode::InvalidTarget,
+                    "target.origin.url",
+                    "must be https (plain http only where the deployment sets ALLOW_INSECURE_ORIGINS=true)",
+                );
+            }
+        }
+    }
 }
 
 /// Field-level complaints about an operator's input, collected so that one answer
@@ -65,9 +88,10 @@ impl Complaints {
         }
     }
 
-    /// Runs every rule on a record built from valid input.
-    fn finish(mut self, validated: Validated) -> Result<Validated, Problem> {
+    /// Runs every rule on a record built from valid input, and the deployment's policy.
+    fn finish(mut self, validated: Validated, policy: Policy) -> Result<Validated, Problem> {
         self.extend(rules::check_record(&validated.record));
+        policy.check(&validated.record, &mut self);
         if self.is_empty() {
             Ok(validated)
         } else {
@@ -159,17 +183,27 @@ fn build_template(raw: &TemplateSpec, c: &mut Complaints) -> Option<HmacTemplate
 }
 
 fn build_target(raw: &TargetSpec, c: &mut Complaints) -> Option<Target> {
+    use crate::model::record::{DEFAULT_MAX_ATTEMPTS, DEFAULT_ORIGIN_TIMEOUT_MS};
+    use crate::model::Origin;
     match (&raw.queue, &raw.origin) {
         (Some(queue), None) => Some(Target {
-            queue: queue.clone(),
+            queue: Some(queue.clone()),
+            origin: None,
         }),
-        (None, Some(_)) => {
-            c.add(
-                ErrorCode::InvalidTarget,
-                "target.origin",
-                "origin targets are not available in this version; use a queue",
-            );
-            None
+        (None, Some(o)) => {
+            let Some(url) = &o.url else {
+                c.add(ErrorCode::InvalidTarget, "target.origin.url", "is required");
+                return None;
+            };
+            Some(Target {
+                queue: None,
+                origin: Some(Origin {
+                    url: url.trim().to_string(),
+                    mode: o.mode.unwrap_or_default(),
+                    timeout_ms: o.timeout_ms.unwrap_or(DEFAULT_ORIGIN_TIMEOUT_MS),
+                    max_attempts: o.max_attempts.unwrap_or(DEFAULT_MAX_ATTEMPTS),
+                }),
+            })
         }
         _ => {
             c.add(
@@ -227,6 +261,13 @@ fn merge_limits(spec: &spec::WebhookSpec, record: &mut WebhookRecord) {
         Field::Null => record.namespace = None,
         Field::Absent => {}
     }
+}
+
+/// A forwarding secret: Standard Webhooks' `whsec_` + base64 of 32 random bytes.
+fn generate_forwarding_secret(bytes: [u8; 32]) -> Secret {
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine;
+    Secret::from_string(format!("whsec_{}", STANDARD.encode(bytes)))
 }
 
 /// A generated secret in the format the scheme expects.

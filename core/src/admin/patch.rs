@@ -20,6 +20,7 @@ pub fn validate_patch(
     current: &WebhookRecord,
     spec: WebhookSpec,
     now: UnixMillis,
+    policy: super::Policy,
 ) -> Result<Validated, Problem> {
     let mut c = Complaints::default();
     let mut record = current.clone();
@@ -77,10 +78,21 @@ pub fn validate_patch(
     if !c.is_empty() {
         return Err(c.into_problem());
     }
-    c.finish(Validated {
-        record,
-        shown_secret,
-    })
+    if record.target.origin().is_some() && record.forwarding_secrets.is_empty() {
+        c.add(
+            crate::problem::ErrorCode::InvalidTarget,
+            "target.origin",
+            "this webhook predates forwarding secrets; create a new webhook for an origin",
+        );
+    }
+    c.finish(
+        Validated {
+            record,
+            shown_secret,
+            shown_forwarding_secret: None,
+        },
+        policy,
+    )
 }
 
 /// One scheme-specific setting: given, cleared, or kept only while the scheme stays.

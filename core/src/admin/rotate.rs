@@ -37,9 +37,32 @@ pub fn rotate(
     if auth.secrets.iter().any(|s| s.value.same_as(&secret)) {
         c.invalid("secret", "is already one of this webhook's secrets");
     }
+    let mut record = current.clone();
+    record.auth.secrets = rotated(&auth.secrets, &secret, grace_s, now);
+    record.updated_at = now.to_rfc3339();
+    c.finish(
+        Validated {
+            record,
+            shown_secret: Some(secret),
+            shown_forwarding_secret: None,
+        },
+        super::Policy {
+            // Rotation does not touch the target.
+            allow_insecure_origins: true,
+        },
+    )
+}
+
+/// The new secret in front; the current ones end after the grace period (already
+/// ended ones are dropped, and beyond `MAX_SECRETS` the ones closest to their end).
+fn rotated(
+    current: &[StoredSecret],
+    new: &Secret,
+    grace_s: u64,
+    now: UnixMillis,
+) -> Vec<StoredSecret> {
     let ends = now.0.saturating_add(grace_s.saturating_mul(1000));
-    let mut kept: Vec<StoredSecret> = auth
-        .secrets
+    let mut kept: Vec<StoredSecret> = current
         .iter()
         .map(|s| StoredSecret {
             value: s.value.clone(),
@@ -49,13 +72,43 @@ pub fn rotate(
         .collect();
     kept.sort_by_key(|s| std::cmp::Reverse(s.not_after_ms));
     kept.truncate(MAX_SECRETS - 1);
-    let mut record = current.clone();
-    record.auth.secrets = std::iter::once(StoredSecret::new(secret.clone()))
+    std::iter::once(StoredSecret::new(new.clone()))
         .chain(kept)
-        .collect();
+        .collect()
+}
+
+/// `POST /admin/v1/webhooks/{id}/rotate-forwarding-secret`: a new `whsec_` secret for
+/// what hookgate forwards to origins. During the grace period every forward carries a
+/// signature with each secret, so an origin can switch at its own pace.
+pub fn rotate_forwarding(
+    current: &WebhookRecord,
+    spec: RotateSpec,
+    secret_bytes: [u8; 32],
+    now: UnixMillis,
+) -> Result<Validated, Problem> {
+    let mut c = Complaints::default();
+    let grace_s = spec.grace_period_s.unwrap_or(DEFAULT_GRACE_PERIOD_S);
+    if grace_s > MAX_GRACE_PERIOD_S {
+        c.invalid(
+            "grace_period_s",
+            format!("must be at most {MAX_GRACE_PERIOD_S}"),
+        );
+    }
+    if spec.secret.is_some() {
+        c.invalid("secret", "forwarding secrets are always generated");
+    }
+    let secret = super::generate_forwarding_secret(secret_bytes);
+    let mut record = current.clone();
+    record.forwarding_secrets = rotated(&current.forwarding_secrets, &secret, grace_s, now);
     record.updated_at = now.to_rfc3339();
-    c.finish(Validated {
-        record,
-        shown_secret: Some(secret),
-    })
+    c.finish(
+        Validated {
+            record,
+            shown_secret: None,
+            shown_forwarding_secret: Some(secret),
+        },
+        super::Policy {
+            allow_insecure_origins: true,
+        },
+    )
 }

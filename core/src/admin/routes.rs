@@ -53,7 +53,12 @@ pub enum AdminRoute {
     Update(WebhookId),
     Delete(WebhookId),
     RotateSecret(WebhookId),
+    RotateForwardingSecret(WebhookId),
     Deliveries(WebhookId),
+    /// `GET …/deliveries/{delivery_id}`.
+    Delivery(WebhookId, String),
+    /// `POST …/deliveries/{delivery_id}/replay`.
+    Replay(WebhookId, String),
     /// `PUT|GET /admin/v1/namespaces/{name}`.
     PutNamespace(String),
     GetNamespace(String),
@@ -84,12 +89,40 @@ pub fn route(method: &str, path: &str) -> Result<AdminRoute, Problem> {
         };
     }
     let rest = rest.strip_prefix('/').ok_or_else(not_found)?;
+    if let Some((raw_id, tail)) = rest.split_once("/deliveries/") {
+        let id = WebhookId::parse(raw_id)
+            .ok_or_else(|| Problem::new(ErrorCode::NotFound, "no webhook with this id"))?;
+        let (delivery, replay) = match tail.strip_suffix("/replay") {
+            Some(d) => (d, true),
+            None => (tail, false),
+        };
+        let ok = delivery.starts_with("evt_")
+            && delivery.len() == 36
+            && delivery[4..].bytes().all(|b| b.is_ascii_hexdigit());
+        if !ok {
+            return Err(Problem::new(ErrorCode::NotFound, "no such delivery"));
+        }
+        return match (method, replay) {
+            ("GET", false) => Ok(AdminRoute::Delivery(id, delivery.to_string())),
+            ("POST", true) => Ok(AdminRoute::Replay(id, delivery.to_string())),
+            (_, false) => Err(not_allowed("GET")),
+            (_, true) => Err(not_allowed("POST")),
+        };
+    }
     if let Some(raw_id) = rest.strip_suffix("/deliveries") {
         let id = WebhookId::parse(raw_id)
             .ok_or_else(|| Problem::new(ErrorCode::NotFound, "no webhook with this id"))?;
         return match method {
             "GET" => Ok(AdminRoute::Deliveries(id)),
             _ => Err(not_allowed("GET")),
+        };
+    }
+    if let Some(raw_id) = rest.strip_suffix("/rotate-forwarding-secret") {
+        let id = WebhookId::parse(raw_id)
+            .ok_or_else(|| Problem::new(ErrorCode::NotFound, "no webhook with this id"))?;
+        return match method {
+            "POST" => Ok(AdminRoute::RotateForwardingSecret(id)),
+            _ => Err(not_allowed("POST")),
         };
     }
     if let Some(raw_id) = rest.strip_suffix("/rotate-secret") {

@@ -162,7 +162,16 @@ pub struct TemplateSpec {
 #[serde(deny_unknown_fields)]
 pub struct TargetSpec {
     pub queue: Option<String>,
-    pub origin: Option<serde_json::Value>,
+    pub origin: Option<OriginSpec>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OriginSpec {
+    pub url: Option<String>,
+    pub mode: Option<crate::model::OriginMode>,
+    pub timeout_ms: Option<u64>,
+    pub max_attempts: Option<u32>,
 }
 
 impl WebhookSpec {

@@ -8,6 +8,7 @@ fn fresh() -> Fresh {
     Fresh {
         id: WebhookId::generate([1; 12]),
         secret_bytes: [2; 32],
+        forwarding_secret_bytes: [0x5a; 32],
         now: UnixMillis(1_795_329_546_000),
     }
 }
@@ -19,20 +20,27 @@ fn spec(json: &str) -> WebhookSpec {
 fn problem(json: &str) -> Problem {
     match WebhookSpec::parse(json.as_bytes()) {
         Err(p) => p,
-        Ok(s) => validate_create(s, fresh()).unwrap_err(),
+        Ok(s) => validate_create(s, fresh(), Policy::default()).unwrap_err(),
     }
 }
 
 fn patch_problem(current: &WebhookRecord, json: &str) -> Problem {
-    validate_patch(current, spec(json), NOW).unwrap_err()
+    validate_patch(
+        current,
+        spec(json),
+        NOW,
+        crate::admin::Policy {
+            allow_insecure_origins: true,
+        },
+    )
+    .unwrap_err()
 }
 
 #[test]
 fn minimal_spec_gets_documented_defaults() {
     let v = validate_create(
         spec(r#"{"name":"deploys","path":"/hooks/deploys","auth":{"scheme":"hmac-sha256-hex"},"target":{"queue":"EVENTS"}}"#),
-        fresh(),
-    )
+        fresh(), crate::admin::Policy { allow_insecure_origins: true })
     .unwrap();
     let r = &v.record;
     assert_eq!(r.methods(), &[Method::Post]);
@@ -40,15 +48,14 @@ fn minimal_spec_gets_documented_defaults() {
     assert!(r.enabled());
     assert_eq!(r.auth().secrets().len(), 1);
     assert!(v.shown_secret.unwrap().same_as(&Secret::generate([2; 32])));
-    assert_eq!(r.target().queue(), "EVENTS");
+    assert_eq!(r.target().queue(), Some("EVENTS"));
 }
 
 #[test]
 fn supplied_secret_is_used_and_null_optionals_take_defaults() {
     let v = validate_create(
         spec(r#"{"path":"/h","name":null,"methods":null,"auth":{"scheme":"shared-secret","secret":"s3cr3t-value","header":null},"target":{"queue":"EVENTS"}}"#),
-        fresh(),
-    )
+        fresh(), crate::admin::Policy { allow_insecure_origins: true })
     .unwrap();
     assert_eq!(
         v.record.auth().secrets()[0].value().expose(),
@@ -102,9 +109,29 @@ fn bad_specs_are_refused_with_the_reason() {
             "exactly one",
         ),
         (
-            r#"{"path":"/h","auth":{"scheme":"url-key"},"target":{"origin":"https://x"}}"#,
+            r#"{"path":"/h","auth":{"scheme":"url-key"},"target":{"origin":{"url":"ftp://x.example/"}}}"#,
             ErrorCode::InvalidTarget,
-            "not available",
+            "https",
+        ),
+        (
+            r#"{"path":"/h","auth":{"scheme":"url-key"},"target":{"origin":{"url":"https://user:pw@x.example/"}}}"#,
+            ErrorCode::InvalidTarget,
+            "credentials",
+        ),
+        (
+            r#"{"path":"/h","auth":{"scheme":"url-key"},"target":{"origin":{"url":"https://x.example/","max_attempts":0}}}"#,
+            ErrorCode::InvalidTarget,
+            "max_attempts",
+        ),
+        (
+            r#"{"path":"/h","auth":{"scheme":"url-key"},"target":{"origin":{"url":"http://x.example/"}}}"#,
+            ErrorCode::InvalidTarget,
+            "ALLOW_INSECURE_ORIGINS",
+        ),
+        (
+            r#"{"path":"/h","auth":{"scheme":"url-key"},"target":{"origin":{}}}"#,
+            ErrorCode::InvalidTarget,
+            "url: is required",
         ),
         (
             r#"{"path":"/h","auth":{"scheme":"url-key"}}"#,
@@ -199,6 +226,37 @@ fn bad_specs_are_refused_with_the_reason() {
 }
 
 #[test]
+fn origins_and_forwarding_secrets() {
+    let v = validate_create(
+        spec(r#"{"path":"/h","auth":{"scheme":"github"},"target":{"origin":{"url":"https://backend.example/hooks"}}}"#),
+        fresh(),
+        Policy::default(),
+    )
+    .unwrap();
+    let o = v.record.target().origin().unwrap();
+    assert_eq!(
+        (o.mode(), o.timeout_ms(), o.max_attempts()),
+        (crate::model::OriginMode::Async, 10_000, 8)
+    );
+    let shown = v.shown_forwarding_secret.unwrap();
+    assert!(shown.expose().starts_with("whsec_"));
+    assert!(v.record.forwarding_secrets()[0].value().same_as(&shown));
+    // Plain http only where the deployment allows it.
+    let http = r#"{"path":"/h","auth":{"scheme":"github"},"target":{"origin":{"url":"http://127.0.0.1:9/x","mode":"sync"}}}"#;
+    assert!(validate_create(
+        spec(http),
+        fresh(),
+        Policy {
+            allow_insecure_origins: true
+        }
+    )
+    .is_ok());
+    // The forwarding secret never shows in a view.
+    let json = serde_json::to_string(&view::view(&v.record)).unwrap();
+    assert!(!json.contains(shown.expose()));
+}
+
+#[test]
 fn problems_never_echo_a_supplied_secret() {
     let p = problem(
         r#"{"path":"/h","auth":{"scheme":"url-key","secret":"super secret value"},"target":{"queue":"EVENTS"}}"#,
@@ -214,6 +272,9 @@ fn patch_merges_and_validates() {
         &original,
         spec(r#"{"enabled":false,"methods":["post","put"]}"#),
         UnixMillis(1_795_329_999_000),
+        crate::admin::Policy {
+            allow_insecure_origins: true,
+        },
     )
     .unwrap();
     assert!(!v.record.enabled());
@@ -230,6 +291,9 @@ fn patch_merges_and_validates() {
         &original,
         spec(r#"{"auth":{"secret":"a-new-secret"}}"#),
         UnixMillis(1_795_329_999_000),
+        crate::admin::Policy {
+            allow_insecure_origins: true,
+        },
     )
     .unwrap();
     assert_eq!(v.record.auth().secrets().len(), 1);
@@ -350,4 +414,30 @@ fn rotation_keeps_old_secrets_for_the_grace_period_only() {
             .record;
     }
     assert_eq!(r.auth().secrets().len(), rules::MAX_SECRETS);
+}
+
+#[test]
+fn forwarding_secret_rotation_keeps_the_old_one_for_the_grace_period() {
+    let r = record(r#"{"path":"/h","auth":{"scheme":"github"},"target":{"queue":"EVENTS"}}"#);
+    let v = rotate_forwarding(
+        &r,
+        RotateSpec::parse(br#"{"grace_period_s":60}"#).unwrap(),
+        [7; 32],
+        NOW,
+    )
+    .unwrap();
+    let secrets = v.record.forwarding_secrets();
+    assert_eq!(secrets.len(), 2);
+    assert!(secrets[0]
+        .value()
+        .same_as(v.shown_forwarding_secret.as_ref().unwrap()));
+    assert_eq!(secrets[1].not_after(), Some(UnixMillis(NOW.0 + 60_000)));
+    assert!(v.shown_secret.is_none());
+    assert!(rotate_forwarding(
+        &r,
+        RotateSpec::parse(br#"{"secret":"whsec_x"}"#).unwrap(),
+        [7; 32],
+        NOW
+    )
+    .is_err());
 }

@@ -47,8 +47,13 @@ pub enum Refusal {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum DeliverAnswer {
-    /// Handed over: answer `202` with `body`.
-    Accepted { body: String, quota: Quota },
+    /// Handed over: answer `status` (202, or a sync origin's) with `body`.
+    Accepted {
+        status: u16,
+        body: String,
+        content_type: Option<String>,
+        quota: Quota,
+    },
     /// A duplicate of an accepted delivery: answer `status` and `body` again.
     Replayed { status: u16, body: String },
     Refused {
@@ -60,6 +65,9 @@ pub enum DeliverAnswer {
     Stale { revision: u64, record: String },
     /// The queue did not accept the event; the key was released.
     ForwardFailed,
+    /// A sync origin failed (`502`) or did not answer in time (`504`); the key was
+    /// released, so the sender's retry is not a duplicate.
+    OriginFailed { timed_out: bool },
 }
 
 /// How a delivery ended, as the log shows it.
@@ -75,6 +83,8 @@ pub enum Outcome {
     Disabled,
     Deleted,
     ForwardFailed,
+    OriginFailed,
+    OriginTimedOut,
 }
 
 impl From<Refusal> for Outcome {

@@ -12,5 +12,7 @@ pub mod scheme;
 pub mod template;
 
 pub use auth::{AuthConfig, SecretEncoding, StoredSecret};
-pub use record::{Method, RecordDecodeError, Target, WebhookRecord};
+pub use record::{
+    Method, Origin, OriginMode, RecordDecodeError, Target, TargetKind, WebhookRecord,
+};
 pub use scheme::Scheme;

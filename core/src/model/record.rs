@@ -45,16 +45,88 @@ impl Method {
     }
 }
 
+/// Where accepted events go: exactly one of a Queue binding or an HTTP origin.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Target {
     /// Name of the Queue producer binding the envelope is sent to.
-    pub(crate) queue: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) queue: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) origin: Option<Origin>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OriginMode {
+    /// Through hookgate's delivery queue, with retries; the sender gets 202 at once.
+    #[default]
+    Async,
+    /// Called while the sender waits; the sender gets the origin's answer.
+    Sync,
+}
+
+pub const DEFAULT_ORIGIN_TIMEOUT_MS: u64 = 10_000;
+pub const MAX_ORIGIN_TIMEOUT_MS: u64 = 30_000;
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 8;
+pub const MAX_MAX_ATTEMPTS: u32 = 20;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Origin {
+    pub(crate) url: String,
+    #[serde(default)]
+    pub(crate) mode: OriginMode,
+    pub(crate) timeout_ms: u64,
+    pub(crate) max_attempts: u32,
+}
+
+impl Origin {
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub fn mode(&self) -> OriginMode {
+        self.mode
+    }
+
+    pub fn timeout_ms(&self) -> u64 {
+        self.timeout_ms
+    }
+
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// Plain `http` (allowed only where the deployment sets `ALLOW_INSECURE_ORIGINS`).
+    pub fn is_insecure(&self) -> bool {
+        self.url.starts_with("http:")
+    }
+}
+
+/// A target, resolved.
+pub enum TargetKind<'a> {
+    Queue(&'a str),
+    Origin(&'a Origin),
 }
 
 impl Target {
-    pub fn queue(&self) -> &str {
-        &self.queue
+    pub fn kind(&self) -> TargetKind<'_> {
+        match (&self.queue, &self.origin) {
+            (_, Some(o)) => TargetKind::Origin(o),
+            (Some(q), None) => TargetKind::Queue(q),
+            // `rules::check_target` refuses a target with neither.
+            (None, None) => TargetKind::Queue(""),
+        }
+    }
+
+    /// The Queue binding of a queue target.
+    pub fn queue(&self) -> Option<&str> {
+        self.queue.as_deref()
+    }
+
+    pub fn origin(&self) -> Option<&Origin> {
+        self.origin.as_ref()
     }
 }
 
@@ -82,6 +154,10 @@ pub struct WebhookRecord {
     pub(crate) idempotency: Idempotency,
     #[serde(default)]
     pub(crate) rate_limit: RateLimit,
+    /// Signs what hookgate forwards to an origin (Standard Webhooks), newest first.
+    /// Generated at creation; absent in records written before origins existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) forwarding_secrets: Vec<super::StoredSecret>,
     /// The organisation whose shared limit this webhook also counts against.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) namespace: Option<String>,
@@ -217,6 +293,10 @@ impl WebhookRecord {
 
     pub fn rate_limit(&self) -> &RateLimit {
         &self.rate_limit
+    }
+
+    pub fn forwarding_secrets(&self) -> &[super::StoredSecret] {
+        &self.forwarding_secrets
     }
 
     pub fn namespace(&self) -> Option<&str> {

@@ -83,6 +83,15 @@ pub(crate) fn check_record_with(
     check_limits(record, &mut v);
     check_auth(&record.auth, secret_length, &mut v);
     check_target(&record.target, &mut v);
+    for s in &record.forwarding_secrets {
+        let raw = s.value.expose();
+        if codec::base64(raw.strip_prefix("whsec_").unwrap_or(raw)).is_none_or(|k| k.len() < 16) {
+            v.invalid(
+                "forwarding_secret",
+                "must be whsec_ followed by base64 of at least 16 bytes",
+            );
+        }
+    }
     v.0
 }
 
@@ -313,18 +322,68 @@ pub(crate) fn check_template(t: &HmacTemplate, v: &mut Violations) {
     }
 }
 
-/// Queue binding names as wrangler accepts them.
+/// Exactly one of a queue binding name (as wrangler accepts them) or an origin.
 pub(crate) fn check_target(target: &Target, v: &mut Violations) {
-    let q = &target.queue;
-    let ok = !q.is_empty()
-        && q.len() <= 64
-        && q.starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '_')
-        && q.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    if !ok {
-        v.push(
-            "target.queue",
-            "must be the name of a Queue binding, e.g. \"EVENTS\"",
+    match (&target.queue, &target.origin) {
+        (Some(q), None) => {
+            let ok = !q.is_empty()
+                && q.len() <= 64
+                && q.starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '_')
+                && q.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+            if !ok {
+                v.push(
+                    "target.queue",
+                    "must be the name of a Queue binding, e.g. \"EVENTS\"",
+                    ViolationKind::Target,
+                );
+            }
+        }
+        (None, Some(o)) => check_origin(o, v),
+        _ => v.push(
+            "target",
+            "exactly one of \"queue\" or \"origin\" is required",
             ViolationKind::Target,
+        ),
+    }
+}
+
+fn check_origin(o: &super::Origin, v: &mut Violations) {
+    use super::record::{MAX_MAX_ATTEMPTS, MAX_ORIGIN_TIMEOUT_MS};
+    let target = |v: &mut Violations, field: &str, message: &str| {
+        v.push(field, message, ViolationKind::Target)
+    };
+    match url::Url::parse(&o.url) {
+        Ok(u) => {
+            if !matches!(u.scheme(), "https" | "http") {
+                target(v, "target.origin.url", "must be an https URL");
+            }
+            if !u.username().is_empty() || u.password().is_some() {
+                target(v, "target.origin.url", "must not carry credentials");
+            }
+            if u.host_str().is_none_or(str::is_empty) {
+                target(v, "target.origin.url", "must name a host");
+            }
+            if u.fragment().is_some() {
+                target(v, "target.origin.url", "must not have a fragment");
+            }
+        }
+        Err(_) => target(v, "target.origin.url", "is not a URL"),
+    }
+    if o.url.len() > 2048 {
+        target(v, "target.origin.url", "is longer than 2048 characters");
+    }
+    if o.timeout_ms < 100 || o.timeout_ms > MAX_ORIGIN_TIMEOUT_MS {
+        target(
+            v,
+            "target.origin.timeout_ms",
+            &format!("must be between 100 and {MAX_ORIGIN_TIMEOUT_MS}"),
+        );
+    }
+    if o.max_attempts == 0 || o.max_attempts > MAX_MAX_ATTEMPTS {
+        target(
+            v,
+            "target.origin.max_attempts",
+            &format!("must be between 1 and {MAX_MAX_ATTEMPTS}"),
         );
     }
 }

@@ -58,6 +58,8 @@ mod run {
         .create(spec)
     }
 
+    static NEXT_KEY: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
     /// How a case's requests are keyed for the webhook's guard.
     #[derive(Clone, Copy)]
     enum Keys {
@@ -88,9 +90,8 @@ mod run {
         expect: u16,
         keys: Keys,
     ) -> Case {
-        use std::sync::atomic::{AtomicU64, Ordering};
+        use std::sync::atomic::Ordering;
         let body = Arc::new(json_body(size));
-        let next = Arc::new(AtomicU64::new(0));
         let run = std::process::id();
         Case::new(name, url, expect, move || {
             let sig = hmac_hex(&secret, &body);
@@ -100,7 +101,9 @@ mod run {
                 sig
             };
             let key = match keys {
-                Keys::Fresh => format!("bench-{run}-{}", next.fetch_add(1, Ordering::Relaxed)),
+                // One counter for every case: keys must never repeat on one webhook, or
+                // the guard rightly answers 422 (same key, other body).
+                Keys::Fresh => format!("bench-{run}-{}", NEXT_KEY.fetch_add(1, Ordering::Relaxed)),
                 Keys::Same => "bench-duplicate".to_string(),
             };
             (
@@ -146,21 +149,27 @@ mod run {
         let dir = TempDir::new("bench");
         let config = derived_config(&dir, "build", false);
 
-        eprintln!("starting the gateway and the two baselines in workerd...");
-        let (gateway, quiet, ceiling, kv) = std::thread::scope(|s| {
+        eprintln!("starting the gateway and the four baselines in workerd...");
+        let (gateway, quiet, ceiling, kv, floor, refusal) = std::thread::scope(|s| {
             let g = s.spawn(|| Gateway::start_with(Some(&config), Some(TOKEN), &[]));
             let q = s.spawn(|| {
                 Gateway::start_with(Some(&config), Some(TOKEN), &[("REQUEST_LOG", "off")])
             });
             let ceiling_toml = root.join("bench/baselines/ceiling.toml");
             let kv_toml = root.join("bench/baselines/kv.toml");
+            let floor_toml = root.join("bench/baselines/floor.toml");
+            let refusal_toml = root.join("bench/baselines/refusal.toml");
             let c = s.spawn(move || Gateway::start_with(Some(&ceiling_toml), None, &[]));
             let k = s.spawn(move || Gateway::start_with(Some(&kv_toml), None, &[]));
+            let f = s.spawn(move || Gateway::start_with(Some(&floor_toml), None, &[]));
+            let r = s.spawn(move || Gateway::start_with(Some(&refusal_toml), None, &[]));
             (
                 g.join().unwrap(),
                 q.join().unwrap(),
                 c.join().unwrap(),
                 k.join().unwrap(),
+                f.join().unwrap(),
+                r.join().unwrap(),
             )
         });
 
@@ -209,6 +218,22 @@ mod run {
             Case::new("baseline: one KV read", kv.url("/hooks/bench"), 202, || {
                 (vec![], json_body(1024))
             }),
+            hmac_case(
+                "platform floor, accepted 1 KiB in JS (cached route, HMAC, DO + SQLite, queue send)",
+                floor.url("/hooks/bench"),
+                secret.clone(),
+                1024,
+                false,
+                202,
+            ),
+            hmac_case(
+                "platform floor, refusal in JS (HMAC, 401 problem)",
+                refusal.url("/hooks/bench"),
+                secret.clone(),
+                1024,
+                true,
+                401,
+            ),
             hmac_case(
                 "accepted 1 KiB (hmac-sha256-hex → queue)",
                 hook_url.clone(),
@@ -302,7 +327,6 @@ mod run {
             let url = gateway.url(created["path"].as_str().unwrap());
             let (secret, sign, body) = (p.secret, p.sign, p.body);
             let signing_url = url.clone();
-            let next = Arc::new(std::sync::atomic::AtomicU64::new(0));
             let run = std::process::id();
             cases.push(Case::new(
                 &format!("accepted 1 KiB-class: {}", p.scheme),
@@ -311,7 +335,7 @@ mod run {
                 move || {
                     let signed = sign(secret, &signing_url, body);
                     // Fixed bodies would be duplicates of the first: a key per request.
-                    let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let n = NEXT_KEY.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let mut headers = signed.headers;
                     headers.push(("Idempotency-Key".into(), format!("bench-{run}-{n}")));
                     (headers, signed.body)

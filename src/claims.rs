@@ -9,15 +9,14 @@
 //! webhook never came to exist (a create that failed later) is taken over by the next
 //! claim of the same path once it is a minute old and its owner holds nothing.
 
-use crate::guard::{as_text, column};
+use crate::objects::{as_text, column};
 use hookgate_core::path::WebhookPath;
 use hookgate_core::problem::{ErrorCode, Problem};
 use hookgate_core::secret::WebhookId;
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::JsValue;
 use worker::{
-    console_error, durable_object, DurableObject, Env, Method, Request, RequestInit, Response,
-    Result, SqlStorageValue, State,
+    console_error, durable_object, DurableObject, Env, Method, Request, Response, Result,
+    SqlStorageValue, State,
 };
 
 pub const BINDING: &str = "PATHS";
@@ -127,18 +126,10 @@ async fn call(
     method: Method,
     request: &ClaimRequest,
 ) -> std::result::Result<ClaimAnswer, Problem> {
-    let stub = env
-        .durable_object(BINDING)
-        .map_err(unavailable)?
-        .get_by_name(path.as_str())
-        .map_err(unavailable)?;
-    let mut init = RequestInit::new();
-    init.with_method(method).with_body(Some(JsValue::from_str(
-        &serde_json::to_string(request).expect("claim serializes"),
-    )));
-    let req = Request::new_with_init("https://claim/", &init).map_err(unavailable)?;
-    let mut resp = stub.fetch_with_request(req).await.map_err(unavailable)?;
-    resp.json().await.map_err(unavailable)
+    let body = serde_json::to_string(request).expect("claim serializes");
+    crate::objects::call(env, BINDING, path.as_str(), method, "/", Some(body), None)
+        .await
+        .map_err(unavailable)
 }
 
 /// Claims `path` for `owner`; `Err` with `path_conflict` when another webhook holds it.

@@ -46,6 +46,7 @@
 //! verification never get here (invariant 4): the Worker calls `deliver` only with a
 //! `Verified`.
 
+use crate::objects::{as_text, as_u64, column, int, text};
 use crate::origin::Sent;
 use crate::platform::now;
 use hookgate_core::delivery::{AttemptRecord, DeliveryJob, DeliveryState, FinalState, JOB_VERSION};
@@ -60,11 +61,11 @@ use hookgate_core::time::UnixMillis;
 use serde::{Deserialize, Serialize};
 use std::cell::Cell;
 use wasm_bindgen::JsValue;
+use worker::SqlStorage;
 use worker::{
     console_error, durable_object, DurableObject, Env, QueueContentType, RawMessageBuilder,
     Request, Response, Result, State,
 };
-use worker::{SqlStorage, SqlStorageValue};
 
 pub const BINDING: &str = "GUARD";
 /// hookgate's own queue of deliveries to async origins, and where they end when they
@@ -147,51 +148,6 @@ const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY AUTOINCREMENT, entry TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, job TEXT NOT NULL, state TEXT NOT NULL)",
 ];
-
-fn int(v: u64) -> SqlStorageValue {
-    SqlStorageValue::Integer(v as i64)
-}
-
-fn text(v: &str) -> SqlStorageValue {
-    SqlStorageValue::String(v.to_string())
-}
-
-/// The first column of every row. Rows are read raw, not through serde: a typed row
-/// struct per query would each pull in its own deserializer (wasm size).
-pub(crate) fn column<T>(
-    sql: &SqlStorage,
-    query: &str,
-    bindings: Vec<SqlStorageValue>,
-    pick: impl Fn(SqlStorageValue) -> Option<T>,
-) -> Result<Vec<T>> {
-    let bindings = if bindings.is_empty() {
-        None
-    } else {
-        Some(bindings)
-    };
-    let mut out = Vec::new();
-    for row in sql.exec(query, bindings)?.raw() {
-        if let Some(v) = row?.into_iter().next().and_then(&pick) {
-            out.push(v);
-        }
-    }
-    Ok(out)
-}
-
-pub(crate) fn as_text(v: SqlStorageValue) -> Option<String> {
-    match v {
-        SqlStorageValue::String(s) => Some(s),
-        _ => None,
-    }
-}
-
-fn as_u64(v: SqlStorageValue) -> Option<u64> {
-    match v {
-        SqlStorageValue::Integer(i) => u64::try_from(i).ok(),
-        SqlStorageValue::Float(f) if f >= 0.0 => Some(f as u64),
-        _ => None,
-    }
-}
 
 impl DurableObject for Guard {
     fn new(state: State, env: Env) -> Self {
@@ -822,8 +778,7 @@ pub mod client {
     use hookgate_core::problem::{ErrorCode, Problem};
     use hookgate_core::secret::WebhookId;
     use serde::de::DeserializeOwned;
-    use wasm_bindgen::JsValue;
-    use worker::{console_error, Env, Headers, Method, Request, RequestInit, Stub};
+    use worker::{console_error, Env, Method};
 
     /// The object could not be reached or answered nonsense: the detail is logged, the
     /// caller answers 503 and nothing was handed over.
@@ -839,43 +794,17 @@ pub mod client {
         .with_header("Retry-After", "1")
     }
 
-    fn stub(env: &Env, id: &WebhookId) -> Result<Stub, Problem> {
-        let namespace = env
-            .durable_object(BINDING)
-            .map_err(|e| unavailable("binding", e))?;
-        namespace
-            .get_by_name(id.as_str())
-            .map_err(|e| unavailable("stub", e))
-    }
-
     async fn call<T: DeserializeOwned>(
         env: &Env,
         id: &WebhookId,
         method: Method,
         path: &str,
         body: Option<String>,
-        extra_header: Option<&str>,
+        marker_header: Option<&str>,
     ) -> Result<T, Problem> {
-        let headers = Headers::new();
-        if let Some(name) = extra_header {
-            let _ = headers.set(name, "1");
-        }
-        let mut init = RequestInit::new();
-        init.with_method(method).with_headers(headers);
-        if let Some(b) = body {
-            init.with_body(Some(JsValue::from_str(&b)));
-        }
-        let req = Request::new_with_init(&format!("https://guard{path}"), &init)
-            .map_err(|e| unavailable(path, e))?;
-        let mut resp = stub(env, id)?
-            .fetch_with_request(req)
+        crate::objects::call(env, BINDING, id.as_str(), method, path, body, marker_header)
             .await
-            .map_err(|e| unavailable(path, e))?;
-        if resp.status_code() != 200 {
-            let text = resp.text().await.unwrap_or_default();
-            return Err(unavailable(path, format!("{}: {text}", resp.status_code())));
-        }
-        resp.json().await.map_err(|e| unavailable(path, e))
+            .map_err(|e| unavailable(path, e))
     }
 
     pub async fn deliver(

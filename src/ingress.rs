@@ -220,7 +220,7 @@ async fn guard_and_hand_over(
     for _ in 0..2 {
         let record = verified.record();
         check_queue_binding(env, record)?;
-        let handover = envelope::build(&verified, &id, received_at);
+        let handover = envelope::build(&verified, &id, received_at, &fingerprint);
         if let (Handover::WithBodyInR2 { r2_key, .. }, None) = (&handover, &stored_body) {
             stored_body = Some(store_body(env, record, r2_key, &verified.inbound().body).await?);
         }

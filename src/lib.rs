@@ -14,6 +14,7 @@ mod guard;
 mod http;
 mod ingress;
 mod namespace;
+mod objects;
 mod origin;
 mod platform;
 mod registry;

@@ -7,16 +7,14 @@
 //! Same reasoning as the guard: the window check and the hit are one synchronous SQL
 //! block, so concurrent admits from several webhooks are counted exactly.
 
-use crate::guard::{as_text, column};
+use crate::objects::{as_text, as_u64, column, int, text};
 use crate::platform::now;
 use hookgate_core::guard::rate_limit::{self, Quota, RateDecision};
 use hookgate_core::model::limits::RateLimit;
 use hookgate_core::problem::{ErrorCode, Problem};
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::JsValue;
 use worker::{
-    console_error, durable_object, DurableObject, Env, Method, Request, RequestInit, Response,
-    Result, SqlStorageValue, State,
+    console_error, durable_object, DurableObject, Env, Method, Request, Response, Result, State,
 };
 
 pub const BINDING: &str = "NAMESPACES";
@@ -43,14 +41,6 @@ pub struct Hit {
 pub enum Admission {
     Admitted,
     Refused { quota: Quota, retry_after_s: u64 },
-}
-
-fn int(v: u64) -> SqlStorageValue {
-    SqlStorageValue::Integer(v as i64)
-}
-
-fn text(v: &str) -> SqlStorageValue {
-    SqlStorageValue::String(v.to_string())
 }
 
 impl DurableObject for Namespace {
@@ -91,11 +81,7 @@ impl DurableObject for Namespace {
                 let now_ms = now();
                 let start = rate_limit::window_start_ms(&policy, now_ms);
                 sql.exec("DELETE FROM hits WHERE t <= ?", vec![int(start)])?;
-                let hits = column(&sql, "SELECT t FROM hits ORDER BY t", vec![], |v| match v {
-                    SqlStorageValue::Integer(i) => u64::try_from(i).ok(),
-                    SqlStorageValue::Float(f) => Some(f as u64),
-                    _ => None,
-                })?;
+                let hits = column(&sql, "SELECT t FROM hits ORDER BY t", vec![], as_u64)?;
                 let answer = match rate_limit::decide(&hits, &policy, now_ms) {
                     RateDecision::Allow { .. } => {
                         sql.exec(
@@ -160,20 +146,9 @@ pub async fn call<T: for<'de> Deserialize<'de>>(
     path: &str,
     body: Option<String>,
 ) -> std::result::Result<T, Problem> {
-    let stub = env
-        .durable_object(BINDING)
-        .map_err(unavailable)?
-        .get_by_name(name)
-        .map_err(unavailable)?;
-    let mut init = RequestInit::new();
-    init.with_method(method);
-    if let Some(b) = body {
-        init.with_body(Some(JsValue::from_str(&b)));
-    }
-    let req =
-        Request::new_with_init(&format!("https://namespace{path}"), &init).map_err(unavailable)?;
-    let mut resp = stub.fetch_with_request(req).await.map_err(unavailable)?;
-    resp.json().await.map_err(unavailable)
+    crate::objects::call(env, BINDING, name, method, path, body, None)
+        .await
+        .map_err(unavailable)
 }
 
 pub async fn admit(env: &Env, name: &str, id: &str) -> std::result::Result<Admission, Problem> {

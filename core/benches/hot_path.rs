@@ -62,10 +62,13 @@ fn hot_path(record: &WebhookRecord, path: &WebhookPath, headers: &Headers, body:
         body: body.to_vec(),
     };
     let verified = verify(route, inbound, UnixMillis(1_795_329_546_000)).unwrap();
+    // The delivery's fingerprint (idempotency), which the claim check reuses.
+    let fingerprint = hookgate_core::guard::key::sha256_hex(&verified.inbound().body);
     let handover = build(
         &verified,
         &DeliveryId::generate([3; 16]),
         UnixMillis(1_795_329_546_000),
+        &fingerprint,
     );
     handover.message().len()
 }

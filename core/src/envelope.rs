@@ -89,7 +89,14 @@ fn parse_query(raw: Option<&str>) -> BTreeMap<String, Vec<String>> {
 }
 
 /// Builds the envelope for a verified request.
-pub fn build(verified: &Verified, id: &DeliveryId, received_at: UnixMillis) -> Handover {
+/// `body_sha256` is the body's SHA-256 (hex), which the caller already computed for the
+/// delivery's fingerprint: the claim check reuses it instead of hashing the body again.
+pub fn build(
+    verified: &Verified,
+    id: &DeliveryId,
+    received_at: UnixMillis,
+    body_sha256: &str,
+) -> Handover {
     let record = verified.record();
     let inbound = verified.inbound();
     let body = &inbound.body;
@@ -129,7 +136,7 @@ pub fn build(verified: &Verified, id: &DeliveryId, received_at: UnixMillis) -> H
         message: render(BodyPart::R2 {
             size: body.len(),
             key: &r2_key,
-            sha256: crate::guard::key::sha256_hex(body),
+            sha256: body_sha256.to_string(),
         }),
         r2_key: r2_key.clone(),
     };
@@ -157,6 +164,7 @@ pub fn build(verified: &Verified, id: &DeliveryId, received_at: UnixMillis) -> H
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::guard::key::sha256_hex;
     use crate::request::{Headers, Inbound, RouteMatch};
     use crate::testing::record;
     use crate::verify::verify;
@@ -194,6 +202,7 @@ mod tests {
             &verified(body),
             &DeliveryId::generate([1; 16]),
             UnixMillis(0),
+            "unused-inline",
         );
         assert!(h
             .message()
@@ -213,6 +222,7 @@ mod tests {
             &verified(b"hello=world"),
             &DeliveryId::generate([1; 16]),
             UnixMillis(0),
+            "unused-inline",
         ));
         assert_eq!(v["body"]["encoding"], "text");
         assert_eq!(v["body"]["data"], "hello=world");
@@ -220,6 +230,7 @@ mod tests {
             &verified(&[0xff, 0x00, 0x10]),
             &DeliveryId::generate([1; 16]),
             UnixMillis(0),
+            "unused-inline",
         ));
         assert_eq!(v["body"]["encoding"], "base64");
         assert_eq!(v["body"]["data"], "/wAQ");
@@ -227,6 +238,7 @@ mod tests {
             &verified(b""),
             &DeliveryId::generate([1; 16]),
             UnixMillis(0),
+            "unused-inline",
         ));
         assert_eq!(v["body"]["encoding"], "text");
         assert_eq!(v["body"]["size"], 0);
@@ -236,7 +248,7 @@ mod tests {
     fn large_bodies_go_to_r2() {
         let body = vec![b'a'; MAX_INLINE_ENVELOPE_BYTES + 1];
         let id = DeliveryId::generate([2; 16]);
-        match build(&verified(&body), &id, UnixMillis(0)) {
+        match build(&verified(&body), &id, UnixMillis(0), &sha256_hex(&body)) {
             Handover::WithBodyInR2 { r2_key, message } => {
                 assert_eq!(
                     r2_key,
@@ -246,7 +258,7 @@ mod tests {
                 assert_eq!(
                     v["body"],
                     serde_json::json!({"encoding": "r2", "size": body.len(), "key": r2_key,
-                        "sha256": crate::guard::key::sha256_hex(&body)})
+                        "sha256": sha256_hex(&body)})
                 );
                 assert!(message.len() < 2048);
             }
@@ -255,7 +267,7 @@ mod tests {
         // Binary just under the raw limit grows past it in base64: also offloaded.
         let binary = vec![0xffu8; MAX_INLINE_ENVELOPE_BYTES - 10];
         assert!(matches!(
-            build(&verified(&binary), &id, UnixMillis(0)),
+            build(&verified(&binary), &id, UnixMillis(0), &sha256_hex(&binary)),
             Handover::WithBodyInR2 { .. }
         ));
     }

@@ -204,10 +204,12 @@ fn envelope_for(body: &[u8], request_path: &str, spec: &str) -> Handover {
         body: body.to_vec(),
     };
     let verified = verify(route, inbound, UnixMillis(1_795_329_546_999)).unwrap();
+    let sha = hookgate_core::guard::key::sha256_hex(body);
     build(
         &verified,
         &DeliveryId::generate([0x0e; 16]),
         UnixMillis(1_795_329_546_999),
+        &sha,
     )
 }
 

@@ -1,0 +1,89 @@
+//! What every Durable Object of hookgate's shares: the Worker's call to an object by
+//! name, and reading SQLite rows without serde (a typed row struct per query would each
+//! pull in its own deserializer: wasm size).
+
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsValue;
+use worker::{Env, Headers, Method, Request, RequestInit, Result, SqlStorage, SqlStorageValue};
+
+/// Calls the object `name` of namespace `binding` at `path`, with an optional JSON body
+/// and an optional marker header, and reads its JSON answer. Anything but a 200 is an
+/// error whose text is for the log only.
+pub async fn call<T: DeserializeOwned>(
+    env: &Env,
+    binding: &str,
+    name: &str,
+    method: Method,
+    path: &str,
+    body: Option<String>,
+    marker_header: Option<&str>,
+) -> std::result::Result<T, String> {
+    let stub = env
+        .durable_object(binding)
+        .and_then(|ns| ns.get_by_name(name))
+        .map_err(|e| format!("{binding}: {e}"))?;
+    let headers = Headers::new();
+    if let Some(h) = marker_header {
+        let _ = headers.set(h, "1");
+    }
+    let mut init = RequestInit::new();
+    init.with_method(method).with_headers(headers);
+    if let Some(b) = body {
+        init.with_body(Some(JsValue::from_str(&b)));
+    }
+    let req = Request::new_with_init(&format!("https://object{path}"), &init)
+        .map_err(|e| format!("{path}: {e}"))?;
+    let mut resp = stub
+        .fetch_with_request(req)
+        .await
+        .map_err(|e| format!("{path}: {e}"))?;
+    if resp.status_code() != 200 {
+        let text = resp.text().await.unwrap_or_default();
+        return Err(format!("{path}: {}: {text}", resp.status_code()));
+    }
+    resp.json().await.map_err(|e| format!("{path}: {e}"))
+}
+
+pub fn int(v: u64) -> SqlStorageValue {
+    SqlStorageValue::Integer(v as i64)
+}
+
+pub fn text(v: &str) -> SqlStorageValue {
+    SqlStorageValue::String(v.to_string())
+}
+
+/// The first column of every row.
+pub fn column<T>(
+    sql: &SqlStorage,
+    query: &str,
+    bindings: Vec<SqlStorageValue>,
+    pick: impl Fn(SqlStorageValue) -> Option<T>,
+) -> Result<Vec<T>> {
+    let bindings = if bindings.is_empty() {
+        None
+    } else {
+        Some(bindings)
+    };
+    let mut out = Vec::new();
+    for row in sql.exec(query, bindings)?.raw() {
+        if let Some(v) = row?.into_iter().next().and_then(&pick) {
+            out.push(v);
+        }
+    }
+    Ok(out)
+}
+
+pub fn as_text(v: SqlStorageValue) -> Option<String> {
+    match v {
+        SqlStorageValue::String(s) => Some(s),
+        _ => None,
+    }
+}
+
+pub fn as_u64(v: SqlStorageValue) -> Option<u64> {
+    match v {
+        SqlStorageValue::Integer(i) => u64::try_from(i).ok(),
+        SqlStorageValue::Float(f) if f >= 0.0 => Some(f as u64),
+        _ => None,
+    }
+}

@@ -1,5 +1,6 @@
 //! Unit tests per scheme: a good request, a tampered one, and each way the headers can
 //! be wrong. The published vectors are run separately by `tests/conformance.rs`.
+//! (Long because it covers sixteen schemes, each with its own ways to be wrong.)
 
 use super::*;
 use crate::model::StoredSecret;

@@ -22,13 +22,7 @@ pub fn rotate(
     now: UnixMillis,
 ) -> Result<Validated, Problem> {
     let mut c = Complaints::default();
-    let grace_s = spec.grace_period_s.unwrap_or(DEFAULT_GRACE_PERIOD_S);
-    if grace_s > MAX_GRACE_PERIOD_S {
-        c.invalid(
-            "grace_period_s",
-            format!("must be at most {MAX_GRACE_PERIOD_S}"),
-        );
-    }
+    let grace_s = grace_period(&spec, &mut c);
     let auth = &current.auth;
     let secret = match spec.secret {
         Some(raw) => Secret::from_string(raw),
@@ -51,6 +45,18 @@ pub fn rotate(
             allow_insecure_origins: true,
         },
     )
+}
+
+/// The grace period asked for: one day by default, at most thirty.
+fn grace_period(spec: &RotateSpec, c: &mut Complaints) -> u64 {
+    let grace_s = spec.grace_period_s.unwrap_or(DEFAULT_GRACE_PERIOD_S);
+    if grace_s > MAX_GRACE_PERIOD_S {
+        c.invalid(
+            "grace_period_s",
+            format!("must be at most {MAX_GRACE_PERIOD_S}"),
+        );
+    }
+    grace_s
 }
 
 /// The new secret in front; the current ones end after the grace period (already
@@ -87,13 +93,7 @@ pub fn rotate_forwarding(
     now: UnixMillis,
 ) -> Result<Validated, Problem> {
     let mut c = Complaints::default();
-    let grace_s = spec.grace_period_s.unwrap_or(DEFAULT_GRACE_PERIOD_S);
-    if grace_s > MAX_GRACE_PERIOD_S {
-        c.invalid(
-            "grace_period_s",
-            format!("must be at most {MAX_GRACE_PERIOD_S}"),
-        );
-    }
+    let grace_s = grace_period(&spec, &mut c);
     if spec.secret.is_some() {
         c.invalid("secret", "forwarding secrets are always generated");
     }

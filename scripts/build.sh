@@ -18,6 +18,13 @@ case "$variant" in
   release)
     say "building the release Worker (worker-build --release)"
     worker-build --release >&2
+    # worker-build keeps the wasm name section (wasm-opt --debuginfo) for readable stack
+    # traces: 199 KB raw, 54 KB of the 543 KB gzipped at the time. The panic hook in
+    # src/lib.rs logs each panic's message and file:line instead, so the names go.
+    "$WASM_OPT_BIN" build/index_bg.wasm --strip-debug -o build/index_bg.wasm \
+      --enable-mutable-globals --enable-sign-ext --enable-nontrapping-float-to-int \
+      --enable-bulk-memory --enable-multivalue --enable-reference-types \
+      --enable-exception-handling >&2
     ;;
   faults)
     say "building the test-only fault-injection Worker into build-faults/"

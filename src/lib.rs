@@ -21,6 +21,18 @@ mod registry;
 
 use worker::{event, Context, Env, MessageBatch, Request, Response, Result};
 
+/// The release wasm carries no function names (scripts/build.sh strips them to save
+/// 54 KB gzipped), so a panic logs its message and source location instead.
+#[event(start)]
+fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        worker::console_error!(
+            "{}",
+            serde_json::json!({"msg": "panic", "panic": info.to_string()})
+        );
+    }));
+}
+
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let path = req.path();

@@ -111,6 +111,10 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
             }
             Ok((202, json!({"id": delivery_id, "status": "replaying"})))
         }
+        AdminRoute::Test(id) => {
+            let (record, _) = find(env, &registry, &id).await?;
+            test_event(req, env, &record).await
+        }
         AdminRoute::Deliveries(id) => {
             let limit = deliveries_limit(
                 req.url().ok().as_ref().and_then(|u| u.query()),
@@ -341,4 +345,83 @@ fn with_secret(req: &Request, validated: &Validated) -> Value {
         answer["forwarding_secret"] = Value::from(f.expose());
     }
     answer
+}
+
+/// `POST /admin/v1/webhooks/{id}/test`: signs a synthetic event as the webhook's sender
+/// would (its scheme, its newest secret, its style's body) and runs it through the same
+/// pipeline as a sender's request: route, checks, verification, filter, guard, hand-over.
+/// The event is marked `"test": true` in its envelope and its delivery-log entry.
+async fn test_event(
+    req: &Request,
+    env: &Env,
+    record: &WebhookRecord,
+) -> std::result::Result<(u16, Value), Problem> {
+    use crate::ingress::{self, Arrival, Trace, STEPS};
+    use hookgate_core::verify::sign::{test_request, SignError};
+    let url = req
+        .url()
+        .map_err(|_| Problem::new(ErrorCode::Internal, "the request URL cannot be parsed"))?;
+    let origin = url.origin().ascii_serialization();
+    let test_id = format!("test_{}", hex::encode(random::<8>()));
+    let signed = test_request(record, &origin, now(), &test_id).map_err(|e| match e {
+        SignError::NoActiveSecret => Problem::new(
+            ErrorCode::InvalidWebhook,
+            "every secret of this webhook is past its grace period; rotate the secret first",
+        ),
+        SignError::Misconfigured(why) => Problem::new(
+            ErrorCode::WebhookMisconfigured,
+            format!("cannot sign: {why}"),
+        ),
+    })?;
+    let target = worker::Url::parse(&format!("{origin}{}", signed.path_and_query))
+        .map_err(|_| Problem::new(ErrorCode::Internal, "the test URL cannot be built"))?;
+    let mut trace = Trace::default();
+    let arrival = Arrival::Test {
+        method: signed.method.as_str().to_string(),
+        url: target,
+        headers: signed.headers,
+        body: signed.body,
+    };
+    let mut response = ingress::run(arrival, env, Some(&mut trace))
+        .await
+        .map_err(|_| Problem::new(ErrorCode::Internal, "the pipeline failed"))?;
+    let status = response.status_code();
+    let text = response.text().await.unwrap_or_default();
+    let body: Value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    let mut failed = false;
+    let steps: Vec<Value> = STEPS
+        .iter()
+        .map(|step| {
+            if let Some((_, detail)) = trace.passed.iter().find(|(s, _)| s == step) {
+                let result = if *step == "filter" && status == 204 {
+                    "filtered"
+                } else {
+                    "passed"
+                };
+                json!({"step": step, "result": result, "detail": detail})
+            } else if status >= 400 && !failed {
+                failed = true;
+                json!({"step": step, "result": "failed", "code": body["code"],
+                    "detail": body.get("detail").cloned().unwrap_or(Value::Null)})
+            } else {
+                json!({"step": step, "result": "skipped"})
+            }
+        })
+        .collect();
+    let outcome = match status {
+        204 => "filtered",
+        200..=299 => "accepted",
+        _ => "refused",
+    };
+    Ok((
+        200,
+        json!({
+            "webhook_id": record.id().as_str(),
+            "delivery_id": trace.delivery_id,
+            "test": true,
+            "outcome": outcome,
+            "steps": steps,
+            "response": {"status": status, "body": body},
+        }),
+    ))
 }

@@ -57,6 +57,7 @@ use hookgate_core::guard::protocol::{
 };
 use hookgate_core::guard::rate_limit::{self, RateDecision};
 use hookgate_core::model::{OriginMode, TargetKind, WebhookRecord};
+use hookgate_core::style;
 use hookgate_core::time::UnixMillis;
 use serde::{Deserialize, Serialize};
 use std::cell::Cell;
@@ -404,6 +405,7 @@ impl Guard {
                 outcome,
                 status,
                 latency_ms: now().0.saturating_sub(started),
+                test: meta.test,
             })
         };
         let refuse = |refusal: Refusal, status: u16| -> Result<DeliverAnswer> {
@@ -449,6 +451,11 @@ impl Guard {
             Standing::Stale { revision, record } => {
                 return Ok(DeliverAnswer::Stale { revision, record })
             }
+        }
+        if request.filtered {
+            // Seen and logged, never counted or forwarded.
+            log(Outcome::Filtered, 204)?;
+            return Ok(DeliverAnswer::Filtered);
         }
         let now_ms = now();
         match idempotency::decide(
@@ -535,25 +542,26 @@ impl Guard {
             }
         }
 
-        let accepted_body = serde_json::json!({
-            "id": meta.id,
-            "webhook_id": record.id().as_str(),
-            "status": "accepted",
-            "received_at": UnixMillis(meta.received_at_ms).to_rfc3339(),
-        })
-        .to_string();
         let handed = if fail_handover {
             Handed::Failed("injected hand-over failure".into())
         } else {
             self.hand_over(&record, &request).await
         };
+        // The answer in the webhook's style, stored below so a duplicate gets it again.
+        let answer = |handed| {
+            style::accepted_answer(&record, &meta.id, UnixMillis(meta.received_at_ms), handed)
+        };
         let (status, body, content_type) = match handed {
-            Handed::Queued => (202, accepted_body, None),
+            Handed::Queued => answer(style::Handed::Queued),
             Handed::Answered {
                 status,
                 body,
                 content_type,
-            } => (status, body, content_type),
+            } => answer(style::Handed::OriginAnswered {
+                status,
+                body: &body,
+                content_type: content_type.as_deref(),
+            }),
             failed => {
                 let (outcome, status, answer) = match &failed {
                     Handed::OriginFailed {

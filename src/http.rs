@@ -47,3 +47,23 @@ pub fn raw_json(status: u16, body: &str, extra: &[(&str, String)]) -> Result<Res
         .with_status(status)
         .with_headers(headers))
 }
+
+/// A problem in the shape of the webhook's style (`Problem::render`).
+pub fn rendered(r: &hookgate_core::problem::Rendered) -> Result<Response> {
+    let headers = Headers::new();
+    headers.set("Content-Type", r.content_type)?;
+    headers.set("Cache-Control", "no-store")?;
+    for (name, value) in &r.headers {
+        headers.set(name, value)?;
+    }
+    Ok(Response::ok(r.body.clone())?
+        .with_status(r.status)
+        .with_headers(headers))
+}
+
+/// `204 No Content`.
+pub fn no_content() -> Result<Response> {
+    let headers = Headers::new();
+    headers.set("Cache-Control", "no-store")?;
+    Ok(Response::empty()?.with_status(204).with_headers(headers))
+}

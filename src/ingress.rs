@@ -1,6 +1,7 @@
 //! A sender's delivery, from request to `202`: the pipeline of the product brief, steps
-//! 1-4 and 6-8. Every decision is the core's; this file does the I/O between them, and
-//! the webhook's object (`guard.rs`) does step 6 and the queue send of step 7.
+//! 1-8. Every decision is the core's; this file does the I/O between them, and the
+//! webhook's object (`guard.rs`) does step 6 and the queue send of step 7. The admin
+//! API's test action runs the same pipeline on a synthetic request ([`run`]).
 
 use crate::platform::{now, random};
 use crate::registry::Registry;
@@ -9,11 +10,13 @@ use hookgate_core::envelope::{self, Handover};
 use hookgate_core::guard::key::{delivery_key, sha256_hex};
 use hookgate_core::guard::protocol::{DeliverAnswer, DeliverRequest, DeliveryMeta};
 use hookgate_core::guard::rate_limit::Quota;
-use hookgate_core::model::WebhookRecord;
+use hookgate_core::model::{Style, WebhookRecord};
 use hookgate_core::path::WebhookPath;
+use hookgate_core::pipeline::{prepare, Prepared};
 use hookgate_core::problem::{guard_refusal, misconfigured, ErrorCode, Problem};
 use hookgate_core::request::{precheck, resolve_route, Headers, Inbound};
 use hookgate_core::secret::DeliveryId;
+use hookgate_core::style::{kestra, style_of_path};
 use hookgate_core::verify::handshake::{handshake, HandshakeReply};
 use hookgate_core::verify::{verify, Verified, VerifyError};
 use serde::Serialize;
@@ -66,6 +69,51 @@ enum Outcome {
         body: String,
     },
     Handshake(HandshakeReply),
+    /// The webhook's filter did not match: `204`, nothing forwarded.
+    Filtered,
+}
+
+/// A request to run through the pipeline: a sender's, or the test action's synthetic one.
+pub enum Arrival<'a> {
+    Sender(&'a mut Request),
+    Test {
+        method: String,
+        url: worker::Url,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    },
+}
+
+/// The pipeline's steps, in order, as the test action reports them.
+pub const STEPS: [&str; 6] = ["route", "checks", "verify", "filter", "guard", "handover"];
+
+/// What the test action learns: the steps passed (with what each found) and the answer.
+#[derive(Default)]
+pub struct Trace {
+    pub passed: Vec<(&'static str, String)>,
+    pub delivery_id: Option<String>,
+}
+
+impl Trace {
+    fn pass(&mut self, step: &'static str, result: impl Into<String>) {
+        self.passed.push((step, result.into()));
+    }
+}
+
+/// Per-request state: the log line, the style errors are answered in, the trace.
+struct Ctx<'t> {
+    log: LogLine,
+    style: Style,
+    trace: Option<&'t mut Trace>,
+    test: bool,
+}
+
+impl Ctx<'_> {
+    fn pass(&mut self, step: &'static str, result: impl Into<String>) {
+        if let Some(t) = self.trace.as_deref_mut() {
+            t.pass(step, result);
+        }
+    }
 }
 
 /// What the request log line says; nothing here may hold a secret.
@@ -88,13 +136,33 @@ struct LogLine {
 }
 
 pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
+    run(Arrival::Sender(&mut req), env, None).await
+}
+
+/// Runs the pipeline and answers. `trace` is given by the test action only: it marks the
+/// event as a test and records each step.
+pub async fn run(
+    mut arrival: Arrival<'_>,
+    env: &Env,
+    trace: Option<&mut Trace>,
+) -> Result<Response> {
     let started = now();
-    let mut log = LogLine {
-        msg: "request",
-        method: req.method().to_string(),
-        ..LogLine::default()
+    let method = match &arrival {
+        Arrival::Sender(req) => req.method().to_string(),
+        Arrival::Test { method, .. } => method.clone(),
     };
-    let result = deliver(&mut req, env, &mut log).await;
+    let mut ctx = Ctx {
+        log: LogLine {
+            msg: "request",
+            method,
+            ..LogLine::default()
+        },
+        style: Style::Hookgate,
+        test: trace.is_some(),
+        trace,
+    };
+    let result = deliver(&mut arrival, env, &mut ctx).await;
+    let log = &mut ctx.log;
     let response = match &result {
         Ok(Outcome::Accepted {
             status,
@@ -124,13 +192,22 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
             log.status = 200;
             http::text(200, reply.content_type, &reply.body)
         }
+        Ok(Outcome::Filtered) => {
+            log.code = "filtered";
+            log.status = 204;
+            http::no_content()
+        }
         Err(problem) => {
+            let rendered = problem.clone().in_style(ctx.style).render(ctx.style);
             log.code = problem.code.as_str();
-            log.status = problem.status();
-            http::problem(problem)
+            log.status = rendered.status;
+            http::rendered(&rendered)
         }
     };
     log.latency_ms = now().0.saturating_sub(started.0);
+    if let Some(t) = ctx.trace.as_deref_mut() {
+        t.delivery_id = log.delivery_id.clone();
+    }
     if request_log(env).includes(log.status) {
         console_log!("{}", serde_json::to_string(&log).unwrap_or_default());
     }
@@ -138,29 +215,56 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
 }
 
 async fn deliver(
-    req: &mut Request,
+    arrival: &mut Arrival<'_>,
     env: &Env,
-    log: &mut LogLine,
+    ctx: &mut Ctx<'_>,
 ) -> std::result::Result<Outcome, Problem> {
-    let url = req
-        .url()
-        .map_err(|_| Problem::new(ErrorCode::InvalidPath, "the request URL cannot be parsed"))?;
+    let url = match arrival {
+        Arrival::Sender(req) => req.url().map_err(|_| {
+            Problem::new(ErrorCode::InvalidPath, "the request URL cannot be parsed")
+        })?,
+        Arrival::Test { url, .. } => url.clone(),
+    };
+    ctx.style = style_of_path(url.path());
     let path = WebhookPath::parse_request(url.path())?;
 
-    // 1. Match against the registry: the exact path, else a URL-key webhook one level up.
+    // 1. Match against the registry: the exact path, else a URL-key webhook one level up;
+    // a Kestra URL also at its other form.
     let registry = Registry::new(env)?;
     let (exact, parent) = registry.lookup(&path).await?;
-    let route = resolve_route(&path, exact, parent).ok_or_else(not_found)?;
-    log.webhook_id = Some(route.record().id().as_str().to_string());
-    log.path = Some(route.redacted_path());
+    let mut route = resolve_route(&path, exact, parent);
+    if route.is_none() {
+        if let Some(alternate) =
+            kestra::alternate_path(path.as_str()).and_then(|p| WebhookPath::parse_request(&p).ok())
+        {
+            let (exact, parent) = registry.lookup(&alternate).await?;
+            route = resolve_route(&alternate, exact, parent)
+                .filter(|r| r.record().style() == Style::Kestra);
+        }
+    }
+    let route = route.ok_or_else(not_found)?;
+    ctx.style = route.record().style();
+    ctx.log.webhook_id = Some(route.record().id().as_str().to_string());
+    ctx.log.path = Some(route.redacted_path());
+    ctx.pass("route", format!("matched {}", route.record().id().as_str()));
 
     // 2. Method and size, before a byte of the body is read.
-    let headers = Headers::new(req.headers().entries());
-    let method = req.method().to_string();
-    precheck(route.record(), &method, &headers)?;
-    let max_body = route.record().max_body_bytes();
-    let body = body::read_limited(req, max_body).await?;
-    log.body_bytes = Some(body.len());
+    let method = ctx.log.method.clone();
+    let (headers, body) = match arrival {
+        Arrival::Sender(req) => {
+            let headers = Headers::new(req.headers().entries());
+            precheck(route.record(), &method, &headers)?;
+            let body = body::read_limited(req, route.record().max_body_bytes()).await?;
+            (headers, body)
+        }
+        Arrival::Test { headers, body, .. } => {
+            let headers = Headers::new(std::mem::take(headers));
+            precheck(route.record(), &method, &headers)?;
+            (headers, std::mem::take(body))
+        }
+    };
+    ctx.log.body_bytes = Some(body.len());
+    ctx.pass("checks", format!("{method}, {} bytes", body.len()));
 
     // 3. Verify the sender. Only a `Verified` can become an envelope.
     let source_ip = headers.get("cf-connecting-ip").map(str::to_string);
@@ -173,6 +277,7 @@ async fn deliver(
         body,
     };
     let webhook_id = route.record().id().as_str().to_string();
+    let scheme = route.record().auth().scheme().name();
     let verified = verify(route, inbound, now()).map_err(|e| {
         if let VerifyError::Misconfigured(why) = &e {
             console_error!(
@@ -182,24 +287,21 @@ async fn deliver(
         }
         Problem::from(e)
     })?;
+    ctx.pass("verify", format!("{scheme} verified"));
 
     // 4. Edge handshakes (Slack, Zoom, Twitch) are answered here and never forwarded.
     if let Some(reply) = handshake(&verified) {
         return Ok(Outcome::Handshake(reply));
     }
 
-    // 6.-7. The webhook's guard (revision, idempotency, rate limit) and the hand-over,
-    // in one round trip to its object.
+    // 5.-7. The style's checks and the filter, then the webhook's guard (revision,
+    // idempotency, rate limit) and the hand-over, in one round trip to its object.
     #[cfg(feature = "fault-injection")]
-    let fail_handover = req
-        .headers()
-        .get(crate::guard::FAIL_HANDOVER_HEADER)
-        .ok()
-        .flatten()
-        .is_some();
+    let fail_handover = matches!(arrival, Arrival::Sender(req)
+        if req.headers().get(crate::guard::FAIL_HANDOVER_HEADER).ok().flatten().is_some());
     #[cfg(not(feature = "fault-injection"))]
     let fail_handover = false;
-    guard_and_hand_over(env, &registry, verified, log, fail_handover).await
+    guard_and_hand_over(env, &registry, verified, ctx, fail_handover).await
 }
 
 /// Builds the envelope, stores a large body in R2, and asks the webhook's object to
@@ -209,21 +311,53 @@ async fn guard_and_hand_over(
     env: &Env,
     registry: &Registry,
     mut verified: Verified,
-    log: &mut LogLine,
+    ctx: &mut Ctx<'_>,
     fail_handover: bool,
 ) -> std::result::Result<Outcome, Problem> {
     let id = DeliveryId::generate(random());
     let received_at = now();
-    log.delivery_id = Some(id.as_str().to_string());
+    ctx.log.delivery_id = Some(id.as_str().to_string());
     let fingerprint = sha256_hex(&verified.inbound().body);
     let mut stored_body: Option<(Bucket, String)> = None;
     for _ in 0..2 {
         let record = verified.record();
         check_queue_binding(env, record)?;
-        let handover = envelope::build(&verified, &id, received_at, &fingerprint);
-        if let (Handover::WithBodyInR2 { r2_key, .. }, None) = (&handover, &stored_body) {
-            stored_body = Some(store_body(env, record, r2_key, &verified.inbound().body).await?);
-        }
+        // The style's checks and the filter run against this revision of the record.
+        let prepared = match prepare(&verified, ctx.test) {
+            Ok(p) => p,
+            Err(p) => {
+                discard(stored_body).await;
+                return Err(p);
+            }
+        };
+        let (filtered, handover) = match &prepared {
+            Prepared::Filtered => {
+                ctx.pass("filter", "not matched: answered 204, not forwarded");
+                (true, None)
+            }
+            Prepared::Forward(extras) => {
+                ctx.pass(
+                    "filter",
+                    if record.filter().is_some() {
+                        "matched"
+                    } else {
+                        "no filter"
+                    },
+                );
+                let forwarded = extras.forwarded_body(&verified.inbound().body);
+                // The claim check hashes what is forwarded; usually that is the body
+                // already hashed for the fingerprint.
+                let forwarded_sha = match &extras.body {
+                    Some(b) => sha256_hex(b),
+                    None => fingerprint.clone(),
+                };
+                let handover = envelope::build(&verified, &id, received_at, &forwarded_sha, extras);
+                if let (Handover::WithBodyInR2 { r2_key, .. }, None) = (&handover, &stored_body) {
+                    stored_body = Some(store_body(env, record, r2_key, forwarded).await?);
+                }
+                (false, Some(handover))
+            }
+        };
         let inbound = verified.inbound();
         let request = DeliverRequest {
             revision: record.revision(),
@@ -236,12 +370,17 @@ async fn guard_and_hand_over(
                 method: inbound.method.clone(),
                 source_ip: inbound.source_ip.clone(),
                 size: inbound.body.len() as u64,
+                test: ctx.test,
             },
-            message: handover.message().to_string(),
+            message: handover
+                .as_ref()
+                .map(|h| h.message().to_string())
+                .unwrap_or_default(),
             r2_key: match &handover {
-                Handover::WithBodyInR2 { r2_key, .. } => Some(r2_key.clone()),
-                Handover::Inline { .. } => None,
+                Some(Handover::WithBodyInR2 { r2_key, .. }) => Some(r2_key.clone()),
+                _ => None,
             },
+            filtered,
         };
         let answer = guard::client::deliver(env, record.id(), &request, fail_handover).await;
         let answer = match answer {
@@ -252,18 +391,24 @@ async fn guard_and_hand_over(
             }
         };
         match answer {
+            DeliverAnswer::Filtered => {
+                ctx.pass("guard", "webhook active; logged as filtered");
+                return Ok(Outcome::Filtered);
+            }
             DeliverAnswer::Accepted {
                 status,
                 body,
                 content_type,
                 quota,
             } => {
+                ctx.pass("guard", "admitted");
+                ctx.pass("handover", format!("handed over; answered {status}"));
                 return Ok(Outcome::Accepted {
                     status,
                     body,
                     content_type,
                     quota,
-                })
+                });
             }
             DeliverAnswer::Stale { record, .. } => {
                 // Verify again against the authoritative record; remember it here so the
@@ -273,6 +418,7 @@ async fn guard_and_hand_over(
                     return Err(misconfigured());
                 };
                 registry.remember(&current);
+                ctx.style = current.style();
                 let (route, inbound) = verified.into_parts();
                 let Some(route) = route.refreshed(current) else {
                     discard(stored_body).await;
@@ -294,6 +440,7 @@ async fn guard_and_hand_over(
                 discard(stored_body).await;
                 return match other {
                     DeliverAnswer::Replayed { status, body } => {
+                        ctx.pass("guard", "duplicate: the original answer replayed");
                         Ok(Outcome::Replayed { status, body })
                     }
                     DeliverAnswer::Refused {
@@ -301,14 +448,28 @@ async fn guard_and_hand_over(
                         quota,
                         retry_after_s,
                     } => Err(guard_refusal(refusal, quota.as_ref(), retry_after_s)),
-                    DeliverAnswer::OriginFailed { timed_out: true } => Err(Problem::new(
-                        ErrorCode::OriginTimeout,
-                        "the origin did not answer in time; nothing was accepted, retry",
-                    )),
-                    DeliverAnswer::OriginFailed { timed_out: false } => Err(Problem::new(
-                        ErrorCode::OriginFailed,
-                        "the origin did not accept the event; nothing was accepted, retry",
-                    )),
+                    DeliverAnswer::OriginFailed { timed_out: true } => {
+                        ctx.pass("guard", "admitted");
+                        Err(Problem::new(
+                            ErrorCode::OriginTimeout,
+                            "the origin did not answer in time; nothing was accepted, retry",
+                        ))
+                    }
+                    DeliverAnswer::OriginFailed { timed_out: false } => {
+                        ctx.pass("guard", "admitted");
+                        Err(Problem::new(
+                            ErrorCode::OriginFailed,
+                            "the origin did not accept the event; nothing was accepted, retry",
+                        ))
+                    }
+                    DeliverAnswer::ForwardFailed => {
+                        ctx.pass("guard", "admitted");
+                        Err(Problem::new(
+                            ErrorCode::ForwardFailed,
+                            "the event could not be handed over; nothing was forwarded, retry",
+                        )
+                        .with_header("Retry-After", "1"))
+                    }
                     _ => Err(Problem::new(
                         ErrorCode::ForwardFailed,
                         "the event could not be handed over; nothing was forwarded, retry",

@@ -8,6 +8,7 @@ use hookgate_core::admin::{validate_create, Fresh, WebhookSpec};
 use hookgate_core::envelope::build;
 use hookgate_core::model::WebhookRecord;
 use hookgate_core::path::WebhookPath;
+use hookgate_core::pipeline::{prepare, Prepared};
 use hookgate_core::request::{precheck, resolve_route, Headers, Inbound};
 use hookgate_core::secret::{DeliveryId, WebhookId};
 use hookgate_core::time::UnixMillis;
@@ -64,11 +65,16 @@ fn hot_path(record: &WebhookRecord, path: &WebhookPath, headers: &Headers, body:
     let verified = verify(route, inbound, UnixMillis(1_795_329_546_000)).unwrap();
     // The delivery's fingerprint (idempotency), which the claim check reuses.
     let fingerprint = hookgate_core::guard::key::sha256_hex(&verified.inbound().body);
+    // The style's checks and the filter (none here), as the real path runs them.
+    let Prepared::Forward(extras) = prepare(&verified, false).unwrap() else {
+        unreachable!("no filter");
+    };
     let handover = build(
         &verified,
         &DeliveryId::generate([3; 16]),
         UnixMillis(1_795_329_546_000),
         &fingerprint,
+        &extras,
     );
     handover.message().len()
 }

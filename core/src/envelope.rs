@@ -26,6 +26,41 @@ struct Envelope<'a> {
     received_at: String,
     request: RequestPart<'a>,
     body: BodyPart<'a>,
+    /// From the webhook's `event_type` source, when it found one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event_type: Option<&'a str>,
+    /// Kubiya style: the body's `message`, the primary instruction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    instruction: Option<&'a str>,
+    /// Kestra style: `{"body", "headers", "parameters"}` as a flow reads them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trigger: Option<&'a RawValue>,
+    /// Sent by the admin API's test action.
+    #[serde(skip_serializing_if = "is_false")]
+    test: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// What a webhook's style and settings add to its envelopes (`pipeline::prepare`).
+#[derive(Debug, Default)]
+pub struct Extras {
+    /// The body to forward instead of the sender's (Flowker's `_webhook` added).
+    pub body: Option<Vec<u8>>,
+    pub event_type: Option<String>,
+    pub instruction: Option<String>,
+    /// JSON text of Kestra's trigger variables.
+    pub trigger: Option<String>,
+    pub test: bool,
+}
+
+impl Extras {
+    /// The bytes that are forwarded: the sender's body unless the style changed it.
+    pub fn forwarded_body<'a>(&'a self, sender_body: &'a [u8]) -> &'a [u8] {
+        self.body.as_deref().unwrap_or(sender_body)
+    }
 }
 
 #[derive(Serialize)]
@@ -96,16 +131,22 @@ pub fn build(
     id: &DeliveryId,
     received_at: UnixMillis,
     body_sha256: &str,
+    extras: &Extras,
 ) -> Handover {
     let record = verified.record();
     let inbound = verified.inbound();
-    let body = &inbound.body;
+    let body = extras.forwarded_body(&inbound.body);
+    let trigger: Option<&RawValue> = extras
+        .trigger
+        .as_deref()
+        .and_then(|t| serde_json::from_str(t).ok());
     let r2_key = format!("bodies/{}/{}", record.id().as_str(), id.as_str());
+    let body_len = body.len();
     let render = |body: BodyPart<'_>| {
         // Sized once for the body plus headers, instead of growing from 128 bytes.
         let capacity = match &body {
             BodyPart::R2 { .. } => 1024,
-            _ => inbound.body.len() * 4 / 3 + 2048,
+            _ => body_len * 4 / 3 + 2048,
         };
         let mut out = Vec::with_capacity(capacity);
         serde_json::to_writer(
@@ -127,6 +168,10 @@ pub fn build(
                     source_ip: inbound.source_ip.as_deref(),
                 },
                 body,
+                event_type: extras.event_type.as_deref(),
+                instruction: extras.instruction.as_deref(),
+                trigger,
+                test: extras.test,
             },
         )
         .expect("envelope serializes");
@@ -188,6 +233,10 @@ mod tests {
         verify(RouteMatch::exact(record), inbound, UnixMillis(0)).unwrap()
     }
 
+    fn build_plain(v: &Verified, id: &DeliveryId, at: UnixMillis, sha: &str) -> Handover {
+        build(v, id, at, sha, &Extras::default())
+    }
+
     fn inline(h: Handover) -> Value {
         match h {
             Handover::Inline { message } => serde_json::from_str(&message).unwrap(),
@@ -198,7 +247,7 @@ mod tests {
     #[test]
     fn json_body_is_embedded_verbatim() {
         let body = br#"{"big": 12345678901234567890, "f": 1.50}"#;
-        let h = build(
+        let h = build_plain(
             &verified(body),
             &DeliveryId::generate([1; 16]),
             UnixMillis(0),
@@ -218,7 +267,7 @@ mod tests {
 
     #[test]
     fn text_and_binary_bodies_keep_their_bytes() {
-        let v = inline(build(
+        let v = inline(build_plain(
             &verified(b"hello=world"),
             &DeliveryId::generate([1; 16]),
             UnixMillis(0),
@@ -226,7 +275,7 @@ mod tests {
         ));
         assert_eq!(v["body"]["encoding"], "text");
         assert_eq!(v["body"]["data"], "hello=world");
-        let v = inline(build(
+        let v = inline(build_plain(
             &verified(&[0xff, 0x00, 0x10]),
             &DeliveryId::generate([1; 16]),
             UnixMillis(0),
@@ -234,7 +283,7 @@ mod tests {
         ));
         assert_eq!(v["body"]["encoding"], "base64");
         assert_eq!(v["body"]["data"], "/wAQ");
-        let v = inline(build(
+        let v = inline(build_plain(
             &verified(b""),
             &DeliveryId::generate([1; 16]),
             UnixMillis(0),
@@ -248,7 +297,7 @@ mod tests {
     fn large_bodies_go_to_r2() {
         let body = vec![b'a'; MAX_INLINE_ENVELOPE_BYTES + 1];
         let id = DeliveryId::generate([2; 16]);
-        match build(&verified(&body), &id, UnixMillis(0), &sha256_hex(&body)) {
+        match build_plain(&verified(&body), &id, UnixMillis(0), &sha256_hex(&body)) {
             Handover::WithBodyInR2 { r2_key, message } => {
                 assert_eq!(
                     r2_key,
@@ -267,7 +316,7 @@ mod tests {
         // Binary just under the raw limit grows past it in base64: also offloaded.
         let binary = vec![0xffu8; MAX_INLINE_ENVELOPE_BYTES - 10];
         assert!(matches!(
-            build(&verified(&binary), &id, UnixMillis(0), &sha256_hex(&binary)),
+            build_plain(&verified(&binary), &id, UnixMillis(0), &sha256_hex(&binary)),
             Handover::WithBodyInR2 { .. }
         ));
     }

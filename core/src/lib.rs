@@ -5,19 +5,23 @@
 //! bytes the shell passes in). That keeps every rule unit-testable natively.
 //!
 //! Layers, each importing only those above it (no cycles):
-//! `time`, `secret`, `codec`, `path` → `model` → `request` → `verify` → `envelope`,
-//! `guard`; `admin` and `problem` (the error-to-HTTP table) sit on top.
+//! `time`, `secret`, `codec`, `path`, `filter` → `model` → `request` → `verify` →
+//! `envelope`, `guard`, `style` → `pipeline`; `admin` and `problem` (the error-to-HTTP
+//! table) sit on top.
 
 pub mod admin;
 pub mod codec;
 pub mod delivery;
 pub mod envelope;
+pub mod filter;
 pub mod guard;
 pub mod model;
 pub mod path;
+pub mod pipeline;
 pub mod problem;
 pub mod request;
 pub mod secret;
+pub mod style;
 pub mod time;
 pub mod verify;
 

@@ -8,7 +8,7 @@
 
 use crate::guard::protocol::Refusal;
 use crate::guard::rate_limit::Quota;
-use crate::model::RecordDecodeError;
+use crate::model::{RecordDecodeError, Style};
 use crate::path::PathError;
 use crate::request::RequestError;
 use crate::verify::VerifyError;
@@ -46,6 +46,12 @@ pub enum ErrorCode {
     IdempotencyKeyReused,
     DuplicateDelivery,
     RateLimited,
+    /// The body is not what the webhook's style requires (Flowker: a JSON object).
+    InvalidBody,
+    /// The body failed the style's schema (Kubiya); the answer lists each field.
+    BodyValidationFailed,
+    BasicAuthMissing,
+    BasicAuthMismatch,
     // --- operator side ---
     AdminDisabled,
     Unauthorized,
@@ -58,11 +64,12 @@ pub enum ErrorCode {
     RegistryUnavailable,
     WriteConflict,
     InvalidQuery,
+    InvalidFilter,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 38] = [
+    pub const ALL: [ErrorCode; 43] = [
         ErrorCode::InvalidPath,
         ErrorCode::WebhookNotFound,
         ErrorCode::WebhookDisabled,
@@ -89,6 +96,10 @@ impl ErrorCode {
         ErrorCode::IdempotencyKeyReused,
         ErrorCode::DuplicateDelivery,
         ErrorCode::RateLimited,
+        ErrorCode::InvalidBody,
+        ErrorCode::BodyValidationFailed,
+        ErrorCode::BasicAuthMissing,
+        ErrorCode::BasicAuthMismatch,
         ErrorCode::AdminDisabled,
         ErrorCode::Unauthorized,
         ErrorCode::InvalidJson,
@@ -100,6 +111,7 @@ impl ErrorCode {
         ErrorCode::RegistryUnavailable,
         ErrorCode::WriteConflict,
         ErrorCode::InvalidQuery,
+        ErrorCode::InvalidFilter,
         ErrorCode::Internal,
     ];
 
@@ -149,6 +161,14 @@ impl ErrorCode {
             ),
             DuplicateDelivery => (409, "duplicate_delivery", "Duplicate delivery"),
             RateLimited => (429, "rate_limited", "Rate limit exceeded"),
+            InvalidBody => (400, "invalid_body", "Request body is malformed"),
+            BodyValidationFailed => (
+                422,
+                "body_validation_failed",
+                "Request body fails the webhook's schema",
+            ),
+            BasicAuthMissing => (401, "basic_auth_missing", "Basic authentication missing"),
+            BasicAuthMismatch => (401, "basic_auth_mismatch", "Basic authentication mismatch"),
             AdminDisabled => (503, "admin_disabled", "Admin API disabled"),
             Unauthorized => (401, "unauthorized", "Missing or invalid admin token"),
             InvalidJson => (400, "invalid_json", "Request body is not valid JSON"),
@@ -159,6 +179,7 @@ impl ErrorCode {
             NotFound => (404, "not_found", "Not found"),
             RegistryUnavailable => (503, "registry_unavailable", "Webhook registry unavailable"),
             InvalidQuery => (400, "invalid_query", "Invalid query parameter"),
+            InvalidFilter => (400, "invalid_filter", "Invalid filter"),
             WriteConflict => (
                 409,
                 "write_conflict",
@@ -197,6 +218,8 @@ pub struct Problem {
     /// Extra headers the status calls for (`Allow` on 405, `Retry-After` on 503).
     pub headers: Vec<(&'static str, String)>,
     pub errors: Vec<FieldError>,
+    /// A style's field-by-field schema failures (Kubiya's FastAPI `detail` items).
+    pub validation: Option<serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -218,6 +241,7 @@ impl Problem {
             detail: detail.into(),
             headers: Vec::new(),
             errors: Vec::new(),
+            validation: None,
         }
     }
 
@@ -245,6 +269,67 @@ impl Problem {
 }
 
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
+
+/// A problem as the sender receives it, in its webhook's style.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rendered {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: String,
+    pub headers: Vec<(&'static str, String)>,
+}
+
+impl Problem {
+    /// Where a style answers with another code than hookgate's: Flowker answers `404`
+    /// for a method no webhook is registered for; Kestra answers `404` for a wrong key,
+    /// exactly as for an unknown flow (a key is never confirmed).
+    pub fn in_style(self, style: Style) -> Problem {
+        match (style, self.code) {
+            (Style::Flowker, ErrorCode::MethodNotAllowed) => Problem::new(
+                ErrorCode::WebhookNotFound,
+                "no webhook is registered for this path and method",
+            ),
+            (Style::Kestra, ErrorCode::UrlKeyMismatch | ErrorCode::UrlKeyMissing) => Problem::new(
+                ErrorCode::WebhookNotFound,
+                "no webhook is registered at this path",
+            ),
+            _ => self,
+        }
+    }
+
+    /// The answer in a style's shape. hookgate and Kestra: RFC 9457. Kubiya: RFC 9457
+    /// (its `detail` is what FastAPI clients read), except a schema failure, which is
+    /// FastAPI's `{"detail": [{"loc", "msg", "type"}]}`. Flowker: its `{code, message,
+    /// title}` with the RFC 9457 members beside them, and `422` for a disabled webhook.
+    pub fn render(&self, style: Style) -> Rendered {
+        let mut status = self.status();
+        let mut content_type = PROBLEM_CONTENT_TYPE;
+        let body = match (style, &self.validation) {
+            (Style::Kubiya, Some(items)) => {
+                content_type = "application/json";
+                serde_json::json!({ "detail": items }).to_string()
+            }
+            (Style::Flowker, _) => {
+                if self.code == ErrorCode::WebhookDisabled {
+                    status = 422;
+                }
+                content_type = "application/json";
+                let mut v: serde_json::Value =
+                    serde_json::from_str(&self.to_json()).expect("problem JSON parses");
+                v["message"] = serde_json::Value::String(self.detail.clone());
+                v["status"] = status.into();
+                v.to_string()
+            }
+            _ => self.to_json(),
+        };
+        Rendered {
+            status,
+            content_type,
+            body,
+            headers: self.headers.clone(),
+        }
+    }
+}
 
 impl From<PathError> for Problem {
     fn from(e: PathError) -> Self {
@@ -380,6 +465,14 @@ impl From<VerifyError> for Problem {
             ),
             UrlKeyMissing => (ErrorCode::UrlKeyMissing, "the URL has no key".into()),
             UrlKeyMismatch => (ErrorCode::UrlKeyMismatch, "the URL key is not valid".into()),
+            BasicAuthMissing => (
+                ErrorCode::BasicAuthMissing,
+                "this webhook requires HTTP Basic authentication".into(),
+            ),
+            BasicAuthMismatch => (
+                ErrorCode::BasicAuthMismatch,
+                "the Basic authentication credentials are not valid".into(),
+            ),
             Misconfigured(_) => return misconfigured(),
         };
         Problem::new(code, detail)

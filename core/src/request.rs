@@ -34,10 +34,7 @@ impl Headers {
     /// (configured header, template signature and timestamp headers), and anything
     /// named like a credential removed. A provider's delivery id is never a credential.
     pub fn forwardable(&self, record: &WebhookRecord) -> BTreeMap<String, String> {
-        let own: Vec<&str> = record.auth().own_credential_headers().collect();
-        self.0
-            .iter()
-            .filter(|(k, _)| !own.contains(&k.as_str()) && !looks_like_credential(k))
+        self.forwardable_pairs(record)
             .fold(BTreeMap::new(), |mut out, (k, v)| {
                 out.entry(k.clone())
                     .and_modify(|existing: &mut String| {
@@ -47,6 +44,44 @@ impl Headers {
                     .or_insert_with(|| v.clone());
                 out
             })
+    }
+}
+
+impl Headers {
+    fn forwardable_pairs<'a>(
+        &'a self,
+        record: &'a WebhookRecord,
+    ) -> impl Iterator<Item = &'a (String, String)> {
+        let own: Vec<&str> = record.auth().own_credential_headers().collect();
+        self.0
+            .iter()
+            .filter(move |(k, _)| !own.contains(&k.as_str()) && !looks_like_credential(k))
+    }
+
+    /// The forwardable headers with every value kept apart (Kestra's `trigger.headers`).
+    pub fn forwardable_lists(&self, record: &WebhookRecord) -> BTreeMap<String, Vec<String>> {
+        let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (k, v) in self.forwardable_pairs(record) {
+            out.entry(k.clone()).or_default().push(v.clone());
+        }
+        out
+    }
+
+    /// Every value of a header, joined with `, ` (how HTTP combines repeated fields).
+    pub fn joined(&self, name: &str) -> Option<std::borrow::Cow<'_, str>> {
+        let mut values = self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v);
+        let first = values.next()?;
+        match values.next() {
+            None => Some(std::borrow::Cow::Borrowed(first.as_str())),
+            Some(second) => {
+                let mut all = format!("{first}, {second}");
+                for v in values {
+                    all.push_str(", ");
+                    all.push_str(v);
+                }
+                Some(std::borrow::Cow::Owned(all))
+            }
+        }
     }
 }
 
@@ -64,6 +99,11 @@ fn looks_like_credential(lowercase_name: &str) -> bool {
         return false;
     }
     all_credential_headers().any(|h| h == lowercase_name)
+        || matches!(
+            lowercase_name,
+            "authorization" | "proxy-authorization" | "cookie"
+        )
+        || lowercase_name.ends_with("api-key")
         || lowercase_name.ends_with("-signature")
         || lowercase_name.ends_with("-token")
         || lowercase_name.ends_with("-secret")
@@ -90,6 +130,54 @@ impl fmt::Debug for Inbound {
             .field("headers", &self.headers)
             .field("body_len", &self.body.len())
             .finish_non_exhaustive()
+    }
+}
+
+/// A request as a filter sees it: the parsed body (JSON, or the text as a JSON string),
+/// headers, query, the path as it may be shown (a URL key replaced) and the method.
+pub struct RequestView<'a> {
+    inbound: &'a Inbound,
+    body: Option<&'a serde_json::Value>,
+    path: String,
+}
+
+impl<'a> RequestView<'a> {
+    pub fn new(
+        inbound: &'a Inbound,
+        body: Option<&'a serde_json::Value>,
+        path: String,
+    ) -> RequestView<'a> {
+        RequestView {
+            inbound,
+            body,
+            path,
+        }
+    }
+}
+
+impl crate::filter::Source for RequestView<'_> {
+    fn body(&self) -> Option<&serde_json::Value> {
+        self.body
+    }
+
+    fn header(&self, lowercase_name: &str) -> Option<std::borrow::Cow<'_, str>> {
+        self.inbound.headers.joined(lowercase_name)
+    }
+
+    fn query(&self, name: &str, index: usize) -> Option<std::borrow::Cow<'_, str>> {
+        let raw = self.inbound.query.as_deref()?;
+        form_urlencoded::parse(raw.as_bytes())
+            .filter(|(k, _)| k == name)
+            .nth(index)
+            .map(|(_, v)| std::borrow::Cow::Owned(v.into_owned()))
+    }
+
+    fn path(&self) -> &str {
+        &self.path
+    }
+
+    fn method(&self) -> &str {
+        &self.inbound.method
     }
 }
 

@@ -9,6 +9,7 @@ use hookgate_core::admin::{validate_create, Fresh, WebhookSpec};
 use hookgate_core::envelope::{build, Handover};
 use hookgate_core::model::WebhookRecord;
 use hookgate_core::path::WebhookPath;
+use hookgate_core::pipeline::{prepare, Prepared};
 use hookgate_core::request::{resolve_route, Headers, Inbound};
 use hookgate_core::secret::{DeliveryId, WebhookId};
 use hookgate_core::time::UnixMillis;
@@ -121,7 +122,19 @@ fn guard_object_state_is_pinned() {
         outcome: Outcome::Accepted,
         status: 202,
         latency_ms: 12,
+        test: false,
     };
+    // Filtered test requests: the additions since (a new line, the old ones unchanged).
+    let filtered_test = LogEntry {
+        outcome: Outcome::Filtered,
+        status: 204,
+        test: true,
+        ..entry.clone()
+    };
+    assert_golden(
+        "guard_log_v1_filtered_test.json",
+        &serde_json::to_string(&filtered_test).unwrap(),
+    );
     let lines = [
         serde_json::to_string(&held).unwrap(),
         serde_json::to_string(&deleted).unwrap(),
@@ -204,12 +217,16 @@ fn envelope_for(body: &[u8], request_path: &str, spec: &str) -> Handover {
         body: body.to_vec(),
     };
     let verified = verify(route, inbound, UnixMillis(1_795_329_546_999)).unwrap();
-    let sha = hookgate_core::guard::key::sha256_hex(body);
+    let Prepared::Forward(extras) = prepare(&verified, false).unwrap() else {
+        panic!("the golden requests are never filtered");
+    };
+    let sha = hookgate_core::guard::key::sha256_hex(extras.forwarded_body(body));
     build(
         &verified,
         &DeliveryId::generate([0x0e; 16]),
         UnixMillis(1_795_329_546_999),
         &sha,
+        &extras,
     )
 }
 
@@ -237,6 +254,31 @@ fn envelope_v1_base64_body_and_url_key_path_are_pinned() {
         r#"{"path":"/api/v1/executions/webhook/company.team/myflow","auth":{"scheme":"url-key","secret":"kestra-key-0001"},"target":{"queue":"EVENTS"}}"#,
     );
     assert_golden("envelope_v1_base64_url_key.json", h.message());
+}
+
+#[test]
+fn envelope_v1_style_additions_are_pinned() {
+    // Kestra: the trigger variables; an event type read from the body.
+    let h = envelope_for(
+        br#"{"hello": "world", "type": "deploy.started"}"#,
+        "/api/v1/main/executions/webhook/company.team/myflow/kestra-key-0001",
+        r#"{"style":"kestra","path":"/api/v1/main/executions/webhook/company.team/myflow","auth":{"scheme":"url-key","secret":"kestra-key-0001"},"event_type":{"field":"body.type"},"target":{"queue":"EVENTS"}}"#,
+    );
+    assert_golden("envelope_v1_kestra.json", h.message());
+    // Flowker: `_webhook` spliced into the sender's JSON, credentials left out.
+    let h = envelope_for(
+        br#"{"order": 42}"#,
+        "/v1/webhooks/orders/paid",
+        r#"{"style":"flowker","path":"/v1/webhooks/orders/paid","auth":{"scheme":"hmac-sha256-hex","header":"X-Kubiya-Signature"},"target":{"queue":"EVENTS"}}"#,
+    );
+    assert_golden("envelope_v1_flowker.json", h.message());
+    // Kubiya: the message is the instruction.
+    let h = envelope_for(
+        br#"{"message": "Deploy to production", "parameters": {}}"#,
+        "/api/v1/jobs/webhook/deploy",
+        r#"{"style":"kubiya","path":"/api/v1/jobs/webhook/deploy","auth":{"scheme":"hmac-sha256-hex","header":"X-Kubiya-Signature"},"event_type":{"header":"User-Agent"},"target":{"queue":"EVENTS"}}"#,
+    );
+    assert_golden("envelope_v1_kubiya.json", h.message());
 }
 
 #[test]

@@ -147,7 +147,7 @@ fn load_with_failures(world: &World) -> TestResult {
     Ok(())
 }
 
-fn origin() -> &'static OriginServer {
+pub fn origin() -> &'static OriginServer {
     static ORIGIN: OnceLock<OriginServer> = OnceLock::new();
     ORIGIN.get_or_init(OriginServer::start)
 }

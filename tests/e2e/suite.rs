@@ -12,6 +12,7 @@ mod ingress;
 mod origins;
 mod registry;
 mod schemes;
+mod styles;
 
 use hookgate_harness::gateway::{derived_config, Gateway, TempDir};
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -91,6 +92,7 @@ pub fn main() {
         .chain(registry::TESTS)
         .chain(guard::TESTS)
         .chain(origins::TESTS)
+        .chain(styles::TESTS)
     {
         trials.push(trial(&world, name, *f));
     }

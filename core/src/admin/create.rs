@@ -3,11 +3,13 @@
 use super::spec::{AuthSpec, Field, WebhookSpec};
 use super::{
     build_template, default_name, generate_secret, header_name, parse_methods, parse_path,
-    parse_scheme, required_target, Complaints, Validated,
+    parse_scheme, parse_style, required_target, Complaints, Validated,
 };
+use crate::model::limits::{Idempotency, OnDuplicate};
 use crate::model::record::RECORD_FORMAT;
 use crate::model::rules::DEFAULT_MAX_BODY_BYTES;
-use crate::model::{AuthConfig, Method, StoredSecret, WebhookRecord};
+use crate::model::Style;
+use crate::model::{AuthConfig, StoredSecret, WebhookRecord};
 use crate::problem::Problem;
 use crate::secret::{Secret, WebhookId};
 use crate::time::UnixMillis;
@@ -25,11 +27,15 @@ pub struct Fresh {
 
 /// Validates a new webhook. Left-out and `null` optional fields take their defaults.
 pub fn validate_create(
-    spec: WebhookSpec,
+    mut spec: WebhookSpec,
     fresh: Fresh,
     policy: super::Policy,
 ) -> Result<Validated, Problem> {
     let mut c = Complaints::default();
+    let style = match &spec.style {
+        Field::Value(raw) => parse_style(raw, &mut c).unwrap_or_default(),
+        _ => Style::default(),
+    };
     let path = match &spec.path {
         Field::Value(raw) => parse_path(raw, &mut c),
         _ => {
@@ -39,20 +45,33 @@ pub fn validate_create(
     };
     let methods = match &spec.methods {
         Field::Value(raw) => parse_methods(raw, &mut c),
-        _ => vec![Method::Post],
+        _ => style.default_methods(),
     };
-    let auth = match spec.auth {
+    let auth = match std::mem::take(&mut spec.auth) {
         Field::Value(auth) => new_auth(auth, fresh.secret_bytes, &mut c),
-        _ => {
-            c.invalid("auth.scheme", "is required");
-            None
-        }
+        _ => match style.default_scheme() {
+            // A style implies its system's scheme: Kubiya signs, Flowker sends a token,
+            // Kestra puts a key in the URL.
+            Some((scheme, header)) => new_auth(
+                AuthSpec {
+                    scheme: Field::Value(scheme.name().to_string()),
+                    header: header.map_or(Field::Absent, |h| Field::Value(h.to_string())),
+                    ..AuthSpec::default()
+                },
+                fresh.secret_bytes,
+                &mut c,
+            ),
+            None => {
+                c.invalid("auth.scheme", "is required");
+                None
+            }
+        },
     };
     let target = required_target(spec.target.as_ref(), &mut c);
     let spec_limits = WebhookSpec {
-        idempotency: spec.idempotency,
-        rate_limit: spec.rate_limit,
-        namespace: spec.namespace,
+        idempotency: std::mem::take(&mut spec.idempotency),
+        rate_limit: std::mem::take(&mut spec.rate_limit),
+        namespace: std::mem::take(&mut spec.namespace),
         ..WebhookSpec::default()
     };
     let (Some(path), Some((auth, shown_secret)), Some(target), true) =
@@ -64,15 +83,14 @@ pub fn validate_create(
     let mut record = WebhookRecord {
         format: RECORD_FORMAT,
         id: fresh.id,
-        name: match spec.name {
+        name: match std::mem::take(&mut spec.name) {
             Field::Value(raw) => raw.trim().to_string(),
             _ => default_name(&path),
         },
         path,
-        enabled: spec.enabled.value().unwrap_or(true),
+        enabled: std::mem::take(&mut spec.enabled).value().unwrap_or(true),
         methods,
-        max_body_bytes: spec
-            .max_body_bytes
+        max_body_bytes: std::mem::take(&mut spec.max_body_bytes)
             .value()
             .unwrap_or(DEFAULT_MAX_BODY_BYTES),
         auth,
@@ -80,14 +98,29 @@ pub fn validate_create(
         created_at: now.clone(),
         updated_at: now,
         revision: 0,
-        idempotency: Default::default(),
+        idempotency: Idempotency {
+            // Flowker answers a repeated Idempotency-Key with 409.
+            on_duplicate: match style {
+                Style::Flowker => OnDuplicate::Conflict,
+                _ => OnDuplicate::default(),
+            },
+            ..Idempotency::default()
+        },
         rate_limit: Default::default(),
         forwarding_secrets: vec![StoredSecret::new(super::generate_forwarding_secret(
             fresh.forwarding_secret_bytes,
         ))],
         namespace: None,
+        style,
+        filter: None,
+        event_type: None,
+        basic_auth: None,
     };
     super::merge_limits(&spec_limits, &mut record);
+    super::merge_conditions(&mut spec, &mut record, &mut c);
+    if !c.is_empty() {
+        return Err(c.into_problem());
+    }
     let shown_forwarding_secret = record.forwarding_secrets.first().map(|s| s.value.clone());
     c.finish(
         Validated {

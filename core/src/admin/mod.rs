@@ -15,10 +15,11 @@ pub use rotate::{rotate, rotate_forwarding, DEFAULT_GRACE_PERIOD_S, MAX_GRACE_PE
 pub use routes::{authorize, deliveries_limit, route, AdminRoute};
 pub use spec::{NamespaceSpec, RotateSpec, WebhookSpec};
 
+use crate::filter::Filter;
 use crate::model::rules::{self, Violation, ViolationKind};
 use crate::model::scheme::KeyFormat;
 use crate::model::template::{Algorithm, HmacTemplate, SignatureEncoding};
-use crate::model::{AuthConfig, Method, Scheme, SecretEncoding, Target, WebhookRecord};
+use crate::model::{AuthConfig, Method, Scheme, SecretEncoding, Style, Target, WebhookRecord};
 use crate::path::WebhookPath;
 use crate::problem::{ErrorCode, FieldError, Problem};
 use crate::secret::Secret;
@@ -227,6 +228,64 @@ fn required_target(raw: Field<&TargetSpec>, c: &mut Complaints) -> Option<Target
             );
             None
         }
+    }
+}
+
+fn parse_style(raw: &str, c: &mut Complaints) -> Option<Style> {
+    let style = Style::parse(raw);
+    if style.is_none() {
+        let names: Vec<&str> = Style::ALL.iter().map(|s| s.name()).collect();
+        c.invalid(
+            "style",
+            format!("{raw:?} is not a style (one of {})", names.join(", ")),
+        );
+    }
+    style
+}
+
+/// `filter`, `event_type` and `basic_auth` from input: given fields replace, `null`
+/// removes.
+fn merge_conditions(spec: &mut spec::WebhookSpec, record: &mut WebhookRecord, c: &mut Complaints) {
+    match std::mem::take(&mut spec.filter) {
+        Field::Value(source) => match Filter::compile(source) {
+            Ok(f) => record.filter = Some(f),
+            Err(e) => c.add(
+                ErrorCode::InvalidFilter,
+                &format!("filter{}", at_suffix(&e.at)),
+                e.message,
+            ),
+        },
+        Field::Null => record.filter = None,
+        Field::Absent => {}
+    }
+    match std::mem::take(&mut spec.event_type) {
+        Field::Value(e) => {
+            record.event_type = Some(crate::model::EventTypeSource {
+                header: e.header.as_deref().map(header_name),
+                field: e.field.map(|f| f.trim().to_string()),
+            })
+        }
+        Field::Null => record.event_type = None,
+        Field::Absent => {}
+    }
+    match std::mem::take(&mut spec.basic_auth) {
+        Field::Value(b) => {
+            record.basic_auth = Some(crate::model::BasicAuth {
+                username: b.username,
+                password: Secret::from_string(b.password),
+            })
+        }
+        Field::Null => record.basic_auth = None,
+        Field::Absent => {}
+    }
+}
+
+/// A filter error's location, as a suffix of the field name (`filter.and[1].eq`).
+fn at_suffix(at: &str) -> String {
+    match at.strip_prefix("filter") {
+        Some(rest) => rest.to_string(),
+        None if at.is_empty() => String::new(),
+        None => format!(" ({at})"),
     }
 }
 

@@ -8,7 +8,7 @@
 use super::spec::{AuthSpec, Field, WebhookSpec};
 use super::{
     build_target, build_template, default_name, header_name, parse_methods, parse_path,
-    parse_scheme, Complaints, Validated,
+    parse_scheme, parse_style, Complaints, Validated,
 };
 use crate::model::rules::{self, DEFAULT_MAX_BODY_BYTES};
 use crate::model::{AuthConfig, Method, StoredSecret, WebhookRecord};
@@ -18,7 +18,7 @@ use crate::time::UnixMillis;
 
 pub fn validate_patch(
     current: &WebhookRecord,
-    spec: WebhookSpec,
+    mut spec: WebhookSpec,
     now: UnixMillis,
     policy: super::Policy,
 ) -> Result<Validated, Problem> {
@@ -34,7 +34,7 @@ pub fn validate_patch(
         Field::Null => c.invalid("path", "must not be null"),
         Field::Absent => {}
     }
-    match spec.name {
+    match std::mem::take(&mut spec.name) {
         Field::Value(raw) => record.name = raw.trim().to_string(),
         Field::Null => record.name = default_name(&record.path),
         Field::Absent => {}
@@ -55,7 +55,7 @@ pub fn validate_patch(
         Field::Absent => {}
     }
     let mut shown_secret = None;
-    match spec.auth {
+    match std::mem::take(&mut spec.auth) {
         Field::Value(auth_spec) => {
             if let Some((auth, shown)) = patched_auth(&current.auth, auth_spec, &mut c) {
                 record.auth = auth;
@@ -74,6 +74,17 @@ pub fn validate_patch(
         Field::Null => c.invalid("target", "must not be null"),
         Field::Absent => {}
     }
+    // A new style keeps every other setting: the rules say what no longer fits.
+    match &spec.style {
+        Field::Value(raw) => {
+            if let Some(style) = parse_style(raw, &mut c) {
+                record.style = style;
+            }
+        }
+        Field::Null => record.style = Default::default(),
+        Field::Absent => {}
+    }
+    super::merge_conditions(&mut spec, &mut record, &mut c);
     record.updated_at = now.to_rfc3339();
     if !c.is_empty() {
         return Err(c.into_problem());

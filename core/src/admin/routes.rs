@@ -59,6 +59,8 @@ pub enum AdminRoute {
     Delivery(WebhookId, String),
     /// `POST …/deliveries/{delivery_id}/replay`.
     Replay(WebhookId, String),
+    /// `POST …/test`: a signed synthetic event through the whole pipeline.
+    Test(WebhookId),
     /// `PUT|GET /admin/v1/namespaces/{name}`.
     PutNamespace(String),
     GetNamespace(String),
@@ -122,6 +124,14 @@ pub fn route(method: &str, path: &str) -> Result<AdminRoute, Problem> {
             .ok_or_else(|| Problem::new(ErrorCode::NotFound, "no webhook with this id"))?;
         return match method {
             "POST" => Ok(AdminRoute::RotateForwardingSecret(id)),
+            _ => Err(not_allowed("POST")),
+        };
+    }
+    if let Some(raw_id) = rest.strip_suffix("/test") {
+        let id = WebhookId::parse(raw_id)
+            .ok_or_else(|| Problem::new(ErrorCode::NotFound, "no webhook with this id"))?;
+        return match method {
+            "POST" => Ok(AdminRoute::Test(id)),
             _ => Err(not_allowed("POST")),
         };
     }

@@ -76,6 +76,32 @@ pub struct WebhookSpec {
     pub rate_limit: Field<RateLimitSpec>,
     #[serde(default)]
     pub namespace: Field<String>,
+    #[serde(default)]
+    pub style: Field<String>,
+    /// The structured form (an object) or a Kestra expression (a string).
+    #[serde(default)]
+    pub filter: Field<serde_json::Value>,
+    #[serde(default)]
+    pub event_type: Field<crate::model::EventTypeSource>,
+    #[serde(default)]
+    pub basic_auth: Field<BasicAuthSpec>,
+}
+
+/// `basic_auth` (style kestra): both members required.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BasicAuthSpec {
+    pub username: String,
+    pub password: String,
+}
+
+impl fmt::Debug for BasicAuthSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BasicAuthSpec")
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .finish()
+    }
 }
 
 /// `PUT /admin/v1/namespaces/{name}`: the organisation's shared limit.

@@ -1,8 +1,9 @@
 //! What `GET` returns: the record without any secret material.
 
+use crate::filter::Filter;
 use crate::model::limits::{Idempotency, RateLimit};
 use crate::model::template::HmacTemplate;
-use crate::model::{Method, Scheme, SecretEncoding, Target, WebhookRecord};
+use crate::model::{EventTypeSource, Method, Scheme, SecretEncoding, Style, Target, WebhookRecord};
 use serde::Serialize;
 
 /// A secret as the admin API shows it: only when it stops working.
@@ -27,6 +28,11 @@ pub struct AuthView<'a> {
 }
 
 #[derive(Serialize)]
+pub struct BasicAuthView<'a> {
+    pub username: &'a str,
+}
+
+#[derive(Serialize)]
 pub struct WebhookView<'a> {
     pub id: &'a str,
     pub name: &'a str,
@@ -40,6 +46,14 @@ pub struct WebhookView<'a> {
     pub rate_limit: &'a RateLimit,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<&'a str>,
+    pub style: Style,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<&'a Filter>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<&'a EventTypeSource>,
+    /// The username only: the password is never shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basic_auth: Option<BasicAuthView<'a>>,
     pub revision: u64,
     pub created_at: &'a str,
     pub updated_at: &'a str,
@@ -73,6 +87,12 @@ pub fn view(record: &WebhookRecord) -> WebhookView<'_> {
         idempotency: record.idempotency(),
         rate_limit: record.rate_limit(),
         namespace: record.namespace(),
+        style: record.style(),
+        filter: record.filter(),
+        event_type: record.event_type(),
+        basic_auth: record.basic_auth().map(|b| BasicAuthView {
+            username: b.username(),
+        }),
         revision: record.revision(),
         created_at: record.created_at(),
         updated_at: record.updated_at(),

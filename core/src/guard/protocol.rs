@@ -14,6 +14,9 @@ pub struct DeliveryMeta {
     pub method: String,
     pub source_ip: Option<String>,
     pub size: u64,
+    /// Sent by the admin API's test action.
+    #[serde(default)]
+    pub test: bool,
 }
 
 /// `POST /deliver` to the object: one round trip per accepted delivery.
@@ -31,6 +34,10 @@ pub struct DeliverRequest {
     pub message: String,
     /// The body's R2 key when the envelope refers to it.
     pub r2_key: Option<String>,
+    /// The webhook's filter did not match: check the webhook's standing and log the
+    /// request as filtered; no idempotency, no rate limit, nothing sent.
+    #[serde(default)]
+    pub filtered: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,6 +68,8 @@ pub enum DeliverAnswer {
         quota: Option<Quota>,
         retry_after_s: Option<u64>,
     },
+    /// Logged as filtered; answer `204`.
+    Filtered,
     /// Verify again against this record and ask again.
     Stale { revision: u64, record: String },
     /// The queue did not accept the event; the key was released.
@@ -85,6 +94,8 @@ pub enum Outcome {
     ForwardFailed,
     OriginFailed,
     OriginTimedOut,
+    /// The webhook's filter did not match; nothing was forwarded.
+    Filtered,
 }
 
 impl From<Refusal> for Outcome {
@@ -113,6 +124,9 @@ pub struct LogEntry {
     pub outcome: Outcome,
     pub status: u16,
     pub latency_ms: u64,
+    /// Sent by the admin API's test action.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub test: bool,
 }
 
 pub const DEFAULT_LOG_ENTRIES: usize = 100;

@@ -3,6 +3,8 @@
 use super::auth::AuthConfig;
 use super::limits::{Idempotency, RateLimit};
 use super::rules::{self, Violation};
+use super::style::{BasicAuth, EventTypeSource, Style};
+use crate::filter::Filter;
 use crate::path::WebhookPath;
 use crate::secret::WebhookId;
 use serde::{Deserialize, Serialize};
@@ -161,6 +163,18 @@ pub struct WebhookRecord {
     /// The organisation whose shared limit this webhook also counts against.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) namespace: Option<String>,
+    /// Which system's senders this webhook answers like.
+    #[serde(default, skip_serializing_if = "Style::is_default")]
+    pub(crate) style: Style,
+    /// Conditions a request must meet to be forwarded; others answer `204`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) filter: Option<Filter>,
+    /// Where the envelope's `event_type` is read from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) event_type: Option<EventTypeSource>,
+    /// Kestra 0.24+: HTTP Basic credentials checked besides the URL key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) basic_auth: Option<BasicAuth>,
 }
 
 /// Why a stored record cannot be used. The details are for the operator's log; a sender
@@ -301,6 +315,22 @@ impl WebhookRecord {
 
     pub fn namespace(&self) -> Option<&str> {
         self.namespace.as_deref()
+    }
+
+    pub fn style(&self) -> Style {
+        self.style
+    }
+
+    pub fn filter(&self) -> Option<&Filter> {
+        self.filter.as_ref()
+    }
+
+    pub fn event_type(&self) -> Option<&EventTypeSource> {
+        self.event_type.as_ref()
+    }
+
+    pub fn basic_auth(&self) -> Option<&BasicAuth> {
+        self.basic_auth.as_ref()
     }
 
     pub fn allows(&self, method: &str) -> bool {

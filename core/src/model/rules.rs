@@ -83,6 +83,7 @@ pub(crate) fn check_record_with(
     check_limits(record, &mut v);
     check_auth(&record.auth, secret_length, &mut v);
     check_target(&record.target, &mut v);
+    super::style::check_style(record, &mut v);
     for s in &record.forwarding_secrets {
         let raw = s.value.expose();
         if codec::base64(raw.strip_prefix("whsec_").unwrap_or(raw)).is_none_or(|k| k.len() < 16) {

@@ -8,6 +8,7 @@
 mod engine;
 pub mod handshake;
 pub mod parse;
+pub mod sign;
 mod twilio;
 
 use crate::model::scheme::Check;
@@ -33,6 +34,9 @@ pub enum VerifyError {
     SecretMismatch,
     UrlKeyMissing,
     UrlKeyMismatch,
+    /// Kestra style with `basic_auth`: no `Authorization: Basic …`.
+    BasicAuthMissing,
+    BasicAuthMismatch,
     /// The stored configuration cannot verify anything. For the operator's log only.
     Misconfigured(&'static str),
 }
@@ -87,6 +91,9 @@ pub fn verify(
     inbound: Inbound,
     now: UnixMillis,
 ) -> Result<Verified, VerifyError> {
+    if let Some(basic) = route.record().basic_auth() {
+        check_basic(basic, &inbound)?;
+    }
     let secret_index = check(&route, &inbound, now)?;
     Ok(Verified {
         route,
@@ -124,6 +131,34 @@ fn check(route: &RouteMatch, inbound: &Inbound, now: UnixMillis) -> Result<usize
                 .map_err(|_| VerifyError::Misconfigured("the stored template does not parse"))?;
             engine::run(&layout, auth, inbound, now)
         }
+    }
+}
+
+/// Kestra 0.24+: `Authorization: Basic base64(username:password)`, compared in constant
+/// time (both parts are always compared).
+fn check_basic(basic: &crate::model::BasicAuth, inbound: &Inbound) -> Result<(), VerifyError> {
+    let raw = inbound
+        .headers
+        .get("authorization")
+        .ok_or(VerifyError::BasicAuthMissing)?
+        .trim();
+    let (scheme, encoded) = raw.split_once(' ').ok_or(VerifyError::BasicAuthMissing)?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return Err(VerifyError::BasicAuthMissing);
+    }
+    let decoded = crate::codec::base64(encoded.trim()).ok_or(VerifyError::BasicAuthMismatch)?;
+    let colon = decoded
+        .iter()
+        .position(|b| *b == b':')
+        .ok_or(VerifyError::BasicAuthMismatch)?;
+    let (user, password) = (&decoded[..colon], &decoded[colon + 1..]);
+    let user_ok = crate::secret::Secret::from_string(basic.username().to_string()).matches(user);
+    let password_ok = basic.password().matches(password);
+    // `&`, not `&&`: both comparisons always run.
+    if user_ok & password_ok {
+        Ok(())
+    } else {
+        Err(VerifyError::BasicAuthMismatch)
     }
 }
 

@@ -1,0 +1,370 @@
+//! Signing like a sender: the inverse of verification, for the admin API's test action.
+//! It reads the same descriptors and layouts the verifier runs, so a test event is signed
+//! exactly as the webhook's provider would sign it, with the webhook's newest secret.
+
+use super::{engine, twilio};
+use crate::model::scheme::{Check, Layout, Piece, Prefix, SignatureSource, TimestampSource};
+use crate::model::template::SignatureEncoding;
+use crate::model::{Method, Scheme, Style, WebhookRecord};
+use crate::time::UnixMillis;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use std::borrow::Cow;
+
+/// A request as the webhook's sender would send it.
+#[derive(Clone)]
+pub struct SignedRequest {
+    pub method: Method,
+    /// Path and query, e.g. `/hooks/x?TestId=…` or a Kestra URL with its key.
+    pub path_and_query: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+// Its path may hold a URL key and its headers a secret: never shown.
+impl std::fmt::Debug for SignedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignedRequest")
+            .field("method", &self.method)
+            .field("body_len", &self.body.len())
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum SignError {
+    /// Every secret of the webhook is past its rotation grace period.
+    NoActiveSecret,
+    /// The stored configuration cannot sign (it could not verify either).
+    Misconfigured(&'static str),
+}
+
+/// A synthetic event for `record`, signed with its newest active secret at `now`.
+/// `origin` is the Worker's public origin (`https://hooks.example.com`), which Twilio
+/// signs; `test_id` makes the body unique, so the test is never a duplicate.
+pub fn test_request(
+    record: &WebhookRecord,
+    origin: &str,
+    now: UnixMillis,
+    test_id: &str,
+) -> Result<SignedRequest, SignError> {
+    let auth = record.auth();
+    let secret = auth
+        .secrets()
+        .iter()
+        .find(|s| s.active_at(now))
+        .ok_or(SignError::NoActiveSecret)?
+        .value();
+    let method = if record.methods().contains(&Method::Post) {
+        Method::Post
+    } else {
+        record.methods()[0]
+    };
+    let carries_body = !matches!(method, Method::Get);
+    let timestamp_source: Option<TimestampSource<'_>> = match &auth.scheme().descriptor().check {
+        Check::Hmac(layout) => layout.timestamp,
+        Check::Template => template_layout(record)?.timestamp,
+        _ => None,
+    };
+    let now_s = (now.0 / 1000).to_string();
+    let timestamp: Option<String> = timestamp_source.and_then(|t| match t {
+        TimestampSource::BodyUnixMillis(_) => None,
+        TimestampSource::Rfc3339Header(_) => Some(now.to_rfc3339()),
+        _ => Some(now_s.clone()),
+    });
+
+    let mut headers: Vec<(String, String)> = Vec::new();
+    let mut path_and_query = record.path().as_str().to_string();
+    let body: Vec<u8> = if !carries_body {
+        Vec::new()
+    } else if auth.scheme() == Scheme::Twilio {
+        headers.push((
+            "content-type".into(),
+            "application/x-www-form-urlencoded".into(),
+        ));
+        format!("HookgateTest=true&TestId={test_id}").into_bytes()
+    } else {
+        headers.push(("content-type".into(), "application/json".into()));
+        let mut event = match record.style() {
+            Style::Kubiya => serde_json::json!({
+                "message": "hookgate test event",
+                "parameters": {},
+                "metadata": {"hookgate_test": true, "test_id": test_id},
+            }),
+            _ => serde_json::json!({
+                "type": "hookgate.test",
+                "test": true,
+                "id": test_id,
+                "sent_at": now.to_rfc3339(),
+            }),
+        };
+        if let Some(TimestampSource::BodyUnixMillis(field)) = timestamp_source {
+            event[field] = now.0.into();
+        }
+        event.to_string().into_bytes()
+    };
+    if !carries_body {
+        path_and_query.push_str(&format!("?hookgate_test={test_id}"));
+    }
+
+    if let Some(basic) = record.basic_auth() {
+        let pair = format!("{}:{}", basic.username(), basic.password().expose());
+        headers.push((
+            "authorization".into(),
+            format!("Basic {}", STANDARD.encode(pair)),
+        ));
+    }
+    match &auth.scheme().descriptor().check {
+        Check::SharedSecret { headers: names } => {
+            let name = auth.header().unwrap_or(names[0]);
+            headers.push((name.to_string(), secret.expose().to_string()));
+        }
+        Check::UrlKey => {
+            let (path, query) = path_and_query
+                .split_once('?')
+                .map_or((path_and_query.clone(), String::new()), |(p, q)| {
+                    (p.to_string(), format!("?{q}"))
+                });
+            path_and_query = format!("{path}/{}{query}", secret.expose());
+        }
+        Check::Hmac(layout) => {
+            let url = format!("{origin}{path_and_query}");
+            sign_mac(
+                layout,
+                record,
+                secret,
+                &url,
+                timestamp.as_deref(),
+                test_id,
+                &body,
+                &mut headers,
+            )?
+        }
+        Check::Template => {
+            let url = format!("{origin}{path_and_query}");
+            let layout = template_layout(record)?;
+            sign_mac(
+                &layout,
+                record,
+                secret,
+                &url,
+                timestamp.as_deref(),
+                test_id,
+                &body,
+                &mut headers,
+            )?
+        }
+    }
+    Ok(SignedRequest {
+        method,
+        path_and_query,
+        headers,
+        body,
+    })
+}
+
+fn template_layout(record: &WebhookRecord) -> Result<Layout<'_>, SignError> {
+    record
+        .auth()
+        .template()
+        .ok_or(SignError::Misconfigured("the hmac scheme has no template"))?
+        .layout()
+        .map_err(|_| SignError::Misconfigured("the stored template does not parse"))
+}
+
+/// Adds the timestamp, signed-header and signature headers of a MAC layout.
+#[allow(clippy::too_many_arguments)]
+fn sign_mac(
+    layout: &Layout<'_>,
+    record: &WebhookRecord,
+    secret: &crate::secret::Secret,
+    url: &str,
+    timestamp: Option<&str>,
+    test_id: &str,
+    body: &[u8],
+    headers: &mut Vec<(String, String)>,
+) -> Result<(), SignError> {
+    let auth = record.auth();
+    let key = auth
+        .key_bytes(secret)
+        .ok_or(SignError::Misconfigured("the secret does not decode"))?;
+    let timestamp = timestamp.unwrap_or_default();
+    if let Some(TimestampSource::UnixSecondsHeader(name) | TimestampSource::Rfc3339Header(name)) =
+        layout.timestamp
+    {
+        headers.push((name.to_string(), timestamp.to_string()));
+    }
+    // Signed headers the request does not have yet get a test value.
+    for piece in layout.content.iter() {
+        if let Piece::Header(name) = piece {
+            if !headers.iter().any(|(k, _)| k == name) {
+                headers.push((name.to_string(), format!("msg_{test_id}")));
+            }
+        }
+    }
+    let mut pieces: Vec<Cow<'_, [u8]>> = Vec::new();
+    for piece in layout.content.iter() {
+        pieces.push(match piece {
+            Piece::Literal(text) => Cow::Borrowed(text.as_bytes()),
+            Piece::Body => Cow::Borrowed(body),
+            Piece::Timestamp => Cow::Borrowed(timestamp.as_bytes()),
+            Piece::Header(name) => Cow::Owned(
+                headers
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.clone().into_bytes())
+                    .unwrap_or_default(),
+            ),
+            Piece::TwilioUrlAndParams => Cow::Owned(
+                twilio::signed_contents(url, body)
+                    .ok()
+                    .and_then(|mut c| (!c.is_empty()).then(|| c.remove(0)))
+                    .ok_or(SignError::Misconfigured("Twilio content"))?,
+            ),
+        });
+    }
+    let mac = engine::mac(layout.algorithm, &key, &pieces);
+    let (name, value) = match &layout.signature {
+        SignatureSource::Header {
+            names,
+            prefix,
+            encoding,
+            configurable,
+        } => {
+            let name = auth.header().filter(|_| *configurable).unwrap_or(names[0]);
+            let prefix = match prefix {
+                Prefix::None => "",
+                Prefix::Required(p) | Prefix::Optional(p) => p,
+            };
+            let encoded = match encoding {
+                SignatureEncoding::Hex => hex::encode(&mac),
+                SignatureEncoding::Base64 => STANDARD.encode(&mac),
+            };
+            (name.to_string(), format!("{prefix}{encoded}"))
+        }
+        SignatureSource::KeyValues {
+            header,
+            separator,
+            timestamp_key,
+            signature_key,
+        } => (
+            header.to_string(),
+            format!(
+                "{timestamp_key}={timestamp}{separator}{signature_key}={}",
+                hex::encode(&mac)
+            ),
+        ),
+        SignatureSource::VersionedList { header } => {
+            (header.to_string(), format!("v1,{}", STANDARD.encode(&mac)))
+        }
+    };
+    headers.push((name, value));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::path::WebhookPath;
+    use crate::request::{resolve_route, Headers, Inbound};
+    use crate::testing::{record, NOW};
+    use crate::verify::{verify, VerifyError};
+
+    const ORIGIN: &str = "https://hooks.example.com";
+
+    fn check(
+        r: &WebhookRecord,
+        signed: &SignedRequest,
+        now: UnixMillis,
+    ) -> Result<(), VerifyError> {
+        let (path, query) = signed
+            .path_and_query
+            .split_once('?')
+            .map_or((signed.path_and_query.as_str(), None), |(p, q)| {
+                (p, Some(q))
+            });
+        let request_path = WebhookPath::parse_request(path).unwrap();
+        let exact = (r.path() == &request_path).then(|| r.clone());
+        let parent = exact.is_none().then(|| r.clone());
+        let route = resolve_route(&request_path, exact, parent).expect("the test request routes");
+        let inbound = Inbound {
+            method: signed.method.as_str().to_string(),
+            url: format!("{ORIGIN}{}", signed.path_and_query),
+            query: query.map(str::to_string),
+            headers: Headers::new(signed.headers.clone()),
+            source_ip: None,
+            body: signed.body.clone(),
+        };
+        verify(route, inbound, now).map(|_| ())
+    }
+
+    #[test]
+    fn every_scheme_signs_what_its_verifier_accepts() {
+        for scheme in Scheme::ALL {
+            let auth = match scheme {
+                Scheme::Hmac => r#"{"scheme":"hmac","template":{"header":"X-Sig","content":"{id}.{timestamp}.{body}","id_header":"X-Id","timestamp_header":"X-Ts","prefix":"v0=","encoding":"base64"}}"#.to_string(),
+                _ => format!(r#"{{"scheme":"{}"}}"#, scheme.name()),
+            };
+            let r = record(&format!(
+                r#"{{"path":"/h","auth":{auth},"target":{{"queue":"EVENTS"}}}}"#
+            ));
+            let signed = test_request(&r, ORIGIN, NOW, "t1").unwrap();
+            assert_eq!(check(&r, &signed, NOW), Ok(()), "{}", scheme.name());
+            // And the signature is real: the same webhook with another generated secret
+            // does not verify it.
+            let spec = format!(r#"{{"path":"/h","auth":{auth},"target":{{"queue":"EVENTS"}}}}"#);
+            let other = crate::admin::validate_create(
+                crate::admin::WebhookSpec::parse(spec.as_bytes()).unwrap(),
+                crate::admin::Fresh {
+                    id: crate::secret::WebhookId::generate([3; 12]),
+                    secret_bytes: [9; 32],
+                    forwarding_secret_bytes: [0x5a; 32],
+                    now: NOW,
+                },
+                crate::admin::Policy::default(),
+            )
+            .unwrap()
+            .record;
+            assert!(check(&other, &signed, NOW).is_err(), "{}", scheme.name());
+        }
+    }
+
+    #[test]
+    fn styles_and_configured_headers_are_followed() {
+        let kestra = record(
+            r#"{"style":"kestra","path":"/api/v1/main/executions/webhook/company.team/myflow","basic_auth":{"username":"admin@kestra.io","password":"kestra-pass"},"target":{"queue":"EVENTS"}}"#,
+        );
+        let signed = test_request(&kestra, ORIGIN, NOW, "t2").unwrap();
+        assert!(signed
+            .path_and_query
+            .starts_with("/api/v1/main/executions/webhook/company.team/myflow/"));
+        assert_eq!(check(&kestra, &signed, NOW), Ok(()));
+        let kubiya = record(
+            r#"{"style":"kubiya","path":"/api/v1/jobs/webhook/deploy","target":{"queue":"EVENTS"}}"#,
+        );
+        let signed = test_request(&kubiya, ORIGIN, NOW, "t3").unwrap();
+        assert!(crate::style::kubiya::validate(&signed.body).is_ok());
+        assert_eq!(check(&kubiya, &signed, NOW), Ok(()));
+        let custom = record(
+            r#"{"path":"/h","auth":{"scheme":"github","header":"X-Custom-Sig"},"target":{"queue":"EVENTS"}}"#,
+        );
+        let signed = test_request(&custom, ORIGIN, NOW, "t4").unwrap();
+        assert!(signed.headers.iter().any(|(k, _)| k == "x-custom-sig"));
+        assert_eq!(check(&custom, &signed, NOW), Ok(()));
+        let get_only = record(
+            r#"{"path":"/h","methods":["GET"],"auth":{"scheme":"url-key"},"target":{"queue":"EVENTS"}}"#,
+        );
+        let signed = test_request(&get_only, ORIGIN, NOW, "t5").unwrap();
+        assert!(signed.body.is_empty() && signed.method == Method::Get);
+        assert_eq!(check(&get_only, &signed, NOW), Ok(()));
+    }
+
+    #[test]
+    fn debug_shows_no_key_or_secret() {
+        let r = record(
+            r#"{"path":"/h","auth":{"scheme":"url-key","secret":"the-url-key-0123456789abcdef"},"target":{"queue":"EVENTS"}}"#,
+        );
+        let signed = test_request(&r, ORIGIN, NOW, "t6").unwrap();
+        assert!(!format!("{signed:?}").contains("the-url-key"));
+    }
+}

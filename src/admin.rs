@@ -129,7 +129,7 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
             let fresh = Fresh {
                 id: WebhookId::generate(random()),
                 secret_bytes: random(),
-                forwarding_secret_bytes: [0x5a; 32],
+                forwarding_secret_bytes: random(),
                 now: now(),
             };
             let mut validated = validate_create(spec, fresh, policy(env))?;

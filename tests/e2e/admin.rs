@@ -14,6 +14,10 @@ pub const TESTS: &[Test] = &[
     ),
     ("logs::request_log_off_is_silent", request_log_off_is_silent),
     (
+        "admin::every_webhook_gets_its_own_random_secrets",
+        secrets_are_random_per_webhook,
+    ),
+    (
         "admin::generated_secret_is_shown_once_and_never_by_get_or_list",
         secret_shown_once,
     ),
@@ -65,11 +69,11 @@ fn closed_without_token(world: &World) -> TestResult {
     Ok(())
 }
 
-/// REQUEST_LOG=off silences the per-request line (the closed gateway runs with it); the
-/// default gateway logs the same refusal.
+/// REQUEST_LOG=off silences the per-request line (the closed gateway runs with it); with
+/// `all` (the fault build's gateway) the same refusal is logged.
 fn request_log_off_is_silent(world: &World) -> TestResult {
     let path = format!("/quiet/{}", unique("probe"));
-    for gateway in [&world.closed, &world.gateway] {
+    for gateway in [&world.closed, &world.faults] {
         send("POST", &gateway.url(&path), &[], b"").assert_problem(404, "webhook_not_found");
     }
     let logged = |g: &hookgate_harness::gateway::Gateway| {
@@ -85,7 +89,7 @@ fn request_log_off_is_silent(world: &World) -> TestResult {
     };
     std::thread::sleep(std::time::Duration::from_millis(300));
     let (closed_saw, closed_lines) = logged(&world.closed);
-    let (open_saw, open_lines) = logged(&world.gateway);
+    let (open_saw, open_lines) = logged(&world.faults);
     assert!(closed_saw && open_saw, "both runtimes served the probe");
     assert_eq!(closed_lines, 0, "REQUEST_LOG=off still logged requests");
     assert!(
@@ -242,5 +246,25 @@ fn patch_replaces_secret(world: &World) -> TestResult {
     .assert_problem(401, "signature_mismatch");
     let got = admin.call("GET", &format!("/admin/v1/webhooks/{id}"), None);
     assert!(!got.body.contains("replacement-secret-77"));
+    Ok(())
+}
+
+/// Two webhooks never share a secret or a forwarding secret (each is 32 fresh random
+/// bytes): a forwarding secret one operator sees must not verify another's forwards.
+fn secrets_are_random_per_webhook(world: &World) -> TestResult {
+    let admin = Admin::of(&world.gateway);
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..3 {
+        let created = admin.create(json!({
+            "path": format!("/fwd/{}", unique("random")),
+            "auth": {"scheme": "hmac-sha256-hex"},
+            "target": {"origin": {"url": "http://127.0.0.1:9/none"}},
+        }));
+        for field in ["secret", "forwarding_secret"] {
+            let value = created[field].as_str().unwrap().to_string();
+            remember_secret(&value);
+            assert!(seen.insert(value), "{field} repeated across webhooks");
+        }
+    }
     Ok(())
 }

@@ -30,6 +30,7 @@ impl Case {
     }
 }
 
+#[derive(Clone, Default)]
 pub struct Stats {
     pub requests: u64,
     pub unexpected: u64,

@@ -60,7 +60,7 @@ use hookgate_core::model::{OriginMode, TargetKind, WebhookRecord};
 use hookgate_core::style;
 use hookgate_core::time::UnixMillis;
 use serde::{Deserialize, Serialize};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::JsValue;
 use worker::SqlStorage;
 use worker::{
@@ -109,6 +109,11 @@ pub struct Guard {
     /// When the cleanup alarm is known to be set, so the hot path asks storage at most
     /// once per object lifetime.
     alarm_at: Cell<Option<u64>>,
+    /// What storage holds under `held`, and that record decoded: read and parsed once
+    /// per object lifetime instead of twice per delivery. `set_held` is the only writer
+    /// of `held` and updates both, and an object is the only writer of its storage, so
+    /// the copy cannot go stale.
+    held_cache: RefCell<Option<(Option<Held>, Option<WebhookRecord>)>>,
 }
 
 /// `PUT /record`: an admin write, computed from `base_revision`. `record: None` deletes.
@@ -150,6 +155,14 @@ const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, job TEXT NOT NULL, state TEXT NOT NULL)",
 ];
 
+/// The record of an active held state, decoded and checked (fails closed to `None`).
+fn decoded(held: Option<&Held>) -> Option<WebhookRecord> {
+    match held {
+        Some(Held::Active { record, .. }) => WebhookRecord::decode(record).ok(),
+        _ => None,
+    }
+}
+
 impl DurableObject for Guard {
     fn new(state: State, env: Env) -> Self {
         let sql = state.storage().sql();
@@ -162,6 +175,7 @@ impl DurableObject for Guard {
             state,
             env,
             alarm_at: Cell::new(None),
+            held_cache: RefCell::new(None),
         }
     }
 
@@ -239,7 +253,7 @@ impl DurableObject for Guard {
         });
         sql.exec("DELETE FROM hits WHERE t <= ?", vec![int(window_start)])?;
         self.alarm_at.set(None);
-        self.schedule_cleanup(now).await?;
+        self.schedule_cleanup(now, None).await?;
         Response::ok("cleaned")
     }
 }
@@ -267,24 +281,38 @@ impl Guard {
         Ok(())
     }
 
-    fn held(&self) -> Result<Option<Held>> {
-        self.meta("held")?
+    /// The held state and its record decoded (`None` for a deleted webhook or a stored
+    /// record that no longer decodes), from the cache or from storage.
+    fn held_and_record(&self) -> Result<(Option<Held>, Option<WebhookRecord>)> {
+        if let Some(cached) = self.held_cache.borrow().as_ref() {
+            return Ok(cached.clone());
+        }
+        let held: Option<Held> = self
+            .meta("held")?
             .map(|v| serde_json::from_str(&v).map_err(|e| worker::Error::RustError(e.to_string())))
-            .transpose()
+            .transpose()?;
+        let loaded = (held.clone(), decoded(held.as_ref()));
+        *self.held_cache.borrow_mut() = Some(loaded.clone());
+        Ok(loaded)
+    }
+
+    fn held(&self) -> Result<Option<Held>> {
+        Ok(self.held_and_record()?.0)
     }
 
     fn record(&self) -> Result<Option<WebhookRecord>> {
-        match self.held()? {
-            Some(Held::Active { record, .. }) => Ok(WebhookRecord::decode(&record).ok()),
-            _ => Ok(None),
-        }
+        Ok(self.held_and_record()?.1)
     }
 
     fn set_held(&self, held: &Held) -> Result<()> {
+        // Forget the copy first: if the write fails, the next read goes to storage.
+        *self.held_cache.borrow_mut() = None;
         self.set_meta(
             "held",
             &serde_json::to_string(held).expect("held serializes"),
-        )
+        )?;
+        *self.held_cache.borrow_mut() = Some((Some(held.clone()), decoded(Some(held))));
+        Ok(())
     }
 
     /// An admin write: compare-and-set on the revision (one writer per webhook).
@@ -363,7 +391,15 @@ impl Guard {
     }
 
     /// Sets the cleanup alarm at the earliest time a key or a hit can go, if any.
-    async fn schedule_cleanup(&self, now: u64) -> Result<()> {
+    /// `earliest_new`: the earliest time anything written since the last call becomes
+    /// due. An alarm already set no later than that covers it (when it fires it
+    /// reschedules from storage), so the steady state costs no query here.
+    async fn schedule_cleanup(&self, now: u64, earliest_new: Option<u64>) -> Result<()> {
+        if let (Some(at), Some(new)) = (self.alarm_at.get(), earliest_new) {
+            if at <= new {
+                return Ok(());
+            }
+        }
         let sql = self.sql();
         let window_ms = self
             .record()?
@@ -418,7 +454,7 @@ impl Guard {
         };
 
         // ---- one synchronous block: no `await` until the reservation is written ----
-        let mut held = self.held()?;
+        let (mut held, mut cached_record) = self.held_and_record()?;
         if held.is_none() {
             // A webhook created before the guard existed: adopt the verified record.
             if let Some(json) = &request.record {
@@ -428,14 +464,20 @@ impl Guard {
                         record: r.at_revision(request.revision).encode(),
                     };
                     self.set_held(&adopted)?;
+                    cached_record = decoded(Some(&adopted));
                     held = Some(adopted);
                 }
             }
         }
         let record = match &held {
-            Some(Held::Active { record, .. }) => match WebhookRecord::decode(record) {
-                Ok(r) => r,
-                Err(e) => return Err(worker::Error::RustError(e.to_string())),
+            Some(Held::Active { record, .. }) => match cached_record {
+                Some(r) => r,
+                None => {
+                    let e = WebhookRecord::decode(record).err();
+                    return Err(worker::Error::RustError(format!(
+                        "the held record does not decode: {e:?}"
+                    )));
+                }
             },
             Some(Held::Deleted { .. }) => return refuse(Refusal::Deleted, 404),
             None => {
@@ -607,7 +649,10 @@ impl Guard {
             &UnixMillis(meta.received_at_ms).to_rfc3339(),
         )?;
         log(Outcome::Accepted, status)?;
-        self.schedule_cleanup(now().0).await?;
+        // The hit is due after the rate window, the key after the idempotency window.
+        let earliest_new =
+            now_ms.0 + (policy.window_s.min(record.idempotency().window_s)).saturating_mul(1000);
+        self.schedule_cleanup(now().0, Some(earliest_new)).await?;
         Ok(DeliverAnswer::Accepted {
             status,
             body,

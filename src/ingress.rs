@@ -10,6 +10,7 @@ use hookgate_core::envelope::{self, Handover};
 use hookgate_core::guard::key::{delivery_key, sha256_hex};
 use hookgate_core::guard::protocol::{DeliverAnswer, DeliverRequest, DeliveryMeta};
 use hookgate_core::guard::rate_limit::Quota;
+use hookgate_core::log_budget::{Admit, LogBudget};
 use hookgate_core::model::{Style, WebhookRecord};
 use hookgate_core::path::WebhookPath;
 use hookgate_core::pipeline::{prepare, Prepared};
@@ -25,25 +26,17 @@ use worker::{console_error, console_log, Bucket, Env, Request, Response, Result}
 /// R2 bucket holding bodies too large for a queue message.
 const BODIES_BINDING: &str = "BODIES";
 
-/// Which requests get a log line: the `REQUEST_LOG` var, `errors` (status >= 400, the
-/// default), `all` or `off`. Accepted deliveries are recorded in the webhook's delivery
-/// log (its Durable Object), so a line for each of them would only repeat it, at what
-/// `../shared/notes/performance-findings.md` measured as the largest per-request cost
-/// after the bindings. `scripts/dev.sh` runs with `all`, so a person sees every request.
+/// Which requests get a log line: the `REQUEST_LOG` var. `errors` (the default): refused
+/// requests (status >= 400), at most `log_budget::LINES_PER_SECOND` a second per isolate,
+/// each written line counting those left out before it; `all`: every request, no budget
+/// (what `scripts/dev.sh` uses, so a person sees everything); `off`: none. Accepted
+/// deliveries are recorded in the webhook's delivery log (its Durable Object), so a line
+/// for each would only repeat it; an unbounded line per refusal made a flood of bad
+/// signatures cost 40% of throughput in BENCHMARKS.md.
 enum RequestLog {
     All,
     Errors,
     Off,
-}
-
-impl RequestLog {
-    fn includes(&self, status: u16) -> bool {
-        match self {
-            RequestLog::All => true,
-            RequestLog::Errors => status >= 400,
-            RequestLog::Off => false,
-        }
-    }
 }
 
 fn request_log(env: &Env) -> RequestLog {
@@ -51,6 +44,25 @@ fn request_log(env: &Env) -> RequestLog {
         Ok("off") => RequestLog::Off,
         Ok("all") => RequestLog::All,
         _ => RequestLog::Errors,
+    }
+}
+
+thread_local! {
+    /// Per isolate: Workers run one request at a time per thread, and this is only a
+    /// bound on log volume, so it needs no coordination beyond the isolate.
+    static LOG_BUDGET: std::cell::RefCell<LogBudget> = std::cell::RefCell::new(LogBudget::default());
+}
+
+/// Whether to write this request's line, and how many refusals were left out before it.
+fn log_decision(env: &Env, status: u16) -> Option<u64> {
+    match request_log(env) {
+        RequestLog::Off => None,
+        RequestLog::All => Some(0),
+        RequestLog::Errors if status < 400 => None,
+        RequestLog::Errors => match LOG_BUDGET.with(|b| b.borrow_mut().admit(now())) {
+            Admit::Write { suppressed } => Some(suppressed),
+            Admit::Skip => None,
+        },
     }
 }
 
@@ -133,6 +145,13 @@ struct LogLine {
     latency_ms: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     body_bytes: Option<usize>,
+    /// Refusals not logged since the previous line (`REQUEST_LOG=errors`'s budget).
+    #[serde(skip_serializing_if = "is_zero")]
+    suppressed: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
@@ -208,7 +227,8 @@ pub async fn run(
     if let Some(t) = ctx.trace.as_deref_mut() {
         t.delivery_id = log.delivery_id.clone();
     }
-    if request_log(env).includes(log.status) {
+    if let Some(suppressed) = log_decision(env, log.status) {
+        log.suppressed = suppressed;
         console_log!("{}", serde_json::to_string(&log).unwrap_or_default());
     }
     response

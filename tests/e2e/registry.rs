@@ -350,12 +350,26 @@ fn hand_edited_record(world: &World) -> TestResult {
     post(&fresh).assert_problem(500, "webhook_misconfigured");
     // The operator's log says why.
     assert!(
-        g.output()
-            .iter()
-            .any(|l| l.contains("record_unusable") && l.contains("auth.tolerance_s")),
+        logged_soon(g, |l| l.contains("record_unusable")
+            && l.contains("auth.tolerance_s")),
         "no log line names the broken rule"
     );
     Ok(())
+}
+
+/// The runtime's output reaches us through wrangler's pipe, possibly after the answer:
+/// waits up to five seconds for a matching line.
+fn logged_soon(g: &hookgate_harness::gateway::Gateway, matches: impl Fn(&str) -> bool) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        if g.output().iter().any(|l| matches(l)) {
+            return true;
+        }
+        if std::time::Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }
 
 fn no_internal_detail(world: &World) -> TestResult {
@@ -384,10 +398,11 @@ fn no_internal_detail(world: &World) -> TestResult {
     };
     r.assert_problem(500, "webhook_misconfigured");
     assert!(!r.body.contains("NOPE_QUEUE_BINDING"), "{}", r.body);
-    assert!(g
-        .output()
-        .iter()
-        .any(|l| l.contains("binding_missing") && l.contains("NOPE_QUEUE_BINDING")));
+    assert!(
+        logged_soon(g, |l| l.contains("binding_missing")
+            && l.contains("NOPE_QUEUE_BINDING")),
+        "no log line names the missing binding"
+    );
 
     // A scheme this version does not know: serde's message stays in the log.
     let mut unknown = stored.clone();

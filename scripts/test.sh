@@ -3,7 +3,8 @@
 #   formatting, clippy (native and wasm32), the release build and its size budget, the
 #   test-only fault-injection build, the fuzz targets (built, not run: see
 #   fuzz/README.md), the core's unit, golden and conformance tests, and the end-to-end
-#   suite against workerd.
+#   suite against workerd (with the dashboard in Debian's headless Chromium, installed
+#   here when missing).
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 cd "$HOOKGATE_ROOT"
 
@@ -29,6 +30,14 @@ HOOKGATE_SKIP_BUILD=0 bash scripts/build.sh faults
 
 say "fuzz targets build"
 cargo build --manifest-path fuzz/Cargo.toml --locked --bins
+
+# The dashboard test drives Debian's Chromium over WebDriver; nothing downloads a browser.
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  say "installing Debian's chromium and chromium-driver (once)"
+  sudo_if_needed() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+  sudo_if_needed apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive sudo_if_needed apt-get install -y -qq chromium chromium-driver >&2
+fi
 
 say "tests: core (unit, golden, 143 published + 18 derived conformance vectors) and end-to-end in workerd"
 cargo test --workspace --locked

@@ -13,7 +13,7 @@ use hookgate_core::admin::{
 };
 use hookgate_core::guard::authority::Held;
 use hookgate_core::guard::protocol::DEFAULT_LOG_ENTRIES;
-use hookgate_core::model::{Scheme, WebhookRecord};
+use hookgate_core::model::{Scheme, Style, WebhookRecord};
 use hookgate_core::problem::{ErrorCode, Problem};
 use hookgate_core::secret::{Secret, WebhookId};
 use serde_json::{json, Value};
@@ -22,9 +22,49 @@ use worker::{console_log, Env, Request, Response, Result};
 const ADMIN_TOKEN: &str = "ADMIN_TOKEN";
 const MAX_ADMIN_BODY: u64 = 64 * 1024;
 
+/// The dashboard and the OpenAPI document, shipped inside the Worker: nothing is fetched
+/// from elsewhere at build or run time.
+const DASHBOARD_HTML: &str = include_str!("../dashboard/index.html");
+const DASHBOARD_JS: &str = include_str!("../dashboard/app.js");
+const DASHBOARD_CSS: &str = include_str!("../dashboard/app.css");
+const OPENAPI: &str = include_str!("../openapi/openapi.json");
+
+/// No inline script or style, nothing from another origin; the page talks only to this
+/// Worker's admin API.
+const DASHBOARD_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+    img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; \
+    frame-ancestors 'none'";
+
+/// The files served without the token (`routes::PUBLIC_PATHS`): code and documentation.
+fn public_file(method: &str, path: &str) -> Option<(&'static str, &'static str)> {
+    if method != "GET" {
+        return None;
+    }
+    match path {
+        "/admin" | "/admin/" => Some(("text/html; charset=utf-8", DASHBOARD_HTML)),
+        "/admin/app.js" => Some(("text/javascript; charset=utf-8", DASHBOARD_JS)),
+        "/admin/app.css" => Some(("text/css; charset=utf-8", DASHBOARD_CSS)),
+        "/admin/v1/openapi.json" => Some(("application/json", OPENAPI)),
+        _ => None,
+    }
+}
+
+fn serve_public(content_type: &str, body: &str) -> Result<Response> {
+    let headers = worker::Headers::new();
+    headers.set("Content-Type", content_type)?;
+    headers.set("Content-Security-Policy", DASHBOARD_CSP)?;
+    headers.set("X-Content-Type-Options", "nosniff")?;
+    headers.set("Referrer-Policy", "no-referrer")?;
+    headers.set("Cache-Control", "no-cache")?;
+    Ok(Response::ok(body)?.with_headers(headers))
+}
+
 pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
     let method = req.method().to_string();
     let path = req.path();
+    if let Some((content_type, body)) = public_file(&method, &path) {
+        return serve_public(content_type, body);
+    }
     let result = serve(&mut req, env).await;
     let (status, code) = match &result {
         Ok((status, _)) => (*status, "ok"),
@@ -110,6 +150,22 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
                 ));
             }
             Ok((202, json!({"id": delivery_id, "status": "replaying"})))
+        }
+        AdminRoute::Stats(id) => {
+            find(env, &registry, &id).await?;
+            Ok((200, guard::client::stats(env, &id).await?))
+        }
+        AdminRoute::Schemes => {
+            let schemes: Vec<Value> = Scheme::ALL
+                .iter()
+                .map(|s| {
+                    let d = s.descriptor();
+                    json!({"name": d.name, "summary": d.summary,
+                        "tolerance_s": d.default_tolerance_s})
+                })
+                .collect();
+            let styles: Vec<&str> = Style::ALL.iter().map(|s| s.name()).collect();
+            Ok((200, json!({"schemes": schemes, "styles": styles})))
         }
         AdminRoute::Test(id) => {
             let (record, _) = find(env, &registry, &id).await?;
@@ -340,6 +396,10 @@ fn with_secret(req: &Request, validated: &Validated) -> Value {
     });
     if let Some(secret) = secret {
         answer["secret"] = Value::from(secret);
+        // Beside the secret, and only there: a shared-secret or URL-key command holds it.
+        if let Some(curl) = hookgate_core::admin::example::signed_curl(record, &origin, now()) {
+            answer["example_curl"] = Value::from(curl);
+        }
     }
     if let Some(f) = &validated.shown_forwarding_secret {
         answer["forwarding_secret"] = Value::from(f.expose());

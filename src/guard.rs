@@ -153,7 +153,14 @@ const SCHEMA: &[&str] = &[
     "CREATE INDEX IF NOT EXISTS hits_t ON hits (t)",
     "CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY AUTOINCREMENT, entry TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, job TEXT NOT NULL, state TEXT NOT NULL)",
+    // Per-minute counts by outcome (`protocol::STAT_COLUMNS`), the last hour.
+    "CREATE TABLE IF NOT EXISTS minutes (m INTEGER PRIMARY KEY, accepted INTEGER NOT NULL DEFAULT 0, \
+     refused INTEGER NOT NULL DEFAULT 0, duplicate INTEGER NOT NULL DEFAULT 0, \
+     rate_limited INTEGER NOT NULL DEFAULT 0, filtered INTEGER NOT NULL DEFAULT 0)",
 ];
+
+/// Minutes of counts kept for `GET …/stats`.
+const STATS_MINUTES: u64 = 60;
 
 /// The record of an active held state, decoded and checked (fails closed to `None`).
 fn decoded(held: Option<&Held>) -> Option<WebhookRecord> {
@@ -205,21 +212,30 @@ impl DurableObject for Guard {
                     self.record_attempt(&report.delivery_id, report.record, report.state)?;
                 Response::from_json(&known)
             }
+            (worker::Method::Get, "/stats") => Response::from_json(&self.stats(now().0)?),
             (worker::Method::Get, p) if p.starts_with("/deliveries/") => {
+                // The log entry (the last 100) and, for a delivery to an async origin,
+                // its state and attempts; null when neither is known.
                 let id = &p["/deliveries/".len()..];
-                let detail = match self.delivery(id)? {
-                    None => serde_json::Value::Null,
-                    Some((_, state)) => {
-                        let entry = self
-                            .log(DEFAULT_LOG_ENTRIES)?
-                            .into_iter()
-                            .find(|e| e.id == id);
+                let entry = self
+                    .log(DEFAULT_LOG_ENTRIES)?
+                    .into_iter()
+                    .find(|e| e.id == id);
+                let detail = match (entry, self.delivery(id)?) {
+                    (None, None) => serde_json::Value::Null,
+                    (entry, origin) => {
                         let mut v = serde_json::to_value(entry).unwrap_or_default();
                         if !v.is_object() {
                             v = serde_json::json!({ "id": id });
                         }
-                        v["state"] = serde_json::to_value(state.state).unwrap_or_default();
-                        v["attempts"] = serde_json::to_value(&state.attempts).unwrap_or_default();
+                        match origin {
+                            Some((_, state)) => {
+                                v["state"] = serde_json::to_value(state.state).unwrap_or_default();
+                                v["attempts"] =
+                                    serde_json::to_value(&state.attempts).unwrap_or_default();
+                            }
+                            None => v["attempts"] = serde_json::json!([]),
+                        }
                         v
                     }
                 };
@@ -252,6 +268,10 @@ impl DurableObject for Guard {
             rate_limit::window_start_ms(r.rate_limit(), UnixMillis(now))
         });
         sql.exec("DELETE FROM hits WHERE t <= ?", vec![int(window_start)])?;
+        sql.exec(
+            "DELETE FROM minutes WHERE m < ?",
+            vec![int((now / 60_000).saturating_sub(STATS_MINUTES))],
+        )?;
         self.alarm_at.set(None);
         self.schedule_cleanup(now, None).await?;
         Response::ok("cleaned")
@@ -377,6 +397,62 @@ impl Guard {
         Ok(())
     }
 
+    /// Adds one to the outcome's counter of the minute (a column name from a fixed
+    /// list, never input).
+    fn count(&self, outcome: Outcome, at_ms: u64) -> Result<()> {
+        let column = outcome.stat_column();
+        self.sql().exec(
+            &format!(
+                "INSERT INTO minutes (m, {column}) VALUES (?, 1) \
+                 ON CONFLICT (m) DO UPDATE SET {column} = {column} + 1"
+            ),
+            vec![int(at_ms / 60_000)],
+        )?;
+        Ok(())
+    }
+
+    /// The last hour, minute by minute (oldest first), with zeros where nothing came.
+    fn stats(&self, now_ms: u64) -> Result<serde_json::Value> {
+        use hookgate_core::guard::protocol::STAT_COLUMNS;
+        let current = now_ms / 60_000;
+        let first = current + 1 - STATS_MINUTES;
+        let rows = column(
+            &self.sql(),
+            "SELECT m || ',' || accepted || ',' || refused || ',' || duplicate || ',' || \
+             rate_limited || ',' || filtered FROM minutes WHERE m >= ? ORDER BY m",
+            vec![int(first)],
+            as_text,
+        )?;
+        let mut by_minute = std::collections::BTreeMap::new();
+        for row in rows {
+            let numbers: Vec<u64> = row.split(',').filter_map(|n| n.parse().ok()).collect();
+            if let [m, rest @ ..] = numbers.as_slice() {
+                by_minute.insert(*m, rest.to_vec());
+            }
+        }
+        let mut totals = vec![0u64; STAT_COLUMNS.len()];
+        let minutes: Vec<serde_json::Value> = (first..=current)
+            .map(|m| {
+                let counts = by_minute
+                    .get(&m)
+                    .cloned()
+                    .unwrap_or_else(|| vec![0; STAT_COLUMNS.len()]);
+                let mut v = serde_json::json!({"minute": UnixMillis(m * 60_000).to_rfc3339()});
+                for (i, name) in STAT_COLUMNS.iter().enumerate() {
+                    let n = counts.get(i).copied().unwrap_or(0);
+                    totals[i] += n;
+                    v[*name] = n.into();
+                }
+                v
+            })
+            .collect();
+        let mut last_hour = serde_json::json!({});
+        for (i, name) in STAT_COLUMNS.iter().enumerate() {
+            last_hour[*name] = totals[i].into();
+        }
+        Ok(serde_json::json!({"minutes": minutes, "last_hour": last_hour}))
+    }
+
     fn log(&self, limit: usize) -> Result<Vec<LogEntry>> {
         let rows = column(
             &self.sql(),
@@ -442,7 +518,9 @@ impl Guard {
                 status,
                 latency_ms: now().0.saturating_sub(started),
                 test: meta.test,
-            })
+                request: request.preview.clone(),
+            })?;
+            self.count(outcome, meta.received_at_ms)
         };
         let refuse = |refusal: Refusal, status: u16| -> Result<DeliverAnswer> {
             log(refusal.into(), status)?;
@@ -889,6 +967,10 @@ pub mod client {
         })
         .expect("commit serializes");
         call(env, id, Method::Put, "/record", Some(body), None).await
+    }
+
+    pub async fn stats(env: &Env, id: &WebhookId) -> Result<serde_json::Value, Problem> {
+        call(env, id, Method::Get, "/stats", None, None).await
     }
 
     pub async fn held(env: &Env, id: &WebhookId) -> Result<HeldAnswer, Problem> {

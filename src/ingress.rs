@@ -8,7 +8,7 @@ use crate::registry::Registry;
 use crate::{body, guard, http};
 use hookgate_core::envelope::{self, Handover};
 use hookgate_core::guard::key::{delivery_key, sha256_hex};
-use hookgate_core::guard::protocol::{DeliverAnswer, DeliverRequest, DeliveryMeta};
+use hookgate_core::guard::protocol::{DeliverAnswer, DeliverRequest, DeliveryMeta, RequestPreview};
 use hookgate_core::guard::rate_limit::Quota;
 use hookgate_core::log_budget::{Admit, LogBudget};
 use hookgate_core::model::{Style, WebhookRecord};
@@ -401,6 +401,10 @@ async fn guard_and_hand_over(
                 _ => None,
             },
             filtered,
+            preview: Some(RequestPreview::new(
+                inbound.headers.forwardable(record),
+                &inbound.body,
+            )),
         };
         let answer = guard::client::deliver(env, record.id(), &request, fail_handover).await;
         let answer = match answer {

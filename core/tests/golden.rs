@@ -123,18 +123,27 @@ fn guard_object_state_is_pinned() {
         status: 202,
         latency_ms: 12,
         test: false,
+        request: None,
     };
     // Filtered test requests: the additions since (a new line, the old ones unchanged).
     let filtered_test = LogEntry {
         outcome: Outcome::Filtered,
         status: 204,
         test: true,
+        request: Some(hookgate_core::guard::protocol::RequestPreview::new(
+            [("content-type".to_string(), "application/json".to_string())].into(),
+            br#"{"hello": "moon"}"#,
+        )),
         ..entry.clone()
     };
     assert_golden(
-        "guard_log_v1_filtered_test.json",
+        "guard_log_v1_with_request.json",
         &serde_json::to_string(&filtered_test).unwrap(),
     );
+    // The entry as written before the request preview existed still reads.
+    let older: LogEntry = serde_json::from_str(&golden("guard_log_v1_filtered_test.json")).unwrap();
+    assert_eq!(older.request, None);
+    assert_eq!(older.outcome, Outcome::Filtered);
     let lines = [
         serde_json::to_string(&held).unwrap(),
         serde_json::to_string(&deleted).unwrap(),

@@ -6,9 +6,11 @@
 //! suite fails and says how to get them.
 
 mod admin;
+mod dashboard;
 mod guard;
 mod hostile;
 mod ingress;
+mod openapi;
 mod origins;
 mod registry;
 mod schemes;
@@ -93,6 +95,8 @@ pub fn main() {
         .chain(guard::TESTS)
         .chain(origins::TESTS)
         .chain(styles::TESTS)
+        .chain(dashboard::TESTS)
+        .chain(openapi::TESTS)
     {
         trials.push(trial(&world, name, *f));
     }

@@ -3,6 +3,7 @@
 //! all three end in the same [`crate::model::rules`] that decoding a stored record runs.
 
 mod create;
+pub mod example;
 mod patch;
 mod rotate;
 pub mod routes;

@@ -61,9 +61,77 @@ pub enum AdminRoute {
     Replay(WebhookId, String),
     /// `POST …/test`: a signed synthetic event through the whole pipeline.
     Test(WebhookId),
+    /// `GET …/stats`: per-minute counts of the last hour.
+    Stats(WebhookId),
+    /// `GET /admin/v1/schemes`: every scheme and what its sender sends.
+    Schemes,
     /// `PUT|GET /admin/v1/namespaces/{name}`.
     PutNamespace(String),
     GetNamespace(String),
+}
+
+/// Every authenticated admin operation, as `(method, path template)`. The OpenAPI test
+/// checks that `openapi/openapi.json` documents exactly these, and [`route`] serves
+/// nothing else: an operation missing here answers `404`, so none can be served
+/// undocumented.
+pub const OPERATIONS: &[(&str, &str)] = &[
+    ("GET", "/admin/v1/webhooks"),
+    ("POST", "/admin/v1/webhooks"),
+    ("GET", "/admin/v1/webhooks/{id}"),
+    ("PATCH", "/admin/v1/webhooks/{id}"),
+    ("DELETE", "/admin/v1/webhooks/{id}"),
+    ("POST", "/admin/v1/webhooks/{id}/rotate-secret"),
+    ("POST", "/admin/v1/webhooks/{id}/rotate-forwarding-secret"),
+    ("POST", "/admin/v1/webhooks/{id}/test"),
+    ("GET", "/admin/v1/webhooks/{id}/stats"),
+    ("GET", "/admin/v1/webhooks/{id}/deliveries"),
+    ("GET", "/admin/v1/webhooks/{id}/deliveries/{delivery_id}"),
+    (
+        "POST",
+        "/admin/v1/webhooks/{id}/deliveries/{delivery_id}/replay",
+    ),
+    ("GET", "/admin/v1/schemes"),
+    ("GET", "/admin/v1/namespaces/{name}"),
+    ("PUT", "/admin/v1/namespaces/{name}"),
+];
+
+/// Served without the token: the dashboard's files and the OpenAPI document. Neither
+/// holds anything but code and documentation.
+pub const PUBLIC_PATHS: &[&str] = &[
+    "/admin/",
+    "/admin/app.js",
+    "/admin/app.css",
+    "/admin/v1/openapi.json",
+];
+
+impl AdminRoute {
+    /// The `(method, path template)` this route serves; exhaustive, so a new route
+    /// cannot compile without naming its operation.
+    pub fn operation(&self) -> (&'static str, &'static str) {
+        use AdminRoute::*;
+        match self {
+            List => ("GET", "/admin/v1/webhooks"),
+            Create => ("POST", "/admin/v1/webhooks"),
+            Get(_) => ("GET", "/admin/v1/webhooks/{id}"),
+            Update(_) => ("PATCH", "/admin/v1/webhooks/{id}"),
+            Delete(_) => ("DELETE", "/admin/v1/webhooks/{id}"),
+            RotateSecret(_) => ("POST", "/admin/v1/webhooks/{id}/rotate-secret"),
+            RotateForwardingSecret(_) => {
+                ("POST", "/admin/v1/webhooks/{id}/rotate-forwarding-secret")
+            }
+            Test(_) => ("POST", "/admin/v1/webhooks/{id}/test"),
+            Stats(_) => ("GET", "/admin/v1/webhooks/{id}/stats"),
+            Deliveries(_) => ("GET", "/admin/v1/webhooks/{id}/deliveries"),
+            Delivery(..) => ("GET", "/admin/v1/webhooks/{id}/deliveries/{delivery_id}"),
+            Replay(..) => (
+                "POST",
+                "/admin/v1/webhooks/{id}/deliveries/{delivery_id}/replay",
+            ),
+            Schemes => ("GET", "/admin/v1/schemes"),
+            GetNamespace(_) => ("GET", "/admin/v1/namespaces/{name}"),
+            PutNamespace(_) => ("PUT", "/admin/v1/namespaces/{name}"),
+        }
+    }
 }
 
 pub const NAMESPACES_PREFIX: &str = "/admin/v1/namespaces/";
@@ -71,6 +139,21 @@ pub const NAMESPACES_PREFIX: &str = "/admin/v1/namespaces/";
 pub const ADMIN_PREFIX: &str = "/admin/v1/webhooks";
 
 pub fn route(method: &str, path: &str) -> Result<AdminRoute, Problem> {
+    let found = route_any(method, path)?;
+    if OPERATIONS.contains(&found.operation()) {
+        Ok(found)
+    } else {
+        Err(not_found())
+    }
+}
+
+fn route_any(method: &str, path: &str) -> Result<AdminRoute, Problem> {
+    if path == "/admin/v1/schemes" {
+        return match method {
+            "GET" => Ok(AdminRoute::Schemes),
+            _ => Err(not_allowed("GET")),
+        };
+    }
     if let Some(name) = path.strip_prefix(NAMESPACES_PREFIX) {
         if !crate::model::rules::namespace_name_ok(name) {
             return Err(Problem::new(ErrorCode::NotFound, "no such namespace name"));
@@ -125,6 +208,14 @@ pub fn route(method: &str, path: &str) -> Result<AdminRoute, Problem> {
         return match method {
             "POST" => Ok(AdminRoute::RotateForwardingSecret(id)),
             _ => Err(not_allowed("POST")),
+        };
+    }
+    if let Some(raw_id) = rest.strip_suffix("/stats") {
+        let id = WebhookId::parse(raw_id)
+            .ok_or_else(|| Problem::new(ErrorCode::NotFound, "no webhook with this id"))?;
+        return match method {
+            "GET" => Ok(AdminRoute::Stats(id)),
+            _ => Err(not_allowed("GET")),
         };
     }
     if let Some(raw_id) = rest.strip_suffix("/test") {

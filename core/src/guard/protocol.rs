@@ -38,6 +38,34 @@ pub struct DeliverRequest {
     /// request as filtered; no idempotency, no rate limit, nothing sent.
     #[serde(default)]
     pub filtered: bool,
+    /// What the delivery log shows of the request (credential-free headers, the start of
+    /// the body), for the dashboard's detail panel.
+    #[serde(default)]
+    pub preview: Option<RequestPreview>,
+}
+
+/// The start of a body kept in the delivery log.
+pub const PREVIEW_BODY_BYTES: usize = 1024;
+
+/// A request as the delivery log keeps it: never a credential (the headers are the
+/// forwardable ones) and at most [`PREVIEW_BODY_BYTES`] of the body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestPreview {
+    pub headers: std::collections::BTreeMap<String, String>,
+    /// The body's first bytes, as UTF-8 (invalid sequences replaced).
+    pub body: String,
+    pub truncated: bool,
+}
+
+impl RequestPreview {
+    pub fn new(headers: std::collections::BTreeMap<String, String>, body: &[u8]) -> Self {
+        let end = body.len().min(PREVIEW_BODY_BYTES);
+        RequestPreview {
+            headers,
+            body: String::from_utf8_lossy(&body[..end]).into_owned(),
+            truncated: body.len() > end,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,6 +126,34 @@ pub enum Outcome {
     Filtered,
 }
 
+/// The per-minute counters the dashboard charts.
+pub const STAT_COLUMNS: [&str; 5] = [
+    "accepted",
+    "refused",
+    "duplicate",
+    "rate_limited",
+    "filtered",
+];
+
+impl Outcome {
+    /// Which per-minute counter an outcome adds to.
+    pub fn stat_column(self) -> &'static str {
+        match self {
+            Outcome::Accepted => "accepted",
+            Outcome::Replayed | Outcome::Duplicate | Outcome::InFlight | Outcome::Reused => {
+                "duplicate"
+            }
+            Outcome::RateLimited => "rate_limited",
+            Outcome::Filtered => "filtered",
+            Outcome::Disabled
+            | Outcome::Deleted
+            | Outcome::ForwardFailed
+            | Outcome::OriginFailed
+            | Outcome::OriginTimedOut => "refused",
+        }
+    }
+}
+
 impl From<Refusal> for Outcome {
     fn from(r: Refusal) -> Self {
         match r {
@@ -127,6 +183,8 @@ pub struct LogEntry {
     /// Sent by the admin API's test action.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub test: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<RequestPreview>,
 }
 
 pub const DEFAULT_LOG_ENTRIES: usize = 100;

@@ -1,0 +1,395 @@
+//! `openapi/openapi.json` against the running Worker: the served document is the
+//! repository's; every documented operation is called, and each real answer (status,
+//! content type, body) is validated against the document with a JSON Schema 2020-12
+//! validator; the operations the Worker serves (`admin::routes::OPERATIONS`, the public
+//! files, the sender's path) are exactly the documented ones, and a method the document
+//! does not list for a path is refused.
+
+use super::{remember_secret, TestResult, World};
+use hookgate_core::admin::routes::{OPERATIONS, PUBLIC_PATHS};
+use hookgate_harness::client::{hmac_hex, send, unique, Admin, Resp};
+use hookgate_harness::gateway::repo_root;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+use std::time::Duration;
+
+type Test = (&'static str, fn(&World) -> TestResult);
+
+pub const TESTS: &[Test] = &[(
+    "openapi::every_documented_operation_answers_as_documented",
+    every_operation,
+)];
+
+fn document() -> Value {
+    let text = std::fs::read_to_string(repo_root().join("openapi/openapi.json")).unwrap();
+    serde_json::from_str(&text).expect("openapi/openapi.json is JSON")
+}
+
+/// Validates one real answer against the document and records the operation as covered.
+struct Checker {
+    doc: Value,
+    covered: Mutex<BTreeSet<(String, String)>>,
+}
+
+impl Checker {
+    fn check(&self, method: &str, template: &str, r: &Resp) {
+        let op = &self.doc["paths"][template][method.to_ascii_lowercase()];
+        assert!(op.is_object(), "{method} {template} is not documented");
+        let status = r.status.to_string();
+        let answer = &op["responses"][&status];
+        assert!(
+            answer.is_object(),
+            "{method} {template} answered {status}, which the document does not list: {}",
+            r.body
+        );
+        if let Some(content) = answer.get("content").and_then(Value::as_object) {
+            let got = r
+                .header("content-type")
+                .unwrap_or_default()
+                .split(';')
+                .next()
+                .unwrap()
+                .trim()
+                .to_string();
+            let media = content
+                .get(&got)
+                .or_else(|| content.get("*/*"))
+                .unwrap_or_else(|| {
+                    panic!("{method} {template} {status}: content type {got:?} is not documented")
+                });
+            if got.ends_with("json") {
+                let body: Value = serde_json::from_str(&r.body).unwrap_or_else(|e| {
+                    panic!("{method} {template} {status}: not JSON ({e}): {}", r.body)
+                });
+                let mut schema = media["schema"].clone();
+                if let Some(obj) = schema.as_object_mut() {
+                    obj.insert("components".into(), self.doc["components"].clone());
+                }
+                let validator = jsonschema::draft202012::new(&schema)
+                    .unwrap_or_else(|e| panic!("{method} {template} {status}: bad schema: {e}"));
+                let errors: Vec<String> = validator
+                    .iter_errors(&body)
+                    .map(|e| format!("{} at {}", e, e.instance_path()))
+                    .collect();
+                assert!(
+                    errors.is_empty(),
+                    "{method} {template} {status} does not match the document: {errors:?}\n{body}"
+                );
+            }
+        } else {
+            assert!(
+                r.body.is_empty(),
+                "{method} {template} {status} documents no body"
+            );
+        }
+        self.covered
+            .lock()
+            .unwrap()
+            .insert((method.to_string(), template.to_string()));
+    }
+}
+
+fn every_operation(world: &World) -> TestResult {
+    let g = &world.gateway;
+    let admin = Admin::of(g);
+    let c = Checker {
+        doc: document(),
+        covered: Mutex::new(BTreeSet::new()),
+    };
+    let doc = &c.doc;
+    // The validator can fail: a webhook without its fields, or with one too many, is
+    // refused by the document's own schema.
+    for wrong in [json!({}), json!({"id": "wh_1", "surprise": true})] {
+        let mut schema = json!({"$ref": "#/components/schemas/Webhook"});
+        schema["components"] = doc["components"].clone();
+        let v = jsonschema::draft202012::new(&schema).unwrap();
+        assert!(!v.is_valid(&wrong), "{wrong} passed as a Webhook");
+    }
+
+    // The served document is the repository's.
+    let served = send("GET", &g.url("/admin/v1/openapi.json"), &[], b"");
+    c.check("GET", "/admin/v1/openapi.json", &served);
+    assert_eq!(
+        served.json(),
+        *doc,
+        "the served document differs from the repository's"
+    );
+    assert_eq!(doc["openapi"], "3.1.0");
+    for (path, template) in [
+        ("/admin/", "/admin/"),
+        ("/admin/app.js", "/admin/app.js"),
+        ("/admin/app.css", "/admin/app.css"),
+    ] {
+        let r = send("GET", &g.url(path), &[], b"");
+        c.check("GET", template, &r);
+        let csp = r.header("content-security-policy").unwrap_or_default();
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            "{csp}"
+        );
+    }
+
+    let list = "/admin/v1/webhooks";
+    c.check("GET", list, &send("GET", &g.url(list), &[], b""));
+    c.check(
+        "GET",
+        "/admin/v1/schemes",
+        &admin.call("GET", "/admin/v1/schemes", None),
+    );
+
+    // Create, read, change.
+    let path = format!("/oa/{}", unique("hook"));
+    let spec = json!({"path": path, "auth": {"scheme": "hmac-sha256-hex"},
+        "target": {"queue": "EVENTS"}, "event_type": {"header": "X-Event"}});
+    let created = admin.call("POST", list, Some(&spec));
+    c.check("POST", list, &created);
+    let hook = created.json();
+    let secret = hook["secret"].as_str().unwrap().to_string();
+    remember_secret(&secret);
+    remember_secret(hook["forwarding_secret"].as_str().unwrap());
+    let id = hook["id"].as_str().unwrap().to_string();
+    let one = "/admin/v1/webhooks/{id}";
+    let at = |suffix: &str| format!("/admin/v1/webhooks/{id}{suffix}");
+    c.check("POST", list, &admin.call("POST", list, Some(&spec))); // 409 path_conflict
+    c.check(
+        "POST",
+        list,
+        &admin.call("POST", list, Some(&json!({"path": 5}))),
+    ); // 400
+    c.check("GET", list, &admin.call("GET", list, None));
+    c.check("GET", one, &admin.call("GET", &at(""), None));
+    c.check(
+        "GET",
+        one,
+        &admin.call(
+            "GET",
+            "/admin/v1/webhooks/wh_000000000000000000000000",
+            None,
+        ),
+    );
+    c.check(
+        "PATCH",
+        one,
+        &admin.call("PATCH", &at(""), Some(&json!({"name": "renamed"}))),
+    );
+    c.check(
+        "PATCH",
+        one,
+        &admin.call("PATCH", &at(""), Some(&json!({"filter": "{{"}))),
+    );
+    let rotated = admin.call(
+        "POST",
+        &at("/rotate-secret"),
+        Some(&json!({"grace_period_s": 0})),
+    );
+    c.check("POST", "/admin/v1/webhooks/{id}/rotate-secret", &rotated);
+    let secret = rotated.json()["secret"].as_str().unwrap().to_string();
+    remember_secret(&secret);
+    let fwd = admin.call("POST", &at("/rotate-forwarding-secret"), None);
+    c.check(
+        "POST",
+        "/admin/v1/webhooks/{id}/rotate-forwarding-secret",
+        &fwd,
+    );
+    remember_secret(fwd.json()["forwarding_secret"].as_str().unwrap());
+
+    // What senders get.
+    let sender = "/{webhook_path}";
+    let body = br#"{"openapi": true}"#;
+    let sig = hmac_hex(&secret, body);
+    let accepted = send(
+        "POST",
+        &g.url(&path),
+        &[("X-Webhook-Signature", &sig), ("X-Event", "check")],
+        body,
+    );
+    c.check("POST", sender, &accepted);
+    assert_eq!(accepted.status, 202);
+    let delivery = accepted.json()["id"].as_str().unwrap().to_string();
+    c.check(
+        "POST",
+        sender,
+        &send(
+            "POST",
+            &g.url(&path),
+            &[("X-Webhook-Signature", &sig)],
+            body,
+        ),
+    ); // replay 202
+    c.check("POST", sender, &send("POST", &g.url(&path), &[], body)); // 401
+    c.check(
+        "POST",
+        sender,
+        &send("POST", &g.url("/oa/nothing-here"), &[], body),
+    ); // 404
+    c.check("POST", sender, &send("GET", &g.url(&path), &[], b"")); // 405
+
+    // The test action, the log, one delivery, the counts.
+    c.check(
+        "POST",
+        "/admin/v1/webhooks/{id}/test",
+        &admin.call("POST", &at("/test"), None),
+    );
+    let deliveries = "/admin/v1/webhooks/{id}/deliveries";
+    c.check(
+        "GET",
+        deliveries,
+        &admin.call("GET", &at("/deliveries?limit=10"), None),
+    );
+    c.check(
+        "GET",
+        deliveries,
+        &admin.call("GET", &at("/deliveries?limit=0"), None),
+    ); // 400
+    let detail = "/admin/v1/webhooks/{id}/deliveries/{delivery_id}";
+    let d = admin.call("GET", &at(&format!("/deliveries/{delivery}")), None);
+    c.check("GET", detail, &d);
+    assert_eq!(d.json()["request"]["body"], r#"{"openapi": true}"#);
+    let missing = format!("/deliveries/evt_{}", "0".repeat(32));
+    c.check("GET", detail, &admin.call("GET", &at(&missing), None)); // 404
+    let stats = admin.call("GET", &at("/stats"), None);
+    c.check("GET", "/admin/v1/webhooks/{id}/stats", &stats);
+    assert!(stats.json()["last_hour"]["accepted"].as_u64().unwrap() >= 2);
+
+    // Replay needs a delivery to an async origin.
+    let origin = super::origins::origin();
+    let origin_path = format!("/oa-origin/{}", unique("o"));
+    let hook_path = format!("/oa/{}", unique("origin"));
+    let o = admin.create(
+        json!({"path": hook_path, "auth": {"scheme": "hmac-sha256-hex"},
+        "target": {"origin": {"url": origin.url(&origin_path)}}}),
+    );
+    let (o_id, o_secret) = (o["id"].as_str().unwrap(), o["secret"].as_str().unwrap());
+    remember_secret(o_secret);
+    remember_secret(o["forwarding_secret"].as_str().unwrap());
+    let sent = send(
+        "POST",
+        &g.url(&hook_path),
+        &[("X-Webhook-Signature", &hmac_hex(o_secret, b"{}"))],
+        b"{}",
+    );
+    let o_delivery = sent.json()["id"].as_str().unwrap().to_string();
+    origin.wait_for(&origin_path, 1, Duration::from_secs(20));
+    let replay = "/admin/v1/webhooks/{id}/deliveries/{delivery_id}/replay";
+    let r = admin.call(
+        "POST",
+        &format!("/admin/v1/webhooks/{o_id}/deliveries/{o_delivery}/replay"),
+        None,
+    );
+    c.check("POST", replay, &r);
+    assert_eq!(r.status, 202, "{}", r.body);
+    c.check(
+        "POST",
+        replay,
+        &admin.call("POST", &at(&format!("{missing}/replay")), None),
+    ); // 404
+    c.check(
+        "GET",
+        detail,
+        &admin.call(
+            "GET",
+            &format!("/admin/v1/webhooks/{o_id}/deliveries/{o_delivery}"),
+            None,
+        ),
+    );
+
+    // Namespaces.
+    let ns = format!("/admin/v1/namespaces/{}", unique("oa-org"));
+    let ns_t = "/admin/v1/namespaces/{name}";
+    c.check(
+        "PUT",
+        ns_t,
+        &admin.call(
+            "PUT",
+            &ns,
+            Some(&json!({"rate_limit": {"limit": 5, "window_s": 60}})),
+        ),
+    );
+    c.check(
+        "PUT",
+        ns_t,
+        &admin.call(
+            "PUT",
+            &ns,
+            Some(&json!({"rate_limit": {"limit": 0, "window_s": 60}})),
+        ),
+    ); // 400
+    c.check("GET", ns_t, &admin.call("GET", &ns, None));
+
+    // Delete, and what comes after.
+    c.check("DELETE", one, &admin.call("DELETE", &at(""), None));
+    c.check("DELETE", one, &admin.call("DELETE", &at(""), None)); // 404
+    c.check(
+        "POST",
+        sender,
+        &send(
+            "POST",
+            &g.url(&path),
+            &[("X-Webhook-Signature", &sig)],
+            body,
+        ),
+    );
+
+    // Every documented operation was called.
+    let documented: BTreeSet<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, ops)| {
+            ops.as_object()
+                .unwrap()
+                .keys()
+                .filter(|m| *m != "parameters")
+                .map(move |m| (m.to_ascii_uppercase(), path.clone()))
+        })
+        .collect();
+    let covered = c.covered.lock().unwrap().clone();
+    let untested: Vec<_> = documented.difference(&covered).collect();
+    assert!(
+        untested.is_empty(),
+        "documented but never called: {untested:?}"
+    );
+
+    // The Worker serves exactly what is documented: its route table, its public files,
+    // and the sender's path.
+    let mut served: BTreeSet<(String, String)> = OPERATIONS
+        .iter()
+        .map(|(m, t)| (m.to_string(), t.to_string()))
+        .collect();
+    served.extend(
+        PUBLIC_PATHS
+            .iter()
+            .map(|p| ("GET".to_string(), p.to_string())),
+    );
+    served.insert(("POST".into(), sender.into()));
+    assert_eq!(
+        served, documented,
+        "served operations and the document differ"
+    );
+
+    // A method the document does not list for an admin path is refused (404 or 405).
+    let sample = |template: &str| {
+        template
+            .replace("{id}", &id)
+            .replace("{delivery_id}", &delivery)
+            .replace("{name}", "oa-probe")
+    };
+    for template in documented.iter().map(|(_, t)| t).collect::<BTreeSet<_>>() {
+        if template == sender {
+            continue;
+        }
+        for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
+            if documented.contains(&(method.to_string(), template.clone())) {
+                continue;
+            }
+            let r = admin.call(method, &sample(template), Some(&json!({})));
+            assert!(
+                r.status == 404 || r.status == 405,
+                "{method} {template} is served ({}) but not documented",
+                r.status
+            );
+        }
+    }
+    Ok(())
+}

@@ -3,10 +3,9 @@
 //! load a page, find elements by CSS, click, type, run a script, read the console log
 //! and save screenshots.
 
-use crate::gateway::TempDir;
+use crate::gateway::{free_port, TempDir};
 use base64::Engine;
 use serde_json::{json, Value};
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -18,14 +17,6 @@ pub struct Browser {
     session: String,
     child: Child,
     _profile: TempDir,
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn agent() -> ureq::Agent {

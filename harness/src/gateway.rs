@@ -81,7 +81,8 @@ pub fn derived_config(dir: &TempDir, build_dir: &str, keep_consumer: bool) -> Pa
     path
 }
 
-fn free_port() -> u16 {
+/// A loopback port free at the time of asking.
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()

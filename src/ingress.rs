@@ -343,7 +343,9 @@ async fn guard_and_hand_over(
         let record = verified.record();
         check_queue_binding(env, record)?;
         // The style's checks and the filter run against this revision of the record.
-        let prepared = match prepare(&verified, ctx.test) {
+        // Forwardable headers once: for the envelope, the style and the delivery log.
+        let forwardable = verified.inbound().headers.forwardable(record);
+        let prepared = match prepare(&verified, &forwardable, ctx.test) {
             Ok(p) => p,
             Err(p) => {
                 discard(stored_body).await;
@@ -371,7 +373,14 @@ async fn guard_and_hand_over(
                     Some(b) => sha256_hex(b),
                     None => fingerprint.clone(),
                 };
-                let handover = envelope::build(&verified, &id, received_at, &forwarded_sha, extras);
+                let handover = envelope::build(
+                    &verified,
+                    &id,
+                    received_at,
+                    &forwarded_sha,
+                    &forwardable,
+                    extras,
+                );
                 if let (Handover::WithBodyInR2 { r2_key, .. }, None) = (&handover, &stored_body) {
                     stored_body = Some(store_body(env, record, r2_key, forwarded).await?);
                 }
@@ -401,10 +410,7 @@ async fn guard_and_hand_over(
                 _ => None,
             },
             filtered,
-            preview: Some(RequestPreview::new(
-                inbound.headers.forwardable(record),
-                &inbound.body,
-            )),
+            preview: Some(RequestPreview::new(forwardable, &inbound.body)),
         };
         let answer = guard::client::deliver(env, record.id(), &request, fail_handover).await;
         let answer = match answer {

@@ -66,7 +66,8 @@ fn hot_path(record: &WebhookRecord, path: &WebhookPath, headers: &Headers, body:
     // The delivery's fingerprint (idempotency), which the claim check reuses.
     let fingerprint = hookgate_core::guard::key::sha256_hex(&verified.inbound().body);
     // The style's checks and the filter (none here), as the real path runs them.
-    let Prepared::Forward(extras) = prepare(&verified, false).unwrap() else {
+    let forwardable = verified.inbound().headers.forwardable(verified.record());
+    let Prepared::Forward(extras) = prepare(&verified, &forwardable, false).unwrap() else {
         unreachable!("no filter");
     };
     let handover = build(
@@ -74,6 +75,7 @@ fn hot_path(record: &WebhookRecord, path: &WebhookPath, headers: &Headers, body:
         &DeliveryId::generate([3; 16]),
         UnixMillis(1_795_329_546_000),
         &fingerprint,
+        &forwardable,
         &extras,
     );
     handover.message().len()

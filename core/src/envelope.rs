@@ -3,6 +3,7 @@
 //! The format is versioned (`"v": 1`) and pinned byte for byte by the golden tests in
 //! `core/tests/golden.rs`. Add fields only; never rename or retype one.
 
+use crate::request::Forwardable;
 use crate::secret::DeliveryId;
 use crate::time::UnixMillis;
 use crate::verify::Verified;
@@ -23,7 +24,7 @@ struct Envelope<'a> {
     v: u32,
     id: &'a str,
     webhook: WebhookRef<'a>,
-    received_at: String,
+    received_at: &'a str,
     request: RequestPart<'a>,
     body: BodyPart<'a>,
     /// From the webhook's `event_type` source, when it found one.
@@ -73,9 +74,9 @@ struct WebhookRef<'a> {
 #[derive(Serialize)]
 struct RequestPart<'a> {
     method: &'a str,
-    path: String,
-    query: BTreeMap<String, Vec<String>>,
-    headers: BTreeMap<String, String>,
+    path: &'a str,
+    query: &'a BTreeMap<String, Vec<String>>,
+    headers: &'a Forwardable,
     source_ip: Option<&'a str>,
 }
 
@@ -126,11 +127,14 @@ fn parse_query(raw: Option<&str>) -> BTreeMap<String, Vec<String>> {
 /// Builds the envelope for a verified request.
 /// `body_sha256` is the body's SHA-256 (hex), which the caller already computed for the
 /// delivery's fingerprint: the claim check reuses it instead of hashing the body again.
+/// `headers` are the request's forwardable headers, which the caller also keeps in the
+/// delivery log: computed once.
 pub fn build(
     verified: &Verified,
     id: &DeliveryId,
     received_at: UnixMillis,
     body_sha256: &str,
+    headers: &Forwardable,
     extras: &Extras,
 ) -> Handover {
     let record = verified.record();
@@ -142,6 +146,11 @@ pub fn build(
         .and_then(|t| serde_json::from_str(t).ok());
     let r2_key = format!("bodies/{}/{}", record.id().as_str(), id.as_str());
     let body_len = body.len();
+    // Computed once, though an envelope may be rendered twice (inline, then with its
+    // body in R2).
+    let path = verified.redacted_path();
+    let query = parse_query(inbound.query.as_deref());
+    let received_at = received_at.to_rfc3339();
     let render = |body: BodyPart<'_>| {
         // Sized once for the body plus headers, instead of growing from 128 bytes.
         let capacity = match &body {
@@ -159,12 +168,12 @@ pub fn build(
                     name: record.name(),
                     path: record.path().as_str(),
                 },
-                received_at: received_at.to_rfc3339(),
+                received_at: &received_at,
                 request: RequestPart {
                     method: &inbound.method,
-                    path: verified.redacted_path(),
-                    query: parse_query(inbound.query.as_deref()),
-                    headers: inbound.headers.forwardable(record),
+                    path: &path,
+                    query: &query,
+                    headers,
                     source_ip: inbound.source_ip.as_deref(),
                 },
                 body,
@@ -234,7 +243,8 @@ mod tests {
     }
 
     fn build_plain(v: &Verified, id: &DeliveryId, at: UnixMillis, sha: &str) -> Handover {
-        build(v, id, at, sha, &Extras::default())
+        let headers = v.inbound().headers.forwardable(v.record());
+        build(v, id, at, sha, &headers, &Extras::default())
     }
 
     fn inline(h: Handover) -> Value {

@@ -8,7 +8,7 @@ use crate::envelope::Extras;
 use crate::filter::{evaluate, parse_selector, select_text, Source};
 use crate::model::Style;
 use crate::problem::Problem;
-use crate::request::RequestView;
+use crate::request::{Forwardable, RequestView};
 use crate::style::{flowker, kestra, kubiya};
 use crate::verify::Verified;
 use serde_json::Value;
@@ -22,8 +22,14 @@ pub enum Prepared {
     Filtered,
 }
 
-/// `test`: the admin API's test action sent this request; the envelope says so.
-pub fn prepare(verified: &Verified, test: bool) -> Result<Prepared, Problem> {
+/// `headers`: the request's forwardable headers (computed once by the caller, who also
+/// puts them in the envelope). `test`: the admin API's test action sent this request;
+/// the envelope says so.
+pub fn prepare(
+    verified: &Verified,
+    headers: &Forwardable,
+    test: bool,
+) -> Result<Prepared, Problem> {
     let record = verified.record();
     let inbound = verified.inbound();
     let style = record.style();
@@ -83,7 +89,7 @@ pub fn prepare(verified: &Verified, test: bool) -> Result<Prepared, Problem> {
             let meta = flowker::WebhookMeta {
                 method: &inbound.method,
                 path: &path,
-                headers: inbound.headers.forwardable(record),
+                headers,
                 query: query_lists(inbound.query.as_deref()),
                 remote_ip: inbound.source_ip.as_deref(),
             };

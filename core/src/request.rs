@@ -33,17 +33,40 @@ impl Headers {
     /// The headers safe to forward: every scheme's credential headers, the record's own
     /// (configured header, template signature and timestamp headers), and anything
     /// named like a credential removed. A provider's delivery id is never a credential.
-    pub fn forwardable(&self, record: &WebhookRecord) -> BTreeMap<String, String> {
-        self.forwardable_pairs(record)
-            .fold(BTreeMap::new(), |mut out, (k, v)| {
-                out.entry(k.clone())
-                    .and_modify(|existing: &mut String| {
-                        existing.push_str(", ");
-                        existing.push_str(v);
-                    })
-                    .or_insert_with(|| v.clone());
-                out
-            })
+    pub fn forwardable(&self, record: &WebhookRecord) -> Forwardable {
+        Forwardable(
+            self.forwardable_pairs(record)
+                .fold(BTreeMap::new(), |mut out, (k, v)| {
+                    out.entry(k.clone())
+                        .and_modify(|existing: &mut String| {
+                            existing.push_str(", ");
+                            existing.push_str(v);
+                        })
+                        .or_insert_with(|| v.clone());
+                    out
+                }),
+        )
+    }
+}
+
+/// Headers with every credential removed. Only [`Headers::forwardable`] makes one, so
+/// whatever takes a `Forwardable` (the envelope, the delivery log's preview, Flowker's
+/// `_webhook`) cannot be handed raw headers; computed once per request and shared.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
+pub struct Forwardable(BTreeMap<String, String>);
+
+impl Forwardable {
+    pub fn into_map(self) -> BTreeMap<String, String> {
+        self.0
+    }
+}
+
+impl std::ops::Deref for Forwardable {
+    type Target = BTreeMap<String, String>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
     }
 }
 

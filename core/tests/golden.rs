@@ -131,7 +131,8 @@ fn guard_object_state_is_pinned() {
         status: 204,
         test: true,
         request: Some(hookgate_core::guard::protocol::RequestPreview::new(
-            [("content-type".to_string(), "application/json".to_string())].into(),
+            Headers::new([("Content-Type".to_string(), "application/json".to_string())])
+                .forwardable(&record(HMAC_SPEC)),
             br#"{"hello": "moon"}"#,
         )),
         ..entry.clone()
@@ -226,7 +227,8 @@ fn envelope_for(body: &[u8], request_path: &str, spec: &str) -> Handover {
         body: body.to_vec(),
     };
     let verified = verify(route, inbound, UnixMillis(1_795_329_546_999)).unwrap();
-    let Prepared::Forward(extras) = prepare(&verified, false).unwrap() else {
+    let headers = verified.inbound().headers.forwardable(verified.record());
+    let Prepared::Forward(extras) = prepare(&verified, &headers, false).unwrap() else {
         panic!("the golden requests are never filtered");
     };
     let sha = hookgate_core::guard::key::sha256_hex(extras.forwarded_body(body));
@@ -235,6 +237,7 @@ fn envelope_for(body: &[u8], request_path: &str, spec: &str) -> Handover {
         &DeliveryId::generate([0x0e; 16]),
         UnixMillis(1_795_329_546_999),
         &sha,
+        &headers,
         &extras,
     )
 }

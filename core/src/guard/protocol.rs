@@ -58,10 +58,10 @@ pub struct RequestPreview {
 }
 
 impl RequestPreview {
-    pub fn new(headers: std::collections::BTreeMap<String, String>, body: &[u8]) -> Self {
+    pub fn new(headers: crate::request::Forwardable, body: &[u8]) -> Self {
         let end = body.len().min(PREVIEW_BODY_BYTES);
         RequestPreview {
-            headers,
+            headers: headers.into_map(),
             body: String::from_utf8_lossy(&body[..end]).into_owned(),
             truncated: body.len() > end,
         }

@@ -4,6 +4,7 @@
 //! closing brace. A `_webhook` the sender sent is replaced, never trusted.
 
 use crate::problem::{ErrorCode, Problem};
+use crate::request::Forwardable;
 use serde::Serialize;
 use serde_json::value::RawValue;
 use std::collections::{BTreeMap, HashMap};
@@ -14,7 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 pub struct WebhookMeta<'a> {
     pub method: &'a str,
     pub path: &'a str,
-    pub headers: BTreeMap<String, String>,
+    pub headers: &'a Forwardable,
     pub query: BTreeMap<String, Vec<String>>,
     pub remote_ip: Option<&'a str>,
 }

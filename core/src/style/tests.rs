@@ -61,10 +61,16 @@ fn kubiya_message_is_the_instruction() {
 }
 
 fn meta() -> flowker::WebhookMeta<'static> {
+    let hook = record(r#"{"path":"/h","auth":{"scheme":"github"},"target":{"queue":"EVENTS"}}"#);
+    let headers = crate::request::Headers::new([
+        ("Content-Type".to_string(), "application/json".to_string()),
+        ("Authorization".to_string(), "Bearer dropped".to_string()),
+    ])
+    .forwardable(&hook);
     flowker::WebhookMeta {
         method: "POST",
         path: "/v1/webhooks/orders/paid",
-        headers: [("content-type".to_string(), "application/json".to_string())].into(),
+        headers: Box::leak(Box::new(headers)),
         query: [("a".to_string(), vec!["1".to_string()])].into(),
         remote_ip: Some("203.0.113.9"),
     }

@@ -12,3 +12,9 @@ if [ "$gz" -gt "$budget" ]; then
   echo "the gzipped wasm is over its budget by $((gz - budget)) bytes" >&2
   exit 1
 fi
+# The ASCII-only IDNA back end is chosen in Cargo.lock alone (idna_adapter's documented
+# switch); a `cargo update` would silently bring the 48 KB ICU4X tables back.
+if ! grep -A1 '^name = "idna_adapter"' "$root/Cargo.lock" | grep -q '^version = "1\.0\.'; then
+  echo "Cargo.lock must pin idna_adapter to 1.0.x: cargo update -p idna_adapter --precise 1.0.0" >&2
+  exit 1
+fi

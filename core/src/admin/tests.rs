@@ -251,6 +251,17 @@ fn origins_and_forwarding_secrets() {
         }
     )
     .is_ok());
+    // Host names in ASCII only; the punycode form of a Unicode name is accepted.
+    let p = problem(
+        r#"{"path":"/h","auth":{"scheme":"github"},"target":{"origin":{"url":"https://bücher.example/x"}}}"#,
+    );
+    assert!(p.to_json().contains("punycode"), "{}", p.to_json());
+    assert!(validate_create(
+        spec(r#"{"path":"/h","auth":{"scheme":"github"},"target":{"origin":{"url":"https://xn--bcher-kva.example/x"}}}"#),
+        fresh(),
+        Policy::default(),
+    )
+    .is_ok());
     // The forwarding secret never shows in a view.
     let json = serde_json::to_string(&view::view(&v.record)).unwrap();
     assert!(!json.contains(shown.expose()));

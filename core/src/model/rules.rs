@@ -368,6 +368,13 @@ fn check_origin(o: &super::Origin, v: &mut Violations) {
                 target(v, "target.origin.url", "must not have a fragment");
             }
         }
+        // Cargo.lock pins `idna_adapter` to its ASCII-only stream (about 48 KB of the
+        // gzipped wasm): Unicode host names are refused here, with the form to use.
+        Err(url::ParseError::IdnaError) => target(
+            v,
+            "target.origin.url",
+            "has a non-ASCII host name: write it in its ASCII (punycode, xn--) form",
+        ),
         Err(_) => target(v, "target.origin.url", "is not a URL"),
     }
     if o.url.len() > 2048 {

@@ -7,7 +7,7 @@
 //! Same reasoning as the guard: the window check and the hit are one synchronous SQL
 //! block, so concurrent admits from several webhooks are counted exactly.
 
-use crate::objects::{as_text, as_u64, column, int, text};
+use crate::objects::{as_text, column, int, text};
 use crate::platform::now;
 use hookgate_core::guard::rate_limit::{self, Quota, RateDecision};
 use hookgate_core::model::limits::RateLimit;
@@ -81,8 +81,8 @@ impl DurableObject for Namespace {
                 let now_ms = now();
                 let start = rate_limit::window_start_ms(&policy, now_ms);
                 sql.exec("DELETE FROM hits WHERE t <= ?", vec![int(start)])?;
-                let hits = column(&sql, "SELECT t FROM hits ORDER BY t", vec![], as_u64)?;
-                let answer = match rate_limit::decide(&hits, &policy, now_ms) {
+                let window = crate::objects::window(&sql, start, policy.limit)?;
+                let answer = match rate_limit::decide(&window, &policy, now_ms) {
                     RateDecision::Allow { .. } => {
                         sql.exec(
                             "INSERT INTO hits (t, id) VALUES (?, ?)",

@@ -2,6 +2,7 @@
 //! name, and reading SQLite rows without serde (a typed row struct per query would each
 //! pull in its own deserializer: wasm size).
 
+use hookgate_core::guard::rate_limit::Window;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 use worker::{Env, Headers, Method, Request, RequestInit, Result, SqlStorage, SqlStorageValue};
@@ -42,6 +43,32 @@ pub async fn call<T: DeserializeOwned>(
         return Err(format!("{path}: {}: {text}", resp.status_code()));
     }
     resp.json().await.map_err(|e| format!("{path}: {e}"))
+}
+
+/// The rate window after `start_ms` of a `hits (t, id)` table, summed up in SQLite
+/// (`rate_limit::Window`): three numbers cross into the Worker, not a row per hit.
+const WINDOW_QUERY: &str = "SELECT COUNT(*), MIN(t), \
+     (SELECT t FROM hits WHERE t > ?1 ORDER BY t LIMIT 1 \
+      OFFSET MAX(0, (SELECT COUNT(*) FROM hits WHERE t > ?1) - ?2)) \
+     FROM hits WHERE t > ?1";
+
+pub fn window(sql: &SqlStorage, start_ms: u64, limit: u32) -> Result<Window> {
+    let row = sql
+        .exec(
+            WINDOW_QUERY,
+            Some(vec![int(start_ms), int(u64::from(limit))]),
+        )?
+        .raw()
+        .next()
+        .transpose()?
+        .unwrap_or_default();
+    let mut cells = row.into_iter().map(as_u64);
+    let mut next = || cells.next().flatten();
+    Ok(Window {
+        count: next().unwrap_or(0),
+        oldest_ms: next(),
+        blocking_ms: next(),
+    })
 }
 
 pub fn int(v: u64) -> SqlStorageValue {

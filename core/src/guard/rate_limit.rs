@@ -34,26 +34,50 @@ fn ceil_secs(ms: u64) -> u64 {
     ms.div_ceil(1000).max(1)
 }
 
-/// `hits`: the accepted deliveries after [`window_start_ms`], oldest first.
-pub fn decide(hits: &[u64], policy: &RateLimit, now: UnixMillis) -> RateDecision {
+/// What storage knows of the window, summed up where the rows are (the object's SQL
+/// answers it in one query, `WINDOW_QUERY` in the shell) instead of every timestamp
+/// crossing into the Worker: that was one row per accepted delivery per request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    /// Accepted deliveries after [`window_start_ms`].
+    pub count: u64,
+    /// The oldest of them.
+    pub oldest_ms: Option<u64>,
+    /// The hit at index `count - limit` (oldest first), or the oldest when `count <
+    /// limit`: when it leaves the window, a slot frees.
+    pub blocking_ms: Option<u64>,
+}
+
+impl Window {
+    /// The summary of `hits` (oldest first, all inside the window), as the query computes
+    /// it: for tests and for callers that hold the timestamps.
+    pub fn of(hits: &[u64], limit: u32) -> Window {
+        let count = hits.len() as u64;
+        Window {
+            count,
+            oldest_ms: hits.first().copied(),
+            blocking_ms: hits.get(hits.len().saturating_sub(limit as usize)).copied(),
+        }
+    }
+}
+
+pub fn decide(window: &Window, policy: &RateLimit, now: UnixMillis) -> RateDecision {
     let window_ms = policy.window_s.saturating_mul(1000);
-    let limit = policy.limit as usize;
-    let frees_at = |i: usize| hits.get(i).map(|t| t.saturating_add(window_ms));
-    if hits.len() < limit {
-        let used = hits.len() + 1;
-        let reset_s = frees_at(0).map_or(policy.window_s, |t| ceil_secs(t.saturating_sub(now.0)));
+    let frees_in =
+        |t: Option<u64>| t.map(|t| ceil_secs(t.saturating_add(window_ms).saturating_sub(now.0)));
+    if window.count < u64::from(policy.limit) {
+        let used = window.count + 1;
         return RateDecision::Allow {
             quota: Quota {
                 limit: policy.limit,
                 window_s: policy.window_s,
-                remaining: (limit - used) as u32,
-                reset_s,
+                remaining: (u64::from(policy.limit) - used) as u32,
+                reset_s: frees_in(window.oldest_ms).unwrap_or(policy.window_s),
             },
         };
     }
     // One slot frees when the hit that keeps the count at `limit` leaves the window.
-    let blocking = hits.len() - limit;
-    let retry_after_s = frees_at(blocking).map_or(1, |t| ceil_secs(t.saturating_sub(now.0)));
+    let retry_after_s = frees_in(window.blocking_ms).unwrap_or(1);
     RateDecision::Refuse {
         quota: Quota {
             limit: policy.limit,
@@ -97,7 +121,11 @@ mod tests {
         fn request(&mut self, now: u64) -> RateDecision {
             let start = window_start_ms(&self.policy, UnixMillis(now));
             self.hits.retain(|t| *t > start);
-            let d = decide(&self.hits, &self.policy, UnixMillis(now));
+            let d = decide(
+                &Window::of(&self.hits, self.policy.limit),
+                &self.policy,
+                UnixMillis(now),
+            );
             if let RateDecision::Allow { .. } = d {
                 self.hits.push(now);
             }
@@ -158,7 +186,11 @@ mod tests {
             window_s: 10,
         };
         let hits = [T0, T0 + 1_000, T0 + 2_000, T0 + 3_000];
-        match decide(&hits, &policy, UnixMillis(T0 + 5_000)) {
+        match decide(
+            &Window::of(&hits, policy.limit),
+            &policy,
+            UnixMillis(T0 + 5_000),
+        ) {
             // Two must leave before one is admitted: the third-newest, T0+2s, at T0+12s.
             RateDecision::Refuse { retry_after_s, .. } => assert_eq!(retry_after_s, 7),
             other => panic!("{other:?}"),

@@ -3,11 +3,11 @@
 //! webhook's object (`guard.rs`) does step 6 and the queue send of step 7. The admin
 //! API's test action runs the same pipeline on a synthetic request ([`run`]).
 
-use crate::platform::{now, random};
+use crate::platform::{now, random, sha256_hex};
 use crate::registry::Registry;
 use crate::{body, guard, http};
 use hookgate_core::envelope::{self, Handover};
-use hookgate_core::guard::key::{delivery_key, sha256_hex};
+use hookgate_core::guard::key::delivery_key;
 use hookgate_core::guard::protocol::{DeliverAnswer, DeliverRequest, DeliveryMeta, RequestPreview};
 use hookgate_core::guard::rate_limit::Quota;
 use hookgate_core::log_budget::{Admit, LogBudget};
@@ -337,7 +337,10 @@ async fn guard_and_hand_over(
     let id = DeliveryId::generate(random());
     let received_at = now();
     ctx.log.delivery_id = Some(id.as_str().to_string());
-    let fingerprint = sha256_hex(&verified.inbound().body);
+    let internal = |e: String| Problem::new(ErrorCode::Internal, e);
+    let fingerprint = sha256_hex(&verified.inbound().body)
+        .await
+        .map_err(internal)?;
     let mut stored_body: Option<(Bucket, String)> = None;
     for _ in 0..2 {
         let record = verified.record();
@@ -370,7 +373,7 @@ async fn guard_and_hand_over(
                 // The claim check hashes what is forwarded; usually that is the body
                 // already hashed for the fingerprint.
                 let forwarded_sha = match &extras.body {
-                    Some(b) => sha256_hex(b),
+                    Some(b) => sha256_hex(b).await.map_err(internal)?,
                     None => fingerprint.clone(),
                 };
                 let handover = envelope::build(
@@ -391,7 +394,7 @@ async fn guard_and_hand_over(
         let request = DeliverRequest {
             revision: record.revision(),
             record: Some(record.encode()).filter(|_| record.revision() == 0),
-            key: delivery_key(record, &inbound.headers, &inbound.body),
+            key: delivery_key(record, &inbound.headers, &inbound.body, &fingerprint),
             fingerprint: fingerprint.clone(),
             delivery: DeliveryMeta {
                 id: id.as_str().to_string(),

@@ -8,7 +8,6 @@ use futures_util::future::{select, Either};
 use hookgate_core::delivery::forward::{self, Body};
 use hookgate_core::delivery::retry::Attempt;
 use hookgate_core::delivery::sign;
-use hookgate_core::guard::key::sha256_hex;
 use hookgate_core::model::{Origin, WebhookRecord};
 use std::time::Duration;
 use worker::{AbortController, Delay, Env, Fetch, Headers, Method, Request, RequestInit};
@@ -112,6 +111,10 @@ pub async fn send(
         Ok(b) => b,
         Err(e) => return Sent::Failed(e),
     };
+    let body_sha256 = match crate::platform::sha256_hex(&body).await {
+        Ok(h) => h,
+        Err(e) => return Sent::Failed(e),
+    };
     let headers = Headers::new();
     for (name, value) in &forward.headers {
         let _ = headers.set(name, value);
@@ -130,7 +133,7 @@ pub async fn send(
         ("webhook-signature", signature),
         ("x-hookgate-webhook-id", record.id().as_str().to_string()),
         ("x-hookgate-attempt", attempt.to_string()),
-        ("x-hookgate-body-sha256", sha256_hex(&body)),
+        ("x-hookgate-body-sha256", body_sha256),
     ];
     for (name, value) in own {
         let _ = headers.set(name, &value);

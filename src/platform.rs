@@ -12,3 +12,24 @@ pub fn random<const N: usize>() -> [u8; N] {
     getrandom::fill(&mut bytes).expect("the platform CSPRNG is available");
     bytes
 }
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["crypto", "subtle"], js_name = digest)]
+    fn subtle_digest(algorithm: &str, data: &worker::js_sys::Uint8Array)
+        -> worker::js_sys::Promise;
+}
+
+/// The SHA-256 of `bytes` (hex) from the platform's WebCrypto: native code, where the
+/// same digest compiled to wasm costs several times as much CPU (1 KiB: the wasm digest
+/// was a quarter of the core's hot path; `BENCHMARKS.md`). The body's fingerprint and
+/// claim-check hash come from here; the core never hashes a body a second time.
+pub async fn sha256_hex(bytes: &[u8]) -> Result<String, String> {
+    let data = worker::js_sys::Uint8Array::from(bytes);
+    let digest = worker::wasm_bindgen_futures::JsFuture::from(subtle_digest("SHA-256", &data))
+        .await
+        .map_err(|e| format!("crypto.subtle.digest: {e:?}"))?;
+    Ok(hex::encode(
+        worker::js_sys::Uint8Array::new(&digest).to_vec(),
+    ))
+}

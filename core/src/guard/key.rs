@@ -77,7 +77,14 @@ fn provider_id(record: &WebhookRecord, headers: &Headers, body: &[u8]) -> Option
     }
 }
 
-pub fn delivery_key(record: &WebhookRecord, headers: &Headers, body: &[u8]) -> DeliveryKey {
+/// `body_sha256`: the body's SHA-256 (hex), which the caller computed once for the
+/// fingerprint (the Worker asks the platform's WebCrypto for it).
+pub fn delivery_key(
+    record: &WebhookRecord,
+    headers: &Headers,
+    body: &[u8],
+    body_sha256: &str,
+) -> DeliveryKey {
     if let Some(v) = headers.get("idempotency-key").and_then(bounded) {
         return DeliveryKey {
             source: KeySource::IdempotencyKeyHeader,
@@ -92,7 +99,7 @@ pub fn delivery_key(record: &WebhookRecord, headers: &Headers, body: &[u8]) -> D
     }
     DeliveryKey {
         source: KeySource::BodySha256,
-        value: sha256_hex(body),
+        value: body_sha256.to_string(),
     }
 }
 
@@ -110,7 +117,7 @@ mod tests {
         let gh = record(r#"{"path":"/h","auth":{"scheme":"github"},"target":{"queue":"EVENTS"}}"#);
         let both = headers(&[("Idempotency-Key", "k-1"), ("X-GitHub-Delivery", "d-1")]);
         assert_eq!(
-            delivery_key(&gh, &both, b"{}"),
+            delivery_key(&gh, &both, b"{}", &sha256_hex(b"{}")),
             DeliveryKey {
                 source: KeySource::IdempotencyKeyHeader,
                 value: "k-1".into()
@@ -118,13 +125,13 @@ mod tests {
         );
         let provider = headers(&[("X-GitHub-Delivery", "d-1")]);
         assert_eq!(
-            delivery_key(&gh, &provider, b"{}"),
+            delivery_key(&gh, &provider, b"{}", &sha256_hex(b"{}")),
             DeliveryKey {
                 source: KeySource::ProviderDeliveryId,
                 value: "d-1".into()
             }
         );
-        let none = delivery_key(&gh, &headers(&[]), b"{}");
+        let none = delivery_key(&gh, &headers(&[]), b"{}", &sha256_hex(b"{}"));
         assert_eq!(none.source, KeySource::BodySha256);
         assert_eq!(none.value, sha256_hex(b"{}"));
     }
@@ -134,18 +141,28 @@ mod tests {
         let stripe = record(
             r#"{"path":"/h","auth":{"scheme":"stripe","secret":"whsec_key_test_1"},"target":{"queue":"EVENTS"}}"#,
         );
-        let k = delivery_key(&stripe, &headers(&[]), br#"{"id":"evt_123","type":"x"}"#);
+        let k = delivery_key(
+            &stripe,
+            &headers(&[]),
+            br#"{"id":"evt_123","type":"x"}"#,
+            "unused",
+        );
         assert_eq!(
             (k.source, k.value.as_str()),
             (KeySource::ProviderDeliveryId, "evt_123")
         );
         // Not JSON, or no such field: the body's hash.
-        let k = delivery_key(&stripe, &headers(&[]), b"id=evt_1");
+        let k = delivery_key(
+            &stripe,
+            &headers(&[]),
+            b"id=evt_1",
+            &sha256_hex(b"id=evt_1"),
+        );
         assert_eq!(k.source, KeySource::BodySha256);
         let tmpl = record(
             r#"{"path":"/h","auth":{"scheme":"hmac","template":{"header":"x-sig","content":"{id}.{body}","id_header":"x-msg"}},"target":{"queue":"EVENTS"}}"#,
         );
-        let k = delivery_key(&tmpl, &headers(&[("X-Msg", "m-9")]), b"{}");
+        let k = delivery_key(&tmpl, &headers(&[("X-Msg", "m-9")]), b"{}", "unused");
         assert_eq!(
             (k.source, k.value.as_str()),
             (KeySource::ProviderDeliveryId, "m-9")
@@ -156,7 +173,7 @@ mod tests {
     fn long_or_odd_keys_are_hashed_and_sources_never_collide() {
         let r = record(r#"{"path":"/h","auth":{"scheme":"url-key"},"target":{"queue":"EVENTS"}}"#);
         let long = "k".repeat(300);
-        let k = delivery_key(&r, &headers(&[("Idempotency-Key", &long)]), b"");
+        let k = delivery_key(&r, &headers(&[("Idempotency-Key", &long)]), b"", "unused");
         assert!(k.value.starts_with("sha256:") && k.value.len() < 80);
         let h = DeliveryKey {
             source: KeySource::IdempotencyKeyHeader,

@@ -118,7 +118,10 @@ impl Handover {
 
 fn parse_query(raw: Option<&str>) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (k, v) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+    let Some(raw) = raw.filter(|q| !q.is_empty()) else {
+        return out;
+    };
+    for (k, v) in form_urlencoded::parse(raw.as_bytes()) {
         out.entry(k.into_owned()).or_default().push(v.into_owned());
     }
     out
@@ -144,7 +147,6 @@ pub fn build(
         .trigger
         .as_deref()
         .and_then(|t| serde_json::from_str(t).ok());
-    let r2_key = format!("bodies/{}/{}", record.id().as_str(), id.as_str());
     let body_len = body.len();
     // Computed once, though an envelope may be rendered twice (inline, then with its
     // body in R2).
@@ -186,13 +188,16 @@ pub fn build(
         .expect("envelope serializes");
         String::from_utf8(out).expect("serde_json writes UTF-8")
     };
-    let offloaded = || Handover::WithBodyInR2 {
-        message: render(BodyPart::R2 {
-            size: body.len(),
-            key: &r2_key,
-            sha256: body_sha256.to_string(),
-        }),
-        r2_key: r2_key.clone(),
+    let offloaded = || {
+        let r2_key = format!("bodies/{}/{}", record.id().as_str(), id.as_str());
+        Handover::WithBodyInR2 {
+            message: render(BodyPart::R2 {
+                size: body.len(),
+                key: &r2_key,
+                sha256: body_sha256.to_string(),
+            }),
+            r2_key,
+        }
     };
     if body.len() > MAX_INLINE_ENVELOPE_BYTES {
         return offloaded();

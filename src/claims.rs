@@ -127,9 +127,10 @@ async fn call(
     request: &ClaimRequest,
 ) -> std::result::Result<ClaimAnswer, Problem> {
     let body = serde_json::to_string(request).expect("claim serializes");
-    crate::objects::call(env, BINDING, path.as_str(), method, "/", Some(body), None)
+    let text = crate::objects::call(env, BINDING, path.as_str(), method, "/", Some(body), None)
         .await
-        .map_err(unavailable)
+        .map_err(unavailable)?;
+    crate::objects::parse("/", &text).map_err(unavailable)
 }
 
 /// Claims `path` for `owner`; `Err` with `path_conflict` when another webhook holds it.

@@ -941,9 +941,11 @@ pub mod client {
         body: Option<String>,
         marker_header: Option<&str>,
     ) -> Result<T, Problem> {
-        crate::objects::call(env, BINDING, id.as_str(), method, path, body, marker_header)
-            .await
-            .map_err(|e| unavailable(path, e))
+        let text =
+            crate::objects::call(env, BINDING, id.as_str(), method, path, body, marker_header)
+                .await
+                .map_err(|e| unavailable(path, e))?;
+        crate::objects::parse(path, &text).map_err(|e| unavailable(path, e))
     }
 
     pub async fn deliver(

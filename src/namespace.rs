@@ -146,9 +146,10 @@ pub async fn call<T: for<'de> Deserialize<'de>>(
     path: &str,
     body: Option<String>,
 ) -> std::result::Result<T, Problem> {
-    crate::objects::call(env, BINDING, name, method, path, body, None)
+    let text = crate::objects::call(env, BINDING, name, method, path, body, None)
         .await
-        .map_err(unavailable)
+        .map_err(unavailable)?;
+    crate::objects::parse(path, &text).map_err(unavailable)
 }
 
 pub async fn admit(env: &Env, name: &str, id: &str) -> std::result::Result<Admission, Problem> {

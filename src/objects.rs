@@ -8,9 +8,10 @@ use wasm_bindgen::JsValue;
 use worker::{Env, Headers, Method, Request, RequestInit, Result, SqlStorage, SqlStorageValue};
 
 /// Calls the object `name` of namespace `binding` at `path`, with an optional JSON body
-/// and an optional marker header, and reads its JSON answer. Anything but a 200 is an
-/// error whose text is for the log only.
-pub async fn call<T: DeserializeOwned>(
+/// and an optional marker header, and returns its answer's text. Anything but a 200 is
+/// an error whose text is for the log only. Not generic on purpose: one copy of the
+/// request plumbing in the wasm, where a copy per answer type was about 8 KB each.
+pub async fn call(
     env: &Env,
     binding: &str,
     name: &str,
@@ -18,7 +19,7 @@ pub async fn call<T: DeserializeOwned>(
     path: &str,
     body: Option<String>,
     marker_header: Option<&str>,
-) -> std::result::Result<T, String> {
+) -> std::result::Result<String, String> {
     let stub = env
         .durable_object(binding)
         .and_then(|ns| ns.get_by_name(name))
@@ -38,11 +39,16 @@ pub async fn call<T: DeserializeOwned>(
         .fetch_with_request(req)
         .await
         .map_err(|e| format!("{path}: {e}"))?;
+    let text = resp.text().await.map_err(|e| format!("{path}: {e}"))?;
     if resp.status_code() != 200 {
-        let text = resp.text().await.unwrap_or_default();
         return Err(format!("{path}: {}: {text}", resp.status_code()));
     }
-    resp.json().await.map_err(|e| format!("{path}: {e}"))
+    Ok(text)
+}
+
+/// An object's JSON answer (from [`call`]) read as `T`.
+pub fn parse<T: DeserializeOwned>(path: &str, text: &str) -> std::result::Result<T, String> {
+    serde_json::from_str(text).map_err(|e| format!("{path}: {e}"))
 }
 
 /// The rate window after `start_ms` of a `hits (t, id)` table, summed up in SQLite

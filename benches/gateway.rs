@@ -453,7 +453,10 @@ mod run {
         }
         let gz_bytes: f64 = std::process::Command::new("sh")
             .arg("-c")
-            .arg(format!("gzip -9 -c {} | wc -c", root.join("build/index_bg.wasm").display()))
+            .arg(format!(
+                "gzip -9 -c {} | wc -c",
+                root.join("build/index_bg.wasm").display()
+            ))
             .output()
             .ok()
             .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())

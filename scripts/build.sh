@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Worker and prints the wasm size.
 #   bash scripts/build.sh          the release Worker into build/ (what wrangler deploys)
+#   bash scripts/build.sh profile  the release Worker with function names, into
+#                                  build-profile/ (scripts/profile.sh). Never deployed.
 #   bash scripts/build.sh faults   a test-only Worker into build-faults/, with the
 #                                  `fault-injection` feature (src/faults.rs); the e2e
 #                                  suite uses it to inject KV failures. Never deployed.
@@ -9,6 +11,7 @@
 variant="${1:-release}"
 out=build
 [ "$variant" = faults ] && out=build-faults
+[ "$variant" = profile ] && out=build-profile
 if [ "${HOOKGATE_SKIP_BUILD:-0}" = 1 ] && [ -f "$(dirname "${BASH_SOURCE[0]}")/../$out/index.js" ]; then
   exit 0
 fi
@@ -28,12 +31,18 @@ case "$variant" in
       --enable-bulk-memory --enable-multivalue --enable-reference-types \
       --enable-exception-handling >&2
     ;;
+  profile)
+    # The release Worker with its function names kept (no strip step): for the V8 CPU
+    # profile of scripts/profile.sh, which would otherwise show wasm-function[N].
+    say "building the release Worker with names into build-profile/"
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=z worker-build --release --out-dir build-profile >&2
+    ;;
   faults)
     say "building the test-only fault-injection Worker into build-faults/"
     worker-build --dev --no-opt --out-dir build-faults --features fault-injection >&2
     ;;
   *)
-    echo "unknown build variant: $variant (release or faults)" >&2
+    echo "unknown build variant: $variant (release, faults or profile)" >&2
     exit 2
     ;;
 esac

@@ -17,7 +17,9 @@
 //!   requests to it may run.
 //!
 //! `deliver` does, in one synchronous block: check the revision, look the key up, check
-//! the window, then write the key as `in_flight` and one hit. Only then does it await the
+//! the window, then write the key as `in_flight` and one hit (two `exec` calls: one
+//! query for the key and the window, one for both writes; SQL calls are the object's
+//! main cost in workerd). Only then does it await the
 //! queue send (G4). Any concurrent request for the same key runs its block after ours
 //! (G1, G2) and finds `in_flight`: it is answered 409 and forwards nothing. Hence at most
 //! one forward per key (invariant 3), and the window counts each admitted delivery once.
@@ -46,7 +48,7 @@
 //! verification never get here (invariant 4): the Worker calls `deliver` only with a
 //! `Verified`.
 
-use crate::objects::{as_text, as_u64, column, int, text};
+use crate::objects::{as_text, as_u64, column, int, text, token_literal};
 use crate::origin::Sent;
 use crate::platform::now;
 use hookgate_core::delivery::{AttemptRecord, DeliveryJob, DeliveryState, FinalState, JOB_VERSION};
@@ -55,7 +57,7 @@ use hookgate_core::guard::idempotency::{self, Decision, KeyState};
 use hookgate_core::guard::protocol::{
     DeliverAnswer, DeliverRequest, LogEntry, Outcome, Refusal, DEFAULT_LOG_ENTRIES,
 };
-use hookgate_core::guard::rate_limit::{self, RateDecision};
+use hookgate_core::guard::rate_limit::{self, RateDecision, Window};
 use hookgate_core::model::{OriginMode, TargetKind, WebhookRecord};
 use hookgate_core::style;
 use hookgate_core::time::UnixMillis;
@@ -158,6 +160,10 @@ const SCHEMA: &[&str] = &[
      refused INTEGER NOT NULL DEFAULT 0, duplicate INTEGER NOT NULL DEFAULT 0, \
      rate_limited INTEGER NOT NULL DEFAULT 0, filtered INTEGER NOT NULL DEFAULT 0)",
 ];
+
+/// Writes a key's state: bound (key, state JSON, expiry).
+const PUT_KEY: &str = "INSERT INTO keys (k, state, expires_ms) VALUES (?, ?, ?) \
+     ON CONFLICT (k) DO UPDATE SET state = excluded.state, expires_ms = excluded.expires_ms";
 
 /// The log holds at most `DEFAULT_LOG_ENTRIES + LOG_TRIM_EVERY - 1` rows.
 const LOG_TRIM_EVERY: u64 = 16;
@@ -366,41 +372,38 @@ impl Guard {
         Ok(CommitAnswer::Committed { revision })
     }
 
-    fn key_state(&self, key: &str) -> Result<Option<KeyState>> {
-        let rows = column(
-            &self.sql(),
-            "SELECT state FROM keys WHERE k = ?",
-            vec![text(key)],
-            as_text,
-        )?;
-        Ok(rows
-            .into_iter()
-            .next()
-            .and_then(|s| serde_json::from_str(&s).ok()))
-    }
-
     fn put_key(&self, key: &str, state: &KeyState, expires_ms: u64) -> Result<()> {
         let json = serde_json::to_string(state).expect("key state serializes");
-        self.sql().exec(
-            "INSERT INTO keys (k, state, expires_ms) VALUES (?, ?, ?) \
-             ON CONFLICT (k) DO UPDATE SET state = excluded.state, expires_ms = excluded.expires_ms",
-            vec![text(key), text(&json), int(expires_ms)],
-        )?;
+        self.sql()
+            .exec(PUT_KEY, vec![text(key), text(&json), int(expires_ms)])?;
         Ok(())
     }
 
-    fn append_log(&self, entry: &LogEntry) -> Result<()> {
+    /// Logs a delivery's outcome and counts it in its minute in one `exec` (each costs a
+    /// fixed ~85 µs in local workerd): the counter and, for an accepted delivery,
+    /// `last_triggered_at` go in the statement text (a column name from a fixed list,
+    /// integers, an RFC 3339 token: `token_literal`), the entry is bound in the last
+    /// statement. The log is trimmed every `LOG_TRIM_EVERY` entries, not on each: readers
+    /// take the newest `DEFAULT_LOG_ENTRIES`.
+    fn record_outcome(&self, entry: &LogEntry, at_ms: u64) -> Result<()> {
         let sql = self.sql();
+        let counter = entry.outcome.stat_column();
+        let minute = at_ms / 60_000;
+        let mut statements = format!(
+            "INSERT INTO minutes (m, {counter}) VALUES ({minute}, 1) \
+             ON CONFLICT (m) DO UPDATE SET {counter} = {counter} + 1; "
+        );
+        if entry.outcome == Outcome::Accepted {
+            let at = token_literal(&entry.received_at)
+                .ok_or_else(|| worker::Error::RustError("received_at is not RFC 3339".into()))?;
+            statements.push_str(&format!(
+                "INSERT INTO meta (k, v) VALUES ('last_triggered_at', {at}) \
+                 ON CONFLICT (k) DO UPDATE SET v = excluded.v; "
+            ));
+        }
+        statements.push_str("INSERT INTO log (entry) VALUES (?) RETURNING seq");
         let json = serde_json::to_string(entry).expect("log entry serializes");
-        let seq = column(
-            &sql,
-            "INSERT INTO log (entry) VALUES (?) RETURNING seq",
-            vec![text(&json)],
-            as_u64,
-        )?;
-        // Trimmed every `LOG_TRIM_EVERY` entries, not on each: a second statement per
-        // delivery for rows no reader sees (readers take the newest
-        // `DEFAULT_LOG_ENTRIES`).
+        let seq = column(&sql, &statements, vec![text(&json)], as_u64)?;
         if seq.first().is_some_and(|s| s % LOG_TRIM_EVERY == 0) {
             sql.exec(
                 "DELETE FROM log WHERE seq <= (SELECT MAX(seq) FROM log) - ?",
@@ -410,18 +413,39 @@ impl Guard {
         Ok(())
     }
 
-    /// Adds one to the outcome's counter of the minute (a column name from a fixed
-    /// list, never input).
-    fn count(&self, outcome: Outcome, at_ms: u64) -> Result<()> {
-        let column = outcome.stat_column();
-        self.sql().exec(
-            &format!(
-                "INSERT INTO minutes (m, {column}) VALUES (?, 1) \
-                 ON CONFLICT (m) DO UPDATE SET {column} = {column} + 1"
-            ),
-            vec![int(at_ms / 60_000)],
-        )?;
-        Ok(())
+    /// The key's state and the rate window, in one query (see `record_outcome` on why
+    /// the number of `exec` calls matters).
+    fn key_and_window(
+        &self,
+        key: &str,
+        window_start: u64,
+        limit: u32,
+    ) -> Result<(Option<KeyState>, Window)> {
+        let row = self
+            .sql()
+            .exec(
+                "SELECT (SELECT state FROM keys WHERE k = ?3), COUNT(*), MIN(t), \
+                 (SELECT t FROM hits WHERE t > ?1 ORDER BY t LIMIT 1 \
+                  OFFSET MAX(0, (SELECT COUNT(*) FROM hits WHERE t > ?1) - ?2)) \
+                 FROM hits WHERE t > ?1",
+                Some(vec![int(window_start), int(u64::from(limit)), text(key)]),
+            )?
+            .raw()
+            .next()
+            .transpose()?
+            .unwrap_or_default();
+        let mut cells = row.into_iter();
+        let state = cells
+            .next()
+            .and_then(as_text)
+            .and_then(|s| serde_json::from_str(&s).ok());
+        let mut number = || cells.next().and_then(as_u64);
+        let window = Window {
+            count: number().unwrap_or(0),
+            oldest_ms: number(),
+            blocking_ms: number(),
+        };
+        Ok((state, window))
     }
 
     /// The last hour, minute by minute (oldest first), with zeros where nothing came.
@@ -518,8 +542,11 @@ impl Guard {
         let started = now().0;
         let meta = &request.delivery;
         let key = request.key.storage_key();
+        // Written into SQL text below (`token_literal`): checked before anything is.
+        let id_literal = token_literal(&meta.id)
+            .ok_or_else(|| worker::Error::RustError("malformed delivery id".into()))?;
         let log = |outcome: Outcome, status: u16| -> Result<()> {
-            self.append_log(&LogEntry {
+            let entry = LogEntry {
                 id: meta.id.clone(),
                 received_at: UnixMillis(meta.received_at_ms).to_rfc3339(),
                 method: meta.method.clone(),
@@ -532,8 +559,8 @@ impl Guard {
                 latency_ms: now().0.saturating_sub(started),
                 test: meta.test,
                 request: request.preview.clone(),
-            })?;
-            self.count(outcome, meta.received_at_ms)
+            };
+            self.record_outcome(&entry, meta.received_at_ms)
         };
         let refuse = |refusal: Refusal, status: u16| -> Result<DeliverAnswer> {
             log(refusal.into(), status)?;
@@ -591,8 +618,11 @@ impl Guard {
             return Ok(DeliverAnswer::Filtered);
         }
         let now_ms = now();
+        let policy = record.rate_limit();
+        let window_start = rate_limit::window_start_ms(policy, now_ms);
+        let (key_state, window) = self.key_and_window(&key, window_start, policy.limit)?;
         match idempotency::decide(
-            self.key_state(&key)?.as_ref(),
+            key_state.as_ref(),
             &request.fingerprint,
             record.idempotency(),
             now_ms,
@@ -606,9 +636,6 @@ impl Guard {
             Decision::InFlight => return refuse(Refusal::InFlight, 409),
             Decision::Reused => return refuse(Refusal::Reused, 422),
         }
-        let policy = record.rate_limit();
-        let window_start = rate_limit::window_start_ms(policy, now_ms);
-        let window = crate::objects::window(&self.sql(), window_start, policy.limit)?;
         let quota = match rate_limit::decide(&window, policy, now_ms) {
             RateDecision::Allow { quota } => quota,
             RateDecision::Refuse {
@@ -627,14 +654,21 @@ impl Guard {
             fingerprint: request.fingerprint.clone(),
             since_ms: now_ms.0,
         };
-        self.put_key(
-            &key,
-            &reservation,
-            idempotency::expires_at_ms(&reservation, record.idempotency()),
-        )?;
+        // The hit in the statement text (an integer and our own id, checked above), the
+        // key's row bound: one `exec` for both writes.
         self.sql().exec(
-            "INSERT INTO hits (t, id) VALUES (?, ?)",
-            vec![int(now_ms.0), text(&meta.id)],
+            &format!(
+                "INSERT INTO hits (t, id) VALUES ({}, {id_literal}); {PUT_KEY}",
+                now_ms.0
+            ),
+            vec![
+                text(&key),
+                text(&serde_json::to_string(&reservation).expect("key state serializes")),
+                int(idempotency::expires_at_ms(
+                    &reservation,
+                    record.idempotency(),
+                )),
+            ],
         )?;
         // ---- end of the synchronous block; others may run while the queue answers ----
 
@@ -730,10 +764,7 @@ impl Guard {
             &done,
             idempotency::expires_at_ms(&done, record.idempotency()),
         )?;
-        self.set_meta(
-            "last_triggered_at",
-            &UnixMillis(meta.received_at_ms).to_rfc3339(),
-        )?;
+        // Also sets `last_triggered_at` (record_outcome).
         log(Outcome::Accepted, status)?;
         // The hit is due after the rate window, the key after the idempotency window.
         let earliest_new =

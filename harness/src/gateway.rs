@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 pub struct Gateway {
     pub base: String,
     pub admin_token: Option<String>,
+    /// wrangler's DevTools inspector port (`benches/profile.rs` takes CPU profiles there).
+    pub inspector: u16,
     child: Child,
     lines: Arc<Mutex<Vec<String>>>,
     /// Removed with the gateway unless the caller owns the state (see `start_in`).
@@ -200,6 +202,7 @@ impl Gateway {
         let gateway = Gateway {
             base: format!("http://127.0.0.1:{port}"),
             admin_token: admin_token.map(str::to_string),
+            inspector,
             child,
             lines,
             _state: owned,

@@ -1,0 +1,214 @@
+//! Where the accepted path's CPU goes, from the runtime itself: a V8 CPU profile of the
+//! release Worker (with its function names, `build-profile/`) in workerd while the load
+//! generator sends signed 1 KiB deliveries, taken through wrangler's DevTools inspector.
+//!
+//! Run it with `bash scripts/profile.sh`. Prints the self time by function and by
+//! crate (wasm) or layer (JS glue, runtime), and writes the raw profile to
+//! `target/profile/accepted.cpuprofile` (open it in Chrome's DevTools, Performance tab).
+//! Knobs: HOOKGATE_PROFILE_SECS (default 8), HOOKGATE_BENCH_CONNECTIONS (8).
+
+#[cfg(not(target_arch = "wasm32"))]
+mod load;
+
+fn main() {
+    #[cfg(not(target_arch = "wasm32"))]
+    run::main();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod run {
+    use super::load::{drive, Case};
+    use hookgate_harness::client::{hmac_hex, Admin};
+    use hookgate_harness::gateway::{derived_config, repo_root, Gateway, TempDir};
+    use serde_json::{json, Value};
+    use std::collections::HashMap;
+    use std::time::Duration;
+    use tungstenite::{connect, Message};
+
+    const TOKEN: &str = "profile-admin-token";
+    const SECRET: &str = "profile-secret-0123456789";
+
+    fn env_u64(name: &str, default: u64) -> u64 {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    }
+
+    /// A DevTools session on the Worker's isolate.
+    struct Inspector {
+        socket: tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<std::net::TcpStream>>,
+        next_id: u64,
+    }
+
+    impl Inspector {
+        fn open(port: u16) -> Inspector {
+            // wrangler lists the Worker's targets at /json.
+            let listing = ureq::get(&format!("http://127.0.0.1:{port}/json"))
+                .call()
+                .expect("wrangler's inspector answers /json")
+                .into_string()
+                .expect("/json is text");
+            let targets: Value = serde_json::from_str(&listing).expect("/json is JSON");
+            let url = targets[0]["webSocketDebuggerUrl"]
+                .as_str()
+                .unwrap_or_else(|| panic!("no inspector target in {targets}"))
+                .to_string();
+            let (socket, _) = connect(url.as_str()).expect("the inspector accepts a session");
+            Inspector { socket, next_id: 1 }
+        }
+
+        /// Sends one command and waits for its answer, skipping events.
+        fn call(&mut self, method: &str, params: Value) -> Value {
+            let id = self.next_id;
+            self.next_id += 1;
+            let msg = json!({"id": id, "method": method, "params": params}).to_string();
+            self.socket.send(Message::text(msg)).expect("sends");
+            loop {
+                let Message::Text(text) = self.socket.read().expect("reads") else {
+                    continue;
+                };
+                let v: Value = serde_json::from_str(&text).expect("inspector JSON");
+                if v["id"].as_u64() == Some(id) {
+                    if let Some(e) = v.get("error") {
+                        panic!("{method}: {e}");
+                    }
+                    return v["result"].clone();
+                }
+            }
+        }
+    }
+
+    /// Who a function belongs to: its crate for Rust compiled to wasm, else the layer.
+    fn owner(function: &str, url: &str) -> String {
+        if function.starts_with('(') {
+            return function.to_string(); // (idle), (program), (garbage collector)
+        }
+        if function.contains("::") || url.starts_with("wasm://") {
+            let trimmed = function
+                .trim_start_matches(['<', '&'])
+                .trim_start_matches("mut ");
+            let krate = trimmed.split("::").next().unwrap_or(trimmed);
+            return format!("wasm: {}", krate.split('[').next().unwrap_or(krate));
+        }
+        if url.ends_with("index.js") {
+            return "JS: wasm-bindgen glue (build-profile/index.js)".into();
+        }
+        if url.is_empty() {
+            return "JS: runtime built-ins".into();
+        }
+        "JS: wrangler/miniflare shims".into()
+    }
+
+    fn table(title: &str, rows: &HashMap<String, f64>, total: f64, n: usize) {
+        let mut rows: Vec<(&String, &f64)> = rows.iter().collect();
+        rows.sort_by(|a, b| b.1.total_cmp(a.1));
+        println!("\n| {title} | self ms | share |\n|---|---:|---:|");
+        for (name, ms) in rows.into_iter().take(n) {
+            let name: String = name.chars().take(110).collect();
+            println!("| `{name}` | {ms:.1} | {:.1}% |", 100.0 * ms / total);
+        }
+    }
+
+    pub fn main() {
+        let secs = env_u64("HOOKGATE_PROFILE_SECS", 8);
+        let connections = env_u64("HOOKGATE_BENCH_CONNECTIONS", 8) as usize;
+        let root = repo_root();
+        let dir = TempDir::new("profile");
+        let config = derived_config(&dir, "build-profile", false);
+        let gateway = Gateway::start_with(Some(&config), Some(TOKEN), &[]);
+        let hook = Admin {
+            gateway: &gateway,
+            token: TOKEN.into(),
+        }
+        .create(json!({
+            "path": "/hooks/profile",
+            "auth": {"scheme": "hmac-sha256-hex", "secret": SECRET},
+            "target": {"queue": "EVENTS"},
+            "rate_limit": {"limit": 10000, "window_s": 1},
+        }));
+        let counter = std::sync::atomic::AtomicU64::new(0);
+        let case = Case::new(
+            "accepted 1 KiB",
+            gateway.url(hook["path"].as_str().unwrap()),
+            202,
+            move || {
+                // Distinct bodies: identical ones would be answered as duplicates.
+                let n = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let mut body =
+                    format!(r#"{{"event":"deploy.finished","n":{n},"payload":""#).into_bytes();
+                body.resize(1022, b'x');
+                body.extend_from_slice(br#""}"#);
+                let sig = hmac_hex(SECRET, &body);
+                (vec![("X-Webhook-Signature".to_string(), sig)], body)
+            },
+        );
+        // Warm the isolate and the object first, then profile a steady state.
+        drive(&case, connections, Duration::from_secs(2), u64::MAX);
+        let mut inspector = Inspector::open(gateway.inspector);
+        inspector.call("Profiler.enable", json!({}));
+        inspector.call("Profiler.setSamplingInterval", json!({"interval": 200}));
+        inspector.call("Profiler.start", json!({}));
+        let stats = drive(&case, connections, Duration::from_secs(secs), u64::MAX);
+        let profile = inspector.call("Profiler.stop", json!({}))["profile"].clone();
+
+        let out = root.join("target/profile");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("accepted.cpuprofile"), profile.to_string()).unwrap();
+
+        // Self time per node: each sample is charged the time delta that follows it.
+        let nodes = profile["nodes"].as_array().cloned().unwrap_or_default();
+        let frame: HashMap<u64, (String, String)> = nodes
+            .iter()
+            .map(|n| {
+                let f = &n["callFrame"];
+                (
+                    n["id"].as_u64().unwrap(),
+                    (
+                        f["functionName"].as_str().unwrap_or("").to_string(),
+                        f["url"].as_str().unwrap_or("").to_string(),
+                    ),
+                )
+            })
+            .collect();
+        let samples = profile["samples"].as_array().cloned().unwrap_or_default();
+        let deltas = profile["timeDeltas"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let mut by_function: HashMap<String, f64> = HashMap::new();
+        let mut by_owner: HashMap<String, f64> = HashMap::new();
+        let mut total = 0.0;
+        for (i, s) in samples.iter().enumerate() {
+            let ms = deltas.get(i + 1).and_then(Value::as_f64).unwrap_or(0.0) / 1000.0;
+            let (function, url) = &frame[&s.as_u64().unwrap()];
+            let function = if function.is_empty() {
+                "(anonymous JS)".to_string()
+            } else {
+                function.clone()
+            };
+            *by_owner.entry(owner(&function, url)).or_default() += ms;
+            *by_function.entry(function).or_default() += ms;
+            total += ms;
+        }
+        let busy = total - by_owner.get("(idle)").copied().unwrap_or(0.0);
+        println!(
+            "\nCPU profile of {}: {secs} s, {} requests ({:.0} req/s, p50 {:?}, p99 {:?}, max {:?}), \
+             {} samples, {total:.0} ms sampled of which {busy:.0} ms busy; written to \
+             target/profile/accepted.cpuprofile",
+            case.name,
+            stats.requests,
+            stats.rps,
+            stats.p50,
+            stats.p99,
+            stats.max,
+            samples.len()
+        );
+        assert_eq!(
+            stats.unexpected, 0,
+            "answers other than 202: the profile would not be of the accepted path"
+        );
+        table("owner (self time)", &by_owner, total, 20);
+        table("function (self time)", &by_function, total, 30);
+    }
+}

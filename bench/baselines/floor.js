@@ -51,6 +51,7 @@ export class FloorGuard {
     this.env = env;
     ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS keys (k TEXT PRIMARY KEY, state TEXT)");
     ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS hits (t INTEGER, id TEXT)");
+    ctx.storage.sql.exec("CREATE INDEX IF NOT EXISTS hits_t ON hits (t)");
   }
 
   async fetch(request) {
@@ -58,7 +59,10 @@ export class FloorGuard {
     const sql = this.ctx.storage.sql;
     const seen = sql.exec("SELECT state FROM keys WHERE k = ?", key).toArray();
     const now = Date.now();
-    sql.exec("SELECT t FROM hits WHERE t > ?", now - 60000).toArray();
+    // The window of the bench's webhook (1 s), counted where the rows are. (Until
+    // 2026-11-23 this read every hit of the last 60 s into JS without an index: a slower
+    // floor than the platform's, which flattered hookgate's ratio.)
+    sql.exec("SELECT COUNT(*), MIN(t) FROM hits WHERE t > ?", now - 1000).toArray();
     sql.exec("INSERT OR REPLACE INTO keys (k, state) VALUES (?, 'in_flight')", key);
     sql.exec("INSERT INTO hits (t, id) VALUES (?, ?)", now, id);
     await this.env.EVENTS.send(message, { contentType: "text" });

@@ -92,7 +92,8 @@ mod run {
             return format!("wasm: {}", krate.split('[').next().unwrap_or(krate));
         }
         if url.ends_with("index.js") {
-            return "JS: wasm-bindgen glue (build-profile/index.js)".into();
+            // wrangler bundles the wasm-bindgen glue with its own dev shims.
+            return "JS: the Worker's bundle (wasm-bindgen glue, wrangler's shims)".into();
         }
         if url.is_empty() {
             return "JS: runtime built-ins".into();
@@ -182,12 +183,12 @@ mod run {
         for (i, s) in samples.iter().enumerate() {
             let ms = deltas.get(i + 1).and_then(Value::as_f64).unwrap_or(0.0) / 1000.0;
             let (function, url) = &frame[&s.as_u64().unwrap()];
+            *by_owner.entry(owner(function, url)).or_default() += ms;
             let function = if function.is_empty() {
-                "(anonymous JS)".to_string()
+                format!("(anonymous) {url}")
             } else {
                 function.clone()
             };
-            *by_owner.entry(owner(&function, url)).or_default() += ms;
             *by_function.entry(function).or_default() += ms;
             total += ms;
         }

@@ -59,7 +59,7 @@ impl DurableObject for PathClaim {
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
-        let request: ClaimRequest = req.json().await?;
+        let request: ClaimRequest = crate::objects::json_body(&mut req).await?;
         let sql = self.state.storage().sql();
         let read = |k: &str| -> Result<Option<String>> {
             let rows = column(

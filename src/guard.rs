@@ -199,7 +199,7 @@ impl DurableObject for Guard {
         let path = req.path();
         match (req.method(), path.as_str()) {
             (worker::Method::Post, "/deliver") => {
-                let request: DeliverRequest = req.json().await?;
+                let request: DeliverRequest = crate::objects::json_body(&mut req).await?;
                 #[cfg(feature = "fault-injection")]
                 let fail = req.headers().get(FAIL_HANDOVER_HEADER)?.is_some();
                 #[cfg(not(feature = "fault-injection"))]
@@ -208,7 +208,7 @@ impl DurableObject for Guard {
                 Response::from_json(&answer)
             }
             (worker::Method::Put, "/record") => {
-                let request: CommitRequest = req.json().await?;
+                let request: CommitRequest = crate::objects::json_body(&mut req).await?;
                 Response::from_json(&self.commit(request)?)
             }
             (worker::Method::Get, "/record") => Response::from_json(&HeldAnswer {
@@ -216,7 +216,7 @@ impl DurableObject for Guard {
                 last_triggered_at: self.meta("last_triggered_at")?,
             }),
             (worker::Method::Post, "/attempt") => {
-                let report: AttemptReport = req.json().await?;
+                let report: AttemptReport = crate::objects::json_body(&mut req).await?;
                 let known =
                     self.record_attempt(&report.delivery_id, report.record, report.state)?;
                 Response::from_json(&known)

@@ -62,7 +62,7 @@ impl DurableObject for Namespace {
         let sql = self.state.storage().sql();
         match (req.method(), req.path().as_str()) {
             (Method::Put, "/limit") => {
-                let limit: Limit = req.json().await?;
+                let limit: Limit = crate::objects::json_body(&mut req).await?;
                 let json = serde_json::to_string(&limit.rate_limit).expect("serializes");
                 sql.exec(
                     "INSERT INTO meta (k, v) VALUES ('limit', ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v",
@@ -74,7 +74,7 @@ impl DurableObject for Namespace {
                 rate_limit: self.limit()?,
             }),
             (Method::Post, "/admit") => {
-                let hit: Hit = req.json().await?;
+                let hit: Hit = crate::objects::json_body(&mut req).await?;
                 let Some(policy) = self.limit()? else {
                     return Response::from_json(&Admission::Admitted);
                 };
@@ -101,7 +101,7 @@ impl DurableObject for Namespace {
                 Response::from_json(&answer)
             }
             (Method::Post, "/release") => {
-                let hit: Hit = req.json().await?;
+                let hit: Hit = crate::objects::json_body(&mut req).await?;
                 sql.exec("DELETE FROM hits WHERE id = ?", vec![text(&hit.id)])?;
                 Response::from_json(&Admission::Admitted)
             }

@@ -451,6 +451,14 @@ mod run {
                 _ => writeln!(core, "| {label} | not measured (run `cargo bench -p hookgate-core --bench hot_path`) | | | |").unwrap(),
             }
         }
+        let date = std::process::Command::new("date")
+            .args(["-u", "+%Y-%m-%d %H:%M UTC"])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default();
+        let size = std::fs::metadata(root.join("build/index_bg.wasm"))
+            .map(|m| m.len())
+            .unwrap_or(0);
         let gz_bytes: f64 = std::process::Command::new("sh")
             .arg("-c")
             .arg(format!(
@@ -461,23 +469,6 @@ mod run {
             .ok()
             .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
             .unwrap_or(f64::NAN);
-        let date = std::process::Command::new("date")
-            .args(["-u", "+%Y-%m-%d %H:%M UTC"])
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-            .unwrap_or_default();
-        let size = std::fs::metadata(root.join("build/index_bg.wasm"))
-            .map(|m| m.len())
-            .unwrap_or(0);
-        let gz = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(format!(
-                "gzip -9 -c {} | wc -c",
-                root.join("build/index_bg.wasm").display()
-            ))
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-            .unwrap_or_default();
         let verdict = |ok: bool| if ok { "met" } else { "**not met**" };
         let report = format!(
             "# Benchmarks\n\n\
@@ -510,7 +501,7 @@ mod run {
              | 1 MiB ≤ 1.05x | {c2:.2}x | {cv2} |\n\
              | release wasm ≤ 400 KB gzipped | {gzk:.1} KB | {cv3} |\n\n\
              ## Size\n\n\
-             Release wasm: {size} bytes raw, {gz} bytes gzipped (budget in `size-budget.txt`, enforced by the test\n\
+             Release wasm: {size} bytes raw, {gz_bytes} bytes gzipped (budget in `size-budget.txt`, enforced by the test\n\
              command; target ≤ 400 KB gzipped; Cloudflare Free plan limit 3 MB).\n",
             cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
             cpu = cpu_model(),

@@ -2,7 +2,7 @@
 
 use futures_util::StreamExt;
 use hookgate_core::problem::{ErrorCode, Problem};
-use hookgate_core::request::RequestError;
+use hookgate_core::request::{content_length, RequestError};
 use worker::Request;
 
 /// Reads the body without ever holding more than `limit`.
@@ -24,7 +24,7 @@ pub async fn read_limited(req: &mut Request, limit: u64) -> Result<Vec<u8>, Prob
         .get("content-length")
         .ok()
         .flatten()
-        .and_then(|v| v.trim().parse::<u64>().ok());
+        .and_then(|v| content_length(&v));
     if declared.is_some_and(|len| len <= limit) {
         let body = req.bytes().await.map_err(|_| unreadable())?;
         // The framing already holds it; checked anyway, it costs nothing.

@@ -70,30 +70,51 @@ pub fn parse<T: DeserializeOwned>(path: &str, text: &str) -> std::result::Result
     serde_json::from_str(text).map_err(|e| format!("{path}: {e}"))
 }
 
-/// The rate window after `start_ms` of a `hits (t, id)` table, summed up in SQLite
-/// (`rate_limit::Window`): three numbers cross into the Worker, not a row per hit.
-const WINDOW_QUERY: &str = "SELECT COUNT(*), MIN(t), \
-     (SELECT t FROM hits WHERE t > ?1 ORDER BY t LIMIT 1 \
-      OFFSET MAX(0, (SELECT COUNT(*) FROM hits WHERE t > ?1) - ?2)) \
-     FROM hits WHERE t > ?1";
+/// The rate window of a `hits (t, id)` table as three columns (`rate_limit::Window`),
+/// with `?1` the window's start and `?2` the limit: summed up in SQLite, so three
+/// numbers cross into the Worker, not a row per hit. A macro so that queries adding
+/// columns in front (the Guard's key) stay compile-time strings.
+#[macro_export]
+macro_rules! window_columns {
+    () => {
+        "COUNT(*), MIN(t), (SELECT t FROM hits WHERE t > ?1 ORDER BY t LIMIT 1 \
+         OFFSET MAX(0, (SELECT COUNT(*) FROM hits WHERE t > ?1) - ?2)) \
+         FROM hits WHERE t > ?1"
+    };
+}
 
+/// The window after `start_ms` for `limit`.
 pub fn window(sql: &SqlStorage, start_ms: u64, limit: u32) -> Result<Window> {
-    let row = sql
-        .exec(
-            WINDOW_QUERY,
-            Some(vec![int(start_ms), int(u64::from(limit))]),
-        )?
+    let row = first_row(
+        sql,
+        concat!("SELECT ", window_columns!()),
+        vec![int(start_ms), int(u64::from(limit))],
+    )?;
+    Ok(window_of(&mut row.into_iter()))
+}
+
+/// The first row of a query's answer (empty when there is none).
+pub fn first_row(
+    sql: &SqlStorage,
+    query: &str,
+    bindings: Vec<SqlStorageValue>,
+) -> Result<Vec<SqlStorageValue>> {
+    Ok(sql
+        .exec(query, Some(bindings))?
         .raw()
         .next()
         .transpose()?
-        .unwrap_or_default();
-    let mut cells = row.into_iter().map(as_u64);
-    let mut next = || cells.next().flatten();
-    Ok(Window {
-        count: next().unwrap_or(0),
-        oldest_ms: next(),
-        blocking_ms: next(),
-    })
+        .unwrap_or_default())
+}
+
+/// Reads the `window_columns!` of a row.
+pub fn window_of(cells: &mut impl Iterator<Item = SqlStorageValue>) -> Window {
+    let mut number = || cells.next().and_then(as_u64);
+    Window {
+        count: number().unwrap_or(0),
+        oldest_ms: number(),
+        blocking_ms: number(),
+    }
 }
 
 /// `value` as a quoted SQL string literal, when it is made only of `[A-Za-z0-9_.:-]`

@@ -316,7 +316,7 @@ pub fn precheck(
 }
 
 /// RFC 9110's `1*DIGIT`: no sign, no spaces inside, no empty value.
-fn content_length(raw: &str) -> Option<u64> {
+pub fn content_length(raw: &str) -> Option<u64> {
     let digits = raw.trim();
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;

@@ -96,7 +96,9 @@ pub struct DeliveryId(String);
 
 impl DeliveryId {
     pub fn generate(random: [u8; 16]) -> DeliveryId {
-        DeliveryId(format!("evt_{}", hex::encode(random)))
+        let mut id = *b"evt_00000000000000000000000000000000";
+        hex::encode_to_slice(random, &mut id[4..]).expect("32 hex digits fit");
+        DeliveryId(String::from_utf8(id.to_vec()).expect("ASCII"))
     }
 
     pub fn as_str(&self) -> &str {

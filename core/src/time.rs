@@ -12,7 +12,26 @@ impl UnixMillis {
         let (days, rem) = (secs / 86_400, secs % 86_400);
         let (h, m, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
         let (year, month, day) = civil_from_days(days as i64);
-        format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{ms:03}Z")
+        if !(0..=9999).contains(&year) {
+            return format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{ms:03}Z");
+        }
+        // Digits by hand: every envelope carries one, and `format!` was 15% of building
+        // a 1 KiB envelope (`cargo bench -p hookgate-core --bench hot_path`).
+        let mut out = *b"0000-00-00T00:00:00.000Z";
+        let mut put = |at: usize, width: usize, mut value: u64| {
+            for i in (at..at + width).rev() {
+                out[i] = b'0' + (value % 10) as u8;
+                value /= 10;
+            }
+        };
+        put(0, 4, year as u64);
+        put(5, 2, u64::from(month));
+        put(8, 2, u64::from(day));
+        put(11, 2, h);
+        put(14, 2, m);
+        put(17, 2, s);
+        put(20, 3, ms);
+        String::from_utf8(out.to_vec()).expect("ASCII digits")
     }
 }
 
@@ -127,6 +146,11 @@ mod tests {
         assert_eq!(
             UnixMillis(1_735_689_599_999).to_rfc3339(),
             "2024-12-31T23:59:59.999Z"
+        );
+        // Past year 9999 the year grows a digit, as `format!` wrote it.
+        assert_eq!(
+            UnixMillis(253_402_300_800_000).to_rfc3339(),
+            "10000-01-01T00:00:00.000Z"
         );
     }
 

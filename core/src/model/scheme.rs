@@ -585,6 +585,21 @@ pub fn all_credential_headers() -> impl Iterator<Item = &'static str> {
     )
 }
 
+/// Whether `lowercase_name` is one of [`all_credential_headers`]: a binary search in the
+/// list sorted once per process, because every forwarded header of every request asks.
+pub fn is_credential_header(lowercase_name: &str) -> bool {
+    static SORTED: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    SORTED
+        .get_or_init(|| {
+            let mut all: Vec<&'static str> = all_credential_headers().collect();
+            all.sort_unstable();
+            all.dedup();
+            all
+        })
+        .binary_search(&lowercase_name)
+        .is_ok()
+}
+
 /// Whether `lowercase_name` is some provider's delivery id: never a credential.
 pub fn is_delivery_id_header(lowercase_name: &str) -> bool {
     DESCRIPTORS.iter().any(|d| match d.delivery_id {
@@ -623,6 +638,16 @@ mod tests {
                 assert!(d.never_forward.contains(&h), "{}: {h}", d.name);
                 assert_eq!(h, h.to_ascii_lowercase());
             }
+        }
+    }
+
+    #[test]
+    fn the_sorted_lookup_agrees_with_the_list() {
+        for h in all_credential_headers() {
+            assert!(is_credential_header(h), "{h}");
+        }
+        for h in ["content-type", "user-agent", "x-github-delivery", "", "zzz"] {
+            assert!(!is_credential_header(h), "{h}");
         }
     }
 

@@ -261,9 +261,56 @@ fn paired() {
     .unwrap();
 }
 
+/// Instruction counts instead of time, for `scripts/bench.sh` to run under callgrind
+/// (`HOOKGATE_COUNT_INSTRUCTIONS=1`): the same work as a paired round at 1 KiB, in two
+/// functions whose inclusive counts callgrind reports. Repeatable whatever else the
+/// machine does, and valgrind's CPU has no SHA extensions, so the HMAC runs the software
+/// SHA-256 that the wasm build runs too.
+const COUNTED_REQUESTS: usize = 200;
+
+#[inline(never)]
+fn counted_hmac(body: &[u8]) {
+    for _ in 0..COUNTED_REQUESTS {
+        let mut m = Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+        m.update(black_box(body));
+        black_box(m.finalize().into_bytes());
+    }
+}
+
+#[inline(never)]
+fn counted_hot_path(
+    record: &WebhookRecord,
+    path: &WebhookPath,
+    inputs: Vec<Inbound>,
+) -> Vec<(Verified, Forwardable, Handover)> {
+    inputs
+        .into_iter()
+        .map(|request| hot_path(record, path, black_box(request)))
+        .collect()
+}
+
+fn count_instructions() {
+    let record = record();
+    let path = WebhookPath::parse_request("/hooks/bench").unwrap();
+    let body = json_body(1024);
+    let headers = signed_headers(&body);
+    let inputs: Vec<Inbound> = (0..COUNTED_REQUESTS)
+        .map(|_| inbound(&headers, &body))
+        .collect();
+    // Warm-up outside the counted functions: the first calls pay one-time set-up.
+    drop(hot_path(&record, &path, inbound(&headers, &body)));
+    counted_hmac(&body);
+    drop(black_box(counted_hot_path(&record, &path, inputs)));
+    println!("counted {COUNTED_REQUESTS} requests at 1 KiB");
+}
+
 criterion_group!(core_benches, benches);
 
 fn main() {
+    if std::env::var_os("HOOKGATE_COUNT_INSTRUCTIONS").is_some() {
+        count_instructions();
+        return;
+    }
     core_benches();
     Criterion::default().configure_from_args().final_summary();
     // `cargo bench … -- FILTER` runs a part of the criterion benches only; the paired

@@ -378,7 +378,7 @@ fn conflict(record: &WebhookRecord) -> Problem {
 }
 
 fn view(record: &WebhookRecord) -> Value {
-    serde_json::to_value(record_view(record)).expect("view serializes")
+    http::value_of(&record_view(record))
 }
 
 /// An answer that changed the secret: the record, its URL and the secret, shown this once.

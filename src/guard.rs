@@ -239,15 +239,14 @@ impl DurableObject for Guard {
                 let detail = match (entry, self.delivery(id)?) {
                     (None, None) => serde_json::Value::Null,
                     (entry, origin) => {
-                        let mut v = serde_json::to_value(entry).unwrap_or_default();
+                        let mut v = crate::http::value_of(&entry);
                         if !v.is_object() {
                             v = serde_json::json!({ "id": id });
                         }
                         match origin {
                             Some((_, state)) => {
-                                v["state"] = serde_json::to_value(state.state).unwrap_or_default();
-                                v["attempts"] =
-                                    serde_json::to_value(&state.attempts).unwrap_or_default();
+                                v["state"] = crate::http::value_of(&state.state);
+                                v["attempts"] = crate::http::value_of(&state.attempts);
                             }
                             None => v["attempts"] = serde_json::json!([]),
                         }

@@ -33,21 +33,29 @@ const BODIES_BINDING: &str = "BODIES";
 /// deliveries are recorded in the webhook's delivery log (its Durable Object), so a line
 /// for each would only repeat it; an unbounded line per refusal made a flood of bad
 /// signatures cost 40% of throughput in BENCHMARKS.md.
+#[derive(Clone, Copy)]
 enum RequestLog {
     All,
     Errors,
     Off,
 }
 
+/// Read once per isolate: a deployment's vars are fixed for its isolates' lifetime (a
+/// changed var is a new deployment, new isolates), and reading one is a call into JS.
 fn request_log(env: &Env) -> RequestLog {
-    match env.var("REQUEST_LOG").map(|v| v.to_string()).as_deref() {
-        Ok("off") => RequestLog::Off,
-        Ok("all") => RequestLog::All,
-        _ => RequestLog::Errors,
-    }
+    REQUEST_LOG.with(|policy| {
+        *policy.get_or_init(
+            || match env.var("REQUEST_LOG").map(|v| v.to_string()).as_deref() {
+                Ok("off") => RequestLog::Off,
+                Ok("all") => RequestLog::All,
+                _ => RequestLog::Errors,
+            },
+        )
+    })
 }
 
 thread_local! {
+    static REQUEST_LOG: std::cell::OnceCell<RequestLog> = const { std::cell::OnceCell::new() };
     /// Per isolate: Workers run one request at a time per thread, and this is only a
     /// bound on log volume, so it needs no coordination beyond the isolate.
     static LOG_BUDGET: std::cell::RefCell<LogBudget> = std::cell::RefCell::new(LogBudget::default());
@@ -87,7 +95,8 @@ enum Outcome {
 
 /// A request to run through the pipeline: a sender's, or the test action's synthetic one.
 pub enum Arrival<'a> {
-    Sender(&'a mut Request),
+    /// The request and its URL, which the entry point has parsed already.
+    Sender(&'a mut Request, worker::Url),
     Test {
         method: String,
         url: worker::Url,
@@ -154,8 +163,8 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
-pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
-    run(Arrival::Sender(&mut req), env, None).await
+pub async fn handle(mut req: Request, url: worker::Url, env: &Env) -> Result<Response> {
+    run(Arrival::Sender(&mut req, url), env, None).await
 }
 
 /// Runs the pipeline and answers. `trace` is given by the test action only: it marks the
@@ -167,7 +176,7 @@ pub async fn run(
 ) -> Result<Response> {
     let started = now();
     let method = match &arrival {
-        Arrival::Sender(req) => req.method().to_string(),
+        Arrival::Sender(req, _) => req.method().to_string(),
         Arrival::Test { method, .. } => method.clone(),
     };
     let mut ctx = Ctx {
@@ -240,10 +249,8 @@ async fn deliver(
     ctx: &mut Ctx<'_>,
 ) -> std::result::Result<Outcome, Problem> {
     let url = match arrival {
-        Arrival::Sender(req) => req.url().map_err(|_| {
-            Problem::new(ErrorCode::InvalidPath, "the request URL cannot be parsed")
-        })?,
-        Arrival::Test { url, .. } => url.clone(),
+        // A copy (no parse): the arrival is borrowed mutably below to read the body.
+        Arrival::Sender(_, url) | Arrival::Test { url, .. } => url.clone(),
     };
     ctx.style = style_of_path(url.path());
     let path = WebhookPath::parse_request(url.path())?;
@@ -271,7 +278,7 @@ async fn deliver(
     // 2. Method and size, before a byte of the body is read.
     let method = ctx.log.method.clone();
     let (headers, body) = match arrival {
-        Arrival::Sender(req) => {
+        Arrival::Sender(req, _) => {
             let headers = Headers::new(req.headers().entries());
             precheck(route.record(), &method, &headers)?;
             let body = body::read_limited(req, route.record().max_body_bytes()).await?;
@@ -317,7 +324,7 @@ async fn deliver(
     // 5.-7. The style's checks and the filter, then the webhook's guard (revision,
     // idempotency, rate limit) and the hand-over, in one round trip to its object.
     #[cfg(feature = "fault-injection")]
-    let fail_handover = matches!(arrival, Arrival::Sender(req)
+    let fail_handover = matches!(arrival, Arrival::Sender(req, _)
         if req.headers().get(crate::guard::FAIL_HANDOVER_HEADER).ok().flatten().is_some());
     #[cfg(not(feature = "fault-injection"))]
     let fail_handover = false;

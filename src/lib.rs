@@ -35,11 +35,13 @@ fn start() {
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    let path = req.path();
+    // Parsed once here and handed on: `Request::path` and `Request::url` each parse it.
+    let url = req.url()?;
+    let path = url.path();
     if path == "/admin" || path.starts_with("/admin/") {
         admin::handle(req, &env).await
     } else {
-        ingress::handle(req, &env).await
+        ingress::handle(req, url, &env).await
     }
 }
 

@@ -6,7 +6,7 @@ use hookgate_core::guard::rate_limit::Window;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 use worker::wasm_bindgen_futures::JsFuture;
-use worker::{Env, Headers, Method, Request, RequestInit, Result, SqlStorage, SqlStorageValue};
+use worker::{Env, Headers, Method, Request, Result, SqlStorage, SqlStorageValue};
 
 /// Calls the object `name` of namespace `binding` at `path`, with an optional JSON body
 /// and an optional marker header, and returns its answer's text. Anything but a 200 is
@@ -29,13 +29,13 @@ pub async fn call(
     if let Some(h) = marker_header {
         let _ = headers.set(h, "1");
     }
-    let mut init = RequestInit::new();
-    init.with_method(method).with_headers(headers);
-    if let Some(b) = body {
-        init.with_body(Some(JsValue::from_str(&b)));
-    }
-    let req = Request::new_with_init(&format!("https://object{path}"), &init)
-        .map_err(|e| format!("{path}: {e}"))?;
+    let body = body.map(|b| JsValue::from_str(&b));
+    let req = crate::platform::request(
+        &format!("https://object{path}"),
+        method.as_ref(),
+        &headers,
+        body.as_ref(),
+    )?;
     let resp = stub
         .fetch_with_request(req)
         .await

@@ -10,7 +10,7 @@ use hookgate_core::delivery::retry::Attempt;
 use hookgate_core::delivery::sign;
 use hookgate_core::model::{Origin, WebhookRecord};
 use std::time::Duration;
-use worker::{AbortController, Delay, Env, Fetch, Headers, Method, Request, RequestInit};
+use worker::{AbortController, Delay, Env, Fetch, Headers};
 
 /// An origin's answer bodies are passed back (sync mode) up to this size.
 const MAX_ANSWER_BYTES: usize = 1024 * 1024;
@@ -141,15 +141,10 @@ pub async fn send(
     if replay {
         let _ = headers.set("x-hookgate-replay", "true");
     }
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post)
-        .with_headers(headers)
-        .with_body(Some(
-            worker::js_sys::Uint8Array::from(body.as_slice()).into(),
-        ));
-    let request = match Request::new_with_init(origin.url(), &init) {
+    let body: wasm_bindgen::JsValue = worker::js_sys::Uint8Array::from(body.as_slice()).into();
+    let request = match crate::platform::request(origin.url(), "POST", &headers, Some(&body)) {
         Ok(r) => r,
-        Err(e) => return Sent::Failed(e.to_string()),
+        Err(e) => return Sent::Failed(e),
     };
     let controller = AbortController::default();
     let signal = controller.signal();

@@ -136,6 +136,8 @@ fn decode(key: &str, text: &str) -> Result<WebhookRecord, Problem> {
 
 pub struct Registry {
     kv: KvStore,
+    /// For the writes and the listing, which call KV directly ([`raw_kv`]).
+    env: Env,
     faults: Faults,
 }
 
@@ -146,7 +148,11 @@ impl Registry {
 
     pub fn with_faults(env: &Env, faults: Faults) -> Result<Registry, Problem> {
         env.kv(BINDING)
-            .map(|kv| Registry { kv, faults })
+            .map(|kv| Registry {
+                kv,
+                env: env.clone(),
+                faults,
+            })
             .map_err(|_| {
                 console_error!("the {BINDING} KV binding is missing from this deployment");
                 Problem::new(ErrorCode::Internal, "the gateway is misconfigured")
@@ -294,11 +300,9 @@ impl Registry {
         let mut records: Vec<WebhookRecord> = Vec::new();
         let mut cursor = None;
         loop {
-            let mut req = self.kv.list().prefix("route:".to_string());
-            if let Some(c) = cursor.take() {
-                req = req.cursor(c);
-            }
-            let page = req.execute().await.map_err(|e| unavailable("list", e))?;
+            let page = raw_kv::list(&self.env, "route:", cursor.take())
+                .await
+                .map_err(|e| unavailable("list", e))?;
             for key in page.keys {
                 if let Some(record) = self.read(&key.name).await? {
                     records.push(record);
@@ -377,10 +381,7 @@ impl Registry {
         self.faults
             .check(KvWrite::PutRoute)
             .map_err(|e| unavailable("put route", e))?;
-        self.kv
-            .put(&key, record.encode())
-            .map_err(|e| unavailable("put route", e))?
-            .execute()
+        raw_kv::put(&self.env, &key, &record.encode())
             .await
             .map_err(|e| unavailable("put route", e))?;
         CACHE.with(|c| c.borrow_mut().invalidate(&key));
@@ -391,10 +392,7 @@ impl Registry {
         self.faults
             .check(KvWrite::PutPointer)
             .map_err(|e| unavailable("put pointer", e))?;
-        self.kv
-            .put(&id_key(id), pointer.encode())
-            .map_err(|e| unavailable("put pointer", e))?
-            .execute()
+        raw_kv::put(&self.env, &id_key(id), &pointer.encode())
             .await
             .map_err(|e| unavailable("put pointer", e))
     }
@@ -410,5 +408,68 @@ impl Registry {
             .map_err(|e| unavailable("delete route", e))?;
         CACHE.with(|c| c.borrow_mut().invalidate(&key));
         Ok(())
+    }
+}
+
+/// KV's `put` (no options) and `list` called directly. worker's builders pass their
+/// options and read `list`'s answer through serde_wasm_bindgen, which was the only user
+/// of that crate in the release wasm (11 KB raw); the answer is read here from its JSON
+/// text instead.
+mod raw_kv {
+    use super::BINDING;
+    use serde::Deserialize;
+    use worker::js_sys::{Function, Object, Promise, Reflect, JSON};
+    use worker::wasm_bindgen::{JsCast, JsValue};
+    use worker::wasm_bindgen_futures::JsFuture;
+    use worker::Env;
+
+    #[derive(Deserialize)]
+    pub struct ListPage {
+        pub keys: Vec<Key>,
+        pub list_complete: bool,
+        #[serde(default)]
+        pub cursor: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Key {
+        pub name: String,
+    }
+
+    fn method(env: &Env, name: &str) -> Result<(JsValue, Function), String> {
+        let kv = Reflect::get(env, &JsValue::from_str(BINDING)).map_err(|e| format!("{e:?}"))?;
+        let f = Reflect::get(&kv, &JsValue::from_str(name))
+            .map_err(|e| format!("{e:?}"))?
+            .dyn_into::<Function>()
+            .map_err(|_| format!("{BINDING}.{name} is not a function"))?;
+        Ok((kv, f))
+    }
+
+    async fn settle(promise: Result<JsValue, JsValue>) -> Result<JsValue, String> {
+        let promise: Promise = promise.map_err(|e| format!("{e:?}"))?.into();
+        JsFuture::from(promise).await.map_err(|e| format!("{e:?}"))
+    }
+
+    pub async fn put(env: &Env, key: &str, value: &str) -> Result<(), String> {
+        let (kv, put) = method(env, "put")?;
+        settle(put.call2(&kv, &JsValue::from_str(key), &JsValue::from_str(value)))
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn list(env: &Env, prefix: &str, cursor: Option<String>) -> Result<ListPage, String> {
+        let (kv, list) = method(env, "list")?;
+        let options = Object::new();
+        let set =
+            |k: &str, v: &str| Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v));
+        set("prefix", prefix).map_err(|e| format!("{e:?}"))?;
+        if let Some(c) = cursor {
+            set("cursor", &c).map_err(|e| format!("{e:?}"))?;
+        }
+        let answer = settle(list.call1(&kv, &options)).await?;
+        let text: String = JSON::stringify(&answer)
+            .map_err(|e| format!("{e:?}"))?
+            .into();
+        serde_json::from_str(&text).map_err(|e| e.to_string())
     }
 }

@@ -262,7 +262,7 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
 /// and nothing routes or finds it) is taken over once its claim is a minute old.
 async fn claim_path(
     env: &Env,
-    registry: &Registry,
+    registry: &Registry<'_>,
     record: &WebhookRecord,
 ) -> std::result::Result<(), Problem> {
     let path = record.path().clone();
@@ -303,7 +303,7 @@ async fn commit(
 /// repaired from the object), and when it last accepted a delivery.
 async fn find(
     env: &Env,
-    registry: &Registry,
+    registry: &Registry<'_>,
     id: &WebhookId,
 ) -> std::result::Result<(WebhookRecord, Option<String>), Problem> {
     let not_found = || Problem::new(ErrorCode::NotFound, "no webhook with this id");

@@ -336,7 +336,7 @@ async fn deliver(
 /// webhook, the request is verified again against it (once) before anything is sent.
 async fn guard_and_hand_over(
     env: &Env,
-    registry: &Registry,
+    registry: &Registry<'_>,
     mut verified: Verified,
     ctx: &mut Ctx<'_>,
     fail_handover: bool,

@@ -134,25 +134,22 @@ fn decode(key: &str, text: &str) -> Result<WebhookRecord, Problem> {
     })
 }
 
-pub struct Registry {
+pub struct Registry<'e> {
     kv: KvStore,
-    /// For the writes and the listing, which call KV directly ([`raw_kv`]).
-    env: Env,
+    /// For the writes and the listing, which call KV directly ([`raw_kv`]). Borrowed:
+    /// every sender's request makes a `Registry`, and only admin calls use this.
+    env: &'e Env,
     faults: Faults,
 }
 
-impl Registry {
-    pub fn new(env: &Env) -> Result<Registry, Problem> {
+impl<'e> Registry<'e> {
+    pub fn new(env: &'e Env) -> Result<Registry<'e>, Problem> {
         Self::with_faults(env, Faults::default())
     }
 
-    pub fn with_faults(env: &Env, faults: Faults) -> Result<Registry, Problem> {
+    pub fn with_faults(env: &'e Env, faults: Faults) -> Result<Registry<'e>, Problem> {
         env.kv(BINDING)
-            .map(|kv| Registry {
-                kv,
-                env: env.clone(),
-                faults,
-            })
+            .map(|kv| Registry { kv, env, faults })
             .map_err(|_| {
                 console_error!("the {BINDING} KV binding is missing from this deployment");
                 Problem::new(ErrorCode::Internal, "the gateway is misconfigured")
@@ -300,7 +297,7 @@ impl Registry {
         let mut records: Vec<WebhookRecord> = Vec::new();
         let mut cursor = None;
         loop {
-            let page = raw_kv::list(&self.env, "route:", cursor.take())
+            let page = raw_kv::list(self.env, "route:", cursor.take())
                 .await
                 .map_err(|e| unavailable("list", e))?;
             for key in page.keys {
@@ -381,7 +378,7 @@ impl Registry {
         self.faults
             .check(KvWrite::PutRoute)
             .map_err(|e| unavailable("put route", e))?;
-        raw_kv::put(&self.env, &key, &record.encode())
+        raw_kv::put(self.env, &key, &record.encode())
             .await
             .map_err(|e| unavailable("put route", e))?;
         CACHE.with(|c| c.borrow_mut().invalidate(&key));
@@ -392,7 +389,7 @@ impl Registry {
         self.faults
             .check(KvWrite::PutPointer)
             .map_err(|e| unavailable("put pointer", e))?;
-        raw_kv::put(&self.env, &id_key(id), &pointer.encode())
+        raw_kv::put(self.env, &id_key(id), &pointer.encode())
             .await
             .map_err(|e| unavailable("put pointer", e))
     }

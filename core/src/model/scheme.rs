@@ -637,7 +637,7 @@ mod tests {
     }
 
     #[test]
-    fn the_sorted_lookup_agrees_with_the_list() {
+    fn the_collected_lookup_agrees_with_the_list() {
         for h in all_credential_headers() {
             assert!(is_credential_header(h), "{h}");
         }

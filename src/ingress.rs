@@ -21,6 +21,7 @@ use hookgate_core::style::{kestra, style_of_path};
 use hookgate_core::verify::handshake::{handshake, HandshakeReply};
 use hookgate_core::verify::{verify, Verified, VerifyError};
 use serde::Serialize;
+use std::sync::Arc;
 use worker::{console_error, console_log, Bucket, Env, Request, Response, Result};
 
 /// R2 bucket holding bodies too large for a queue message.
@@ -453,7 +454,7 @@ async fn guard_and_hand_over(
             DeliverAnswer::Stale { record, .. } => {
                 // Verify again against the authoritative record; remember it here so the
                 // next request of this isolate starts from it.
-                let Ok(current) = WebhookRecord::decode(&record) else {
+                let Ok(current) = WebhookRecord::decode(&record).map(Arc::new) else {
                     discard(stored_body).await;
                     return Err(misconfigured());
                 };

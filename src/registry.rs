@@ -35,6 +35,7 @@ use lru::LruCache;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::num::NonZeroUsize;
+use std::sync::Arc;
 use worker::kv::KvStore;
 use worker::{console_error, Env};
 
@@ -47,7 +48,8 @@ const MAX_FOUND: usize = 2_048;
 const MAX_MISSING: usize = 1_024;
 
 struct Cache {
-    found: LruCache<String, (u64, WebhookRecord)>,
+    /// Shared with the requests that use them (`RouteMatch` holds an `Arc`).
+    found: LruCache<String, (u64, Arc<WebhookRecord>)>,
     missing: LruCache<String, u64>,
 }
 
@@ -60,10 +62,10 @@ impl Cache {
     }
 
     /// `Some(answer)` while fresh.
-    fn get(&mut self, key: &str, now_ms: u64) -> Option<Option<WebhookRecord>> {
+    fn get(&mut self, key: &str, now_ms: u64) -> Option<Option<Arc<WebhookRecord>>> {
         if let Some((at, record)) = self.found.get(key) {
             if now_ms.saturating_sub(*at) < FOUND_TTL_MS {
-                return Some(Some(record.clone()));
+                return Some(Some(Arc::clone(record)));
             }
         }
         if let Some(at) = self.missing.get(key) {
@@ -74,7 +76,7 @@ impl Cache {
         None
     }
 
-    fn put(&mut self, key: String, now_ms: u64, record: Option<WebhookRecord>) {
+    fn put(&mut self, key: String, now_ms: u64, record: Option<Arc<WebhookRecord>>) {
         match record {
             Some(r) => {
                 self.missing.pop(&key);
@@ -157,21 +159,21 @@ impl<'e> Registry<'e> {
     }
 
     /// The record at exactly this path, through the isolate cache.
-    pub async fn route(&self, path: &WebhookPath) -> Result<Option<WebhookRecord>, Problem> {
+    pub async fn route(&self, path: &WebhookPath) -> Result<Option<Arc<WebhookRecord>>, Problem> {
         let key = route_key(path);
         let now_ms = now().0;
         if let Some(hit) = CACHE.with(|c| c.borrow_mut().get(&key, now_ms)) {
             return Ok(hit);
         }
-        let record = self.read(&key).await?;
+        let record = self.read(&key).await?.map(Arc::new);
         CACHE.with(|c| c.borrow_mut().put(key, now_ms, record.clone()));
         Ok(record)
     }
 
     /// Puts a record the webhook's object says is current into this isolate's cache.
-    pub fn remember(&self, record: &WebhookRecord) {
+    pub fn remember(&self, record: &Arc<WebhookRecord>) {
         let key = route_key(record.path());
-        CACHE.with(|c| c.borrow_mut().put(key, now().0, Some(record.clone())));
+        CACHE.with(|c| c.borrow_mut().put(key, now().0, Some(Arc::clone(record))));
     }
 
     /// The records at a request's path and at its parent (where a URL-key webhook would
@@ -180,7 +182,7 @@ impl<'e> Registry<'e> {
     pub async fn lookup(
         &self,
         path: &WebhookPath,
-    ) -> Result<(Option<WebhookRecord>, Option<WebhookRecord>), Problem> {
+    ) -> Result<(Option<Arc<WebhookRecord>>, Option<Arc<WebhookRecord>>), Problem> {
         let Some((parent, _)) = path.split_last() else {
             return Ok((self.route(path).await?, None));
         };

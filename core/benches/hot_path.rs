@@ -15,6 +15,7 @@ use hookgate_core::secret::{DeliveryId, WebhookId};
 use hookgate_core::time::UnixMillis;
 use hookgate_core::verify::{verify, Verified};
 use std::hint::black_box;
+use std::sync::Arc;
 use std::time::Instant;
 
 const SECRET: &str = "bench-secret-0123456789";
@@ -22,7 +23,7 @@ const SECRET: &str = "bench-secret-0123456789";
 const BODY_SHA256_PLACEHOLDER: &str =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
-fn record() -> WebhookRecord {
+fn record() -> Arc<WebhookRecord> {
     let spec = format!(
         r#"{{"path":"/hooks/bench","max_body_bytes":2097152,"auth":{{"scheme":"hmac-sha256-hex","secret":"{SECRET}"}},"target":{{"queue":"EVENTS"}}}}"#
     );
@@ -38,6 +39,7 @@ fn record() -> WebhookRecord {
     )
     .unwrap()
     .record
+    .into()
 }
 
 /// A JSON body of exactly `size` bytes, like a typical event.
@@ -83,12 +85,12 @@ fn inbound(headers: &Headers, body: &[u8]) -> Inbound {
 /// Everything the core does for one accepted delivery. What it returns is dropped
 /// outside the timed region.
 fn hot_path(
-    record: &WebhookRecord,
+    record: &Arc<WebhookRecord>,
     path: &WebhookPath,
     inbound: Inbound,
 ) -> (Verified, Forwardable, Handover) {
-    // The registry's cache hands out a copy of the record per request; so does this.
-    let route = resolve_route(path, Some(record.clone()), None).unwrap();
+    // The registry's cache shares its record with each request; so does this.
+    let route = resolve_route(path, Some(Arc::clone(record)), None).unwrap();
     precheck(route.record(), "POST", &inbound.headers).unwrap();
     let verified = verify(route, inbound, UnixMillis(1_795_329_546_000)).unwrap();
     // The body's SHA-256 (fingerprint and claim check) is not the core's work: the Worker
@@ -146,11 +148,11 @@ fn benches(c: &mut Criterion) {
 
 /// Where the hot path's time goes at 1 KiB: each step alone, on inputs made outside the
 /// timed loop. `scripts/bench.sh` prints them beside the whole path.
-fn steps(c: &mut Criterion, record: &WebhookRecord, path: &WebhookPath) {
+fn steps(c: &mut Criterion, record: &Arc<WebhookRecord>, path: &WebhookPath) {
     let body = json_body(1024);
     let headers = signed_headers(&body);
     let inbound = || inbound(&headers, &body);
-    let route = || resolve_route(path, Some(record.clone()), None).unwrap();
+    let route = || resolve_route(path, Some(Arc::clone(record)), None).unwrap();
     let at = UnixMillis(1_795_329_546_000);
     let mut group = c.benchmark_group("step_1KiB");
     group.bench_function("route", |b| b.iter(|| black_box(route())));
@@ -279,7 +281,7 @@ fn counted_hmac(body: &[u8]) {
 
 #[inline(never)]
 fn counted_hot_path(
-    record: &WebhookRecord,
+    record: &Arc<WebhookRecord>,
     path: &WebhookPath,
     inputs: Vec<Inbound>,
 ) -> Vec<(Verified, Forwardable, Handover)> {

@@ -19,10 +19,14 @@ pub fn base64(s: &str) -> Option<Vec<u8>> {
     BASE64_LENIENT.decode(s.trim()).ok()
 }
 
-/// Hex of exactly `len` bytes, either case.
-pub fn hex_of_len(s: &str, len: usize) -> Option<Vec<u8>> {
-    let bytes = hex::decode(s.trim()).ok()?;
-    (bytes.len() == len).then_some(bytes)
+/// Hex of exactly `out.len()` bytes, either case, decoded into `out`.
+pub fn hex_exact(s: &str, out: &mut [u8]) -> Option<()> {
+    let s = s.trim();
+    // The length first: a wrong-sized signature is refused without decoding it.
+    if s.len() != out.len().checked_mul(2)? {
+        return None;
+    }
+    hex::decode_to_slice(s, out).ok()
 }
 
 /// Unix seconds as an unsigned decimal of at most 12 digits.
@@ -44,9 +48,18 @@ mod tests {
         assert_eq!(unix_seconds("-5"), None);
         assert_eq!(unix_seconds("1e9"), None);
         assert_eq!(unix_seconds("1234567890123"), None);
-        assert_eq!(hex_of_len("00ff", 2), Some(vec![0, 255]));
-        assert_eq!(hex_of_len("00FF", 2), Some(vec![0, 255]));
-        assert_eq!(hex_of_len("00ff", 3), None);
+        let hex = |s: &str, len: usize| {
+            let mut out = vec![0; len];
+            hex_exact(s, &mut out).map(|()| out)
+        };
+        assert_eq!(hex("00ff", 2), Some(vec![0, 255]));
+        assert_eq!(hex("00FF", 2), Some(vec![0, 255]));
+        assert_eq!(hex("00ff", 3), None);
+        assert_eq!(hex(" 00ff\n", 2), Some(vec![0, 255]));
+        assert_eq!(hex("00f", 2), None);
+        assert_eq!(hex("00fg", 2), None);
+        assert_eq!(hex("\u{e9}00", 2), None);
+        assert_eq!(hex("", 0), Some(vec![]));
         assert_eq!(base64("AAE="), Some(vec![0, 1]));
         assert_eq!(base64("AAE"), Some(vec![0, 1]));
         assert_eq!(base64("!!"), None);

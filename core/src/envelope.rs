@@ -3,14 +3,16 @@
 //! The format is versioned (`"v": 1`) and pinned byte for byte by the golden tests in
 //! `core/tests/golden.rs`. Add fields only; never rename or retype one.
 
+use crate::json_text::{push_str, push_u64};
+use crate::model::WebhookRecord;
 use crate::request::Forwardable;
 use crate::secret::DeliveryId;
 use crate::time::UnixMillis;
 use crate::verify::Verified;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use serde::Serialize;
 use serde_json::value::RawValue;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 pub const ENVELOPE_VERSION: u32 = 1;
@@ -18,32 +20,6 @@ pub const ENVELOPE_VERSION: u32 = 1;
 /// Queue messages are limited to 128 KB including metadata; an envelope larger than this
 /// travels with its body in R2 instead.
 pub const MAX_INLINE_ENVELOPE_BYTES: usize = 120 * 1024;
-
-#[derive(Serialize)]
-struct Envelope<'a> {
-    v: u32,
-    id: &'a str,
-    webhook: WebhookRef<'a>,
-    received_at: &'a str,
-    request: RequestPart<'a>,
-    body: BodyPart<'a>,
-    /// From the webhook's `event_type` source, when it found one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    event_type: Option<&'a str>,
-    /// Kubiya style: the body's `message`, the primary instruction.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    instruction: Option<&'a str>,
-    /// Kestra style: `{"body", "headers", "parameters"}` as a flow reads them.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    trigger: Option<&'a RawValue>,
-    /// Sent by the admin API's test action.
-    #[serde(skip_serializing_if = "is_false")]
-    test: bool,
-}
-
-fn is_false(b: &bool) -> bool {
-    !*b
-}
 
 /// What a webhook's style and settings add to its envelopes (`pipeline::prepare`).
 #[derive(Debug, Default)]
@@ -64,24 +40,7 @@ impl Extras {
     }
 }
 
-#[derive(Serialize)]
-struct WebhookRef<'a> {
-    id: &'a str,
-    name: &'a str,
-    path: &'a str,
-}
-
-#[derive(Serialize)]
-struct RequestPart<'a> {
-    method: &'a str,
-    path: &'a str,
-    query: &'a BTreeMap<String, Vec<String>>,
-    headers: &'a Forwardable,
-    source_ip: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-#[serde(tag = "encoding", rename_all = "lowercase")]
+/// The envelope's `body` object, tagged by `encoding`.
 enum BodyPart<'a> {
     /// The body parsed as JSON; `data` is the sender's exact JSON text.
     Json { size: usize, data: &'a RawValue },
@@ -95,7 +54,7 @@ enum BodyPart<'a> {
     R2 {
         size: usize,
         key: &'a str,
-        sha256: String,
+        sha256: &'a str,
     },
 }
 
@@ -116,15 +75,174 @@ impl Handover {
     }
 }
 
-fn parse_query(raw: Option<&str>) -> BTreeMap<String, Vec<String>> {
-    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+/// The query's pairs, decoded, sorted by name with each name's values in the order sent:
+/// the envelope's `query` object lists a name once with all its values. Usually borrowed
+/// from the query as it came (a name or two, in order).
+fn parse_query(raw: Option<&str>) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
     let Some(raw) = raw.filter(|q| !q.is_empty()) else {
-        return out;
+        return Vec::new();
     };
-    for (k, v) in form_urlencoded::parse(raw.as_bytes()) {
-        out.entry(k.into_owned()).or_default().push(v.into_owned());
+    let pairs: Vec<_> = if raw.bytes().any(|b| b == b'%' || b == b'+') {
+        form_urlencoded::parse(raw.as_bytes()).collect()
+    } else {
+        // Nothing to decode: the pairs form_urlencoded would give, borrowed.
+        raw.split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+                (Cow::Borrowed(name), Cow::Borrowed(value))
+            })
+            .collect()
+    };
+    if pairs.windows(2).all(|w| w[0].0 <= w[1].0) {
+        return pairs;
     }
-    out
+    // Names out of order: grouped through a map, which keeps each name's values in the
+    // order sent (a stable sort of the pairs would too, for 3.6 KB more wasm).
+    let mut grouped: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (name, value) in pairs {
+        grouped
+            .entry(name.into_owned())
+            .or_default()
+            .push(value.into_owned());
+    }
+    let mut sorted = Vec::new();
+    for (name, values) in grouped {
+        for value in values {
+            sorted.push((Cow::Owned(name.clone()), Cow::Owned(value)));
+        }
+    }
+    sorted
+}
+
+/// Everything in an envelope but its body, which may be written twice (inline, then
+/// with the body in R2).
+struct Common<'a> {
+    id: &'a DeliveryId,
+    record: &'a WebhookRecord,
+    received_at: &'a str,
+    method: &'a str,
+    path: &'a str,
+    query: &'a [(Cow<'a, str>, Cow<'a, str>)],
+    headers: &'a Forwardable,
+    source_ip: Option<&'a str>,
+    extras: &'a Extras,
+    trigger: Option<&'a RawValue>,
+}
+
+impl Common<'_> {
+    /// The envelope's JSON text, its fields in the pinned order (`core/tests/golden/`).
+    fn render(&self, body: BodyPart<'_>, capacity: usize) -> String {
+        // The field names and punctuation between values are written as whole literals.
+        let mut out = String::with_capacity(capacity);
+        out.push_str("{\"v\":");
+        push_u64(&mut out, u64::from(ENVELOPE_VERSION));
+        out.push_str(",\"id\":");
+        push_str(&mut out, self.id.as_str());
+        out.push_str(",\"webhook\":{\"id\":");
+        push_str(&mut out, self.record.id().as_str());
+        out.push_str(",\"name\":");
+        push_str(&mut out, self.record.name());
+        out.push_str(",\"path\":");
+        push_str(&mut out, self.record.path().as_str());
+        out.push_str("},\"received_at\":");
+        push_str(&mut out, self.received_at);
+        out.push_str(",\"request\":{\"method\":");
+        push_str(&mut out, self.method);
+        out.push_str(",\"path\":");
+        push_str(&mut out, self.path);
+        out.push_str(",\"query\":");
+        self.push_query(&mut out);
+        out.push_str(",\"headers\":{");
+        for (i, (name, value)) in self.headers.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_str(&mut out, name);
+            out.push(':');
+            push_str(&mut out, value);
+        }
+        out.push_str("},\"source_ip\":");
+        match self.source_ip {
+            Some(ip) => push_str(&mut out, ip),
+            None => out.push_str("null"),
+        }
+        out.push_str("},\"body\":");
+        push_body(&mut out, body);
+        if let Some(event_type) = &self.extras.event_type {
+            out.push_str(",\"event_type\":");
+            push_str(&mut out, event_type);
+        }
+        if let Some(instruction) = &self.extras.instruction {
+            out.push_str(",\"instruction\":");
+            push_str(&mut out, instruction);
+        }
+        if let Some(trigger) = self.trigger {
+            out.push_str(",\"trigger\":");
+            out.push_str(trigger.get());
+        }
+        if self.extras.test {
+            out.push_str(",\"test\":true");
+        }
+        out.push('}');
+        out
+    }
+
+    /// `{"name":["value",...],...}` from the sorted pairs.
+    fn push_query(&self, out: &mut String) {
+        out.push('{');
+        let mut previous: Option<&str> = None;
+        for (name, value) in self.query {
+            match previous {
+                Some(p) if p == name.as_ref() => out.push(','),
+                _ => {
+                    if previous.is_some() {
+                        out.push_str("],");
+                    }
+                    push_str(out, name);
+                    out.push_str(":[");
+                    previous = Some(name);
+                }
+            }
+            push_str(out, value);
+        }
+        if previous.is_some() {
+            out.push(']');
+        }
+        out.push('}');
+    }
+}
+
+fn push_body(out: &mut String, body: BodyPart<'_>) {
+    let (encoding, size) = match &body {
+        BodyPart::Json { size, .. } => ("{\"encoding\":\"json\",\"size\":", size),
+        BodyPart::Text { size, .. } => ("{\"encoding\":\"text\",\"size\":", size),
+        BodyPart::Base64 { size, .. } => ("{\"encoding\":\"base64\",\"size\":", size),
+        BodyPart::R2 { size, .. } => ("{\"encoding\":\"r2\",\"size\":", size),
+    };
+    out.push_str(encoding);
+    push_u64(out, *size as u64);
+    match body {
+        BodyPart::Json { data, .. } => {
+            out.push_str(",\"data\":");
+            out.push_str(data.get());
+        }
+        BodyPart::Text { data, .. } => {
+            out.push_str(",\"data\":");
+            push_str(out, data);
+        }
+        BodyPart::Base64 { data, .. } => {
+            out.push_str(",\"data\":");
+            push_str(out, &data);
+        }
+        BodyPart::R2 { key, sha256, .. } => {
+            out.push_str(",\"key\":");
+            push_str(out, key);
+            out.push_str(",\"sha256\":");
+            push_str(out, sha256);
+        }
+    }
+    out.push('}');
 }
 
 /// Builds the envelope for a verified request.
@@ -143,59 +261,36 @@ pub fn build(
     let record = verified.record();
     let inbound = verified.inbound();
     let body = extras.forwarded_body(&inbound.body);
-    let trigger: Option<&RawValue> = extras
-        .trigger
-        .as_deref()
-        .and_then(|t| serde_json::from_str(t).ok());
-    let body_len = body.len();
-    // Computed once, though an envelope may be rendered twice (inline, then with its
-    // body in R2).
     let path = verified.redacted_path();
     let query = parse_query(inbound.query.as_deref());
     let received_at = received_at.to_rfc3339();
-    let render = |body: BodyPart<'_>| {
-        // Sized once for the body plus headers, instead of growing from 128 bytes.
-        let capacity = match &body {
-            BodyPart::R2 { .. } => 1024,
-            _ => body_len * 4 / 3 + 2048,
-        };
-        let mut out = Vec::with_capacity(capacity);
-        serde_json::to_writer(
-            &mut out,
-            &Envelope {
-                v: ENVELOPE_VERSION,
-                id: id.as_str(),
-                webhook: WebhookRef {
-                    id: record.id().as_str(),
-                    name: record.name(),
-                    path: record.path().as_str(),
-                },
-                received_at: &received_at,
-                request: RequestPart {
-                    method: &inbound.method,
-                    path: &path,
-                    query: &query,
-                    headers,
-                    source_ip: inbound.source_ip.as_deref(),
-                },
-                body,
-                event_type: extras.event_type.as_deref(),
-                instruction: extras.instruction.as_deref(),
-                trigger,
-                test: extras.test,
-            },
-        )
-        .expect("envelope serializes");
-        String::from_utf8(out).expect("serde_json writes UTF-8")
+    let common = Common {
+        id,
+        record,
+        received_at: &received_at,
+        method: &inbound.method,
+        path: &path,
+        query: &query,
+        headers,
+        source_ip: inbound.source_ip.as_deref(),
+        extras,
+        // Kestra's variables, which `pipeline::prepare` wrote as JSON text.
+        trigger: extras
+            .trigger
+            .as_deref()
+            .and_then(|t| serde_json::from_str(t).ok()),
     };
     let offloaded = || {
         let r2_key = format!("bodies/{}/{}", record.id().as_str(), id.as_str());
         Handover::WithBodyInR2 {
-            message: render(BodyPart::R2 {
-                size: body.len(),
-                key: &r2_key,
-                sha256: body_sha256.to_string(),
-            }),
+            message: common.render(
+                BodyPart::R2 {
+                    size: body.len(),
+                    key: &r2_key,
+                    sha256: body_sha256,
+                },
+                1024,
+            ),
             r2_key,
         }
     };
@@ -203,15 +298,21 @@ pub fn build(
         return offloaded();
     }
     let size = body.len();
+    // Sized once for the body plus headers, instead of growing.
+    let capacity = size * 4 / 3 + 1024 + headers.len() * 64;
     // Borrowed from the body: validated, not copied.
-    let raw_json: Option<&RawValue> = serde_json::from_slice(body).ok();
-    let message = match (&raw_json, std::str::from_utf8(body)) {
-        (Some(data), _) => render(BodyPart::Json { size, data }),
-        (None, Ok(text)) => render(BodyPart::Text { size, data: text }),
-        (None, Err(_)) => render(BodyPart::Base64 {
-            size,
-            data: STANDARD.encode(body),
-        }),
+    let message = match serde_json::from_slice::<&RawValue>(body) {
+        Ok(data) => common.render(BodyPart::Json { size, data }, capacity),
+        Err(_) => match std::str::from_utf8(body) {
+            Ok(text) => common.render(BodyPart::Text { size, data: text }, capacity),
+            Err(_) => common.render(
+                BodyPart::Base64 {
+                    size,
+                    data: STANDARD.encode(body),
+                },
+                capacity,
+            ),
+        },
     };
     if message.len() > MAX_INLINE_ENVELOPE_BYTES {
         offloaded()
@@ -278,6 +379,86 @@ mod tests {
         assert_eq!(v["request"]["query"]["b"], serde_json::json!(["x y"]));
         assert_eq!(v["request"]["source_ip"], "203.0.113.9");
         assert!(v["request"]["headers"].get("x-webhook-secret").is_none());
+    }
+
+    #[test]
+    fn query_and_headers_are_written_as_serde_json_writes_the_maps() {
+        let record = record(
+            r#"{"path":"/h","auth":{"scheme":"shared-secret","secret":"the-secret"},"target":{"queue":"EVENTS"}}"#,
+        );
+        let query = "z=1&a=%22q%22&b%5C=x&a=2&%E6%97%A5=%F0%9F%9A%80&z=&z=3&c";
+        let inbound = Inbound {
+            method: "POST".into(),
+            url: format!("https://hooks.example.com/h?{query}"),
+            query: Some(query.into()),
+            headers: Headers::new([
+                ("X-Webhook-Secret".to_string(), "the-secret".to_string()),
+                ("X-Quoted".to_string(), "say \"hi\"\t\\ \u{1}".to_string()),
+                ("X-Repeated".to_string(), "one".to_string()),
+                ("X-Repeated".to_string(), "two".to_string()),
+                ("X-Unicode".to_string(), "é 日本".to_string()),
+            ]),
+            source_ip: None,
+            body: b"{}".to_vec(),
+        };
+        let v = verify(RouteMatch::exact(record), inbound, UnixMillis(0)).unwrap();
+        let headers = v.inbound().headers.forwardable(v.record());
+        let h = build(
+            &v,
+            &DeliveryId::generate([1; 16]),
+            UnixMillis(0),
+            "unused-inline",
+            &headers,
+            &Extras::default(),
+        );
+        let mut expected_query: std::collections::BTreeMap<String, Vec<String>> =
+            Default::default();
+        for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+            expected_query
+                .entry(k.into_owned())
+                .or_default()
+                .push(v.into_owned());
+        }
+        let expected = format!(
+            r#""query":{},"headers":{},"source_ip":null}}"#,
+            serde_json::to_string(&expected_query).unwrap(),
+            serde_json::to_string(&headers).unwrap()
+        );
+        assert!(h.message().contains(&expected), "{}", h.message());
+        let parsed = inline(h);
+        assert_eq!(
+            parsed["request"]["query"]["a"],
+            serde_json::json!(["\"q\"", "2"])
+        );
+        assert_eq!(parsed["request"]["query"]["c"], serde_json::json!([""]));
+        assert_eq!(parsed["request"]["headers"]["x-repeated"], "one, two");
+    }
+
+    #[test]
+    fn queries_without_escapes_split_as_form_urlencoded_does() {
+        for q in [
+            "a=1",
+            "a=1&b=2&a=3",
+            "&&a=&=b&c&d==e&",
+            "k=v=w",
+            "=",
+            "&",
+            "x=%41",
+            "x=a+b",
+            "é=ü&日本=1",
+            "b=1&a=2&b=3&a=4&c=%20",
+        ] {
+            let ours: Vec<(String, String)> = parse_query(Some(q))
+                .into_iter()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            let mut theirs: Vec<(String, String)> = form_urlencoded::parse(q.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            theirs.sort_by(|a, b| a.0.cmp(&b.0));
+            assert_eq!(ours, theirs, "{q}");
+        }
+        assert!(parse_query(None).is_empty());
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod delivery;
 pub mod envelope;
 pub mod filter;
 pub mod guard;
+mod json_text;
 pub mod log_budget;
 pub mod model;
 pub mod path;

@@ -6,6 +6,7 @@ use crate::model::{Scheme, WebhookRecord};
 use crate::path::WebhookPath;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 /// Headers with lowercase names, in arrival order. `Debug` shows names only: values
 /// may be credentials.
@@ -205,7 +206,9 @@ impl crate::filter::Source for RequestView<'_> {
 
 /// Where a request path landed in the registry.
 pub struct RouteMatch {
-    record: WebhookRecord,
+    /// Shared with the registry's isolate cache: a request borrows the cached record
+    /// instead of copying it (a dozen allocations per request).
+    record: Arc<WebhookRecord>,
     /// The last path segment, when the record is a URL-key webhook registered one level up.
     url_key: Option<String>,
 }
@@ -221,9 +224,9 @@ impl fmt::Debug for RouteMatch {
 
 impl RouteMatch {
     /// A request at exactly the record's path.
-    pub fn exact(record: WebhookRecord) -> RouteMatch {
+    pub fn exact(record: impl Into<Arc<WebhookRecord>>) -> RouteMatch {
         RouteMatch {
-            record,
+            record: record.into(),
             url_key: None,
         }
     }
@@ -234,7 +237,7 @@ impl RouteMatch {
 
     /// The same request against a newer revision of its webhook, if it still lands
     /// there (a moved webhook, or one that stopped taking URL keys, no longer matches).
-    pub fn refreshed(self, record: WebhookRecord) -> Option<RouteMatch> {
+    pub fn refreshed(self, record: Arc<WebhookRecord>) -> Option<RouteMatch> {
         let lands = record.id() == self.record.id()
             && record.path() == self.record.path()
             && (self.url_key.is_none() || record.auth().scheme() == Scheme::UrlKey);
@@ -264,8 +267,8 @@ impl RouteMatch {
 /// an interrupted move) never matches.
 pub fn resolve_route(
     request_path: &WebhookPath,
-    exact: Option<WebhookRecord>,
-    parent: Option<WebhookRecord>,
+    exact: Option<Arc<WebhookRecord>>,
+    parent: Option<Arc<WebhookRecord>>,
 ) -> Option<RouteMatch> {
     if let Some(record) = exact.filter(|r| r.path() == request_path) {
         return Some(RouteMatch::exact(record));
@@ -394,7 +397,7 @@ mod tests {
         let key_hook =
             record(r#"{"path":"/a","auth":{"scheme":"url-key"},"target":{"queue":"EVENTS"}}"#);
         let p = WebhookPath::parse_request("/a/the-url-key").unwrap();
-        let m = resolve_route(&p, None, Some(key_hook)).unwrap();
+        let m = resolve_route(&p, None, Some(key_hook.into())).unwrap();
         assert!(!format!("{m:?}").contains("the-url-key"));
     }
 
@@ -410,20 +413,20 @@ mod tests {
         );
         let p = WebhookPath::parse_request("/a/b").unwrap();
 
-        let m = resolve_route(&p, Some(exact.clone()), None).unwrap();
+        let m = resolve_route(&p, Some(exact.clone().into()), None).unwrap();
         assert_eq!(m.record().path().as_str(), "/a/b");
         assert!(m.url_key().is_none());
 
-        let m = resolve_route(&p, None, Some(url_key.clone())).unwrap();
+        let m = resolve_route(&p, None, Some(url_key.clone().into())).unwrap();
         assert_eq!(m.url_key(), Some("b"));
 
-        assert!(resolve_route(&p, None, Some(hmac)).is_none());
+        assert!(resolve_route(&p, None, Some(hmac.into())).is_none());
         assert!(resolve_route(&p, None, None).is_none());
 
         // A copy of a record stored under a key that is not its path never matches.
         let elsewhere = WebhookPath::parse_request("/x/y").unwrap();
-        assert!(resolve_route(&elsewhere, Some(exact), None).is_none());
-        assert!(resolve_route(&elsewhere, None, Some(url_key)).is_none());
+        assert!(resolve_route(&elsewhere, Some(exact.into()), None).is_none());
+        assert!(resolve_route(&elsewhere, None, Some(url_key.into())).is_none());
     }
 
     #[test]

@@ -198,7 +198,7 @@ fn envelope_for(body: &[u8], request_path: &str, spec: &str) -> Handover {
     } else {
         (None, Some(r))
     };
-    let route = resolve_route(&path, exact, parent).unwrap();
+    let route = resolve_route(&path, exact.map(Into::into), parent.map(Into::into)).unwrap();
     let mut headers = vec![
         ("Content-Type".to_string(), "application/json".to_string()),
         ("User-Agent".to_string(), "golden/1".to_string()),

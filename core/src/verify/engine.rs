@@ -97,7 +97,7 @@ pub(super) fn run(
     };
 
     // 3. The presented MACs, decoded; none in the right shape is malformed.
-    let candidates: Vec<Vec<u8>> = match (&layout.signature, &presented) {
+    let candidates: Vec<Tag> = match (&layout.signature, &presented) {
         (
             SignatureSource::Header {
                 prefix, encoding, ..
@@ -115,7 +115,7 @@ pub(super) fn run(
         }
         (_, Presented::WithTime(_, signatures)) => signatures
             .iter()
-            .filter_map(|s| codec::hex_of_len(s, mac_len))
+            .filter_map(|s| decode(SignatureEncoding::Hex, s, mac_len))
             .collect(),
         (_, Presented::List(raw)) => parse::signature_list(raw)
             .into_iter()
@@ -200,10 +200,52 @@ fn timestamp_header<'h>(headers: &'h Headers, name: &str) -> Result<&'h str, Ver
         .ok_or(VerifyError::TimestampMissing)
 }
 
-fn decode(encoding: SignatureEncoding, text: &str, len: usize) -> Option<Vec<u8>> {
+/// A presented signature of exactly `len` bytes (the MAC's length).
+fn decode(encoding: SignatureEncoding, text: &str, len: usize) -> Option<Tag> {
+    let mut tag = Tag {
+        bytes: [0; Tag::MAX],
+        len,
+    };
     match encoding {
-        SignatureEncoding::Hex => codec::hex_of_len(text, len),
-        SignatureEncoding::Base64 => codec::base64(text).filter(|b| b.len() == len),
+        SignatureEncoding::Hex => codec::hex_exact(text, tag.bytes.get_mut(..len)?)?,
+        SignatureEncoding::Base64 => {
+            // Through the one base64 decoder the crate uses elsewhere: a second (into a
+            // slice) cost wasm size for an allocation only base64 schemes make.
+            let decoded = codec::base64(text).filter(|b| b.len() == len)?;
+            tag.bytes.get_mut(..len)?.copy_from_slice(&decoded);
+        }
+    }
+    Some(tag)
+}
+
+/// A MAC, or a presented signature decoded to compare with one: at most 64 bytes
+/// (HMAC-SHA512), kept inline so that checking a signature allocates nothing per secret.
+#[derive(Clone, Copy)]
+pub(crate) struct Tag {
+    bytes: [u8; Tag::MAX],
+    len: usize,
+}
+
+impl Tag {
+    const MAX: usize = 64;
+
+    fn of(mac: &[u8]) -> Tag {
+        let mut bytes = [0; Tag::MAX];
+        bytes[..mac.len()].copy_from_slice(mac);
+        Tag {
+            bytes,
+            len: mac.len(),
+        }
+    }
+
+    pub(crate) fn as_slice(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+impl AsRef<[u8]> for Tag {
+    fn as_ref(&self) -> &[u8] {
+        self.as_slice()
     }
 }
 
@@ -220,14 +262,14 @@ fn check_fresh(auth: &AuthConfig, signed_ms: i64, now: UnixMillis) -> Result<(),
     }
 }
 
-pub(crate) fn mac(algorithm: Algorithm, key: &[u8], pieces: &[Cow<'_, [u8]>]) -> Vec<u8> {
-    fn run<M: Mac + hmac::digest::KeyInit>(key: &[u8], pieces: &[Cow<'_, [u8]>]) -> Vec<u8> {
+pub(crate) fn mac(algorithm: Algorithm, key: &[u8], pieces: &[Cow<'_, [u8]>]) -> Tag {
+    fn run<M: Mac + hmac::digest::KeyInit>(key: &[u8], pieces: &[Cow<'_, [u8]>]) -> Tag {
         let mut m =
             <M as hmac::digest::KeyInit>::new_from_slice(key).expect("HMAC takes any key length");
         for p in pieces {
             m.update(p);
         }
-        m.finalize().into_bytes().to_vec()
+        Tag::of(&m.finalize().into_bytes())
     }
     match algorithm {
         Algorithm::Sha256 => run::<Hmac<sha2::Sha256>>(key, pieces),

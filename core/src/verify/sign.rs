@@ -237,8 +237,8 @@ fn sign_mac(
                 Prefix::Required(p) | Prefix::Optional(p) => p,
             };
             let encoded = match encoding {
-                SignatureEncoding::Hex => hex::encode(&mac),
-                SignatureEncoding::Base64 => STANDARD.encode(&mac),
+                SignatureEncoding::Hex => hex::encode(mac.as_slice()),
+                SignatureEncoding::Base64 => STANDARD.encode(mac.as_slice()),
             };
             (name.to_string(), format!("{prefix}{encoded}"))
         }
@@ -251,12 +251,13 @@ fn sign_mac(
             header.to_string(),
             format!(
                 "{timestamp_key}={timestamp}{separator}{signature_key}={}",
-                hex::encode(&mac)
+                hex::encode(mac.as_slice())
             ),
         ),
-        SignatureSource::VersionedList { header } => {
-            (header.to_string(), format!("v1,{}", STANDARD.encode(&mac)))
-        }
+        SignatureSource::VersionedList { header } => (
+            header.to_string(),
+            format!("v1,{}", STANDARD.encode(mac.as_slice())),
+        ),
     };
     headers.push((name, value));
     Ok(())
@@ -286,7 +287,8 @@ mod tests {
         let request_path = WebhookPath::parse_request(path).unwrap();
         let exact = (r.path() == &request_path).then(|| r.clone());
         let parent = exact.is_none().then(|| r.clone());
-        let route = resolve_route(&request_path, exact, parent).expect("the test request routes");
+        let route = resolve_route(&request_path, exact.map(Into::into), parent.map(Into::into))
+            .expect("the test request routes");
         let inbound = Inbound {
             method: signed.method.as_str().to_string(),
             url: format!("{ORIGIN}{}", signed.path_and_query),

@@ -111,7 +111,7 @@ fn shared_secret_and_url_key() {
     );
     let good = WebhookPath::parse_request("/api/ns/flow/kestra-key-1").unwrap();
     let v = verify(
-        resolve_route(&good, None, Some(r.clone())).unwrap(),
+        resolve_route(&good, None, Some(r.clone().into())).unwrap(),
         inbound(&[], b""),
         NOW,
     )
@@ -119,7 +119,7 @@ fn shared_secret_and_url_key() {
     assert_eq!(v.redacted_path(), "/api/ns/flow/{key}");
     let bad = WebhookPath::parse_request("/api/ns/flow/kestra-key-2").unwrap();
     let e = verify(
-        resolve_route(&bad, None, Some(r.clone())).unwrap(),
+        resolve_route(&bad, None, Some(r.clone().into())).unwrap(),
         inbound(&[], b""),
         NOW,
     )

@@ -258,7 +258,7 @@ async fn deliver(
 
     // 1. Match against the registry: the exact path, else a URL-key webhook one level up;
     // a Kestra URL also at its other form.
-    let registry = Registry::new(env)?;
+    let registry = Registry::new(env);
     let (exact, parent) = registry.lookup(&path).await?;
     let mut route = resolve_route(&path, exact, parent);
     if route.is_none() {

@@ -32,7 +32,7 @@ use hookgate_core::path::WebhookPath;
 use hookgate_core::problem::{misconfigured, ErrorCode, Problem};
 use hookgate_core::secret::WebhookId;
 use lru::LruCache;
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 use std::num::NonZeroUsize;
 use std::sync::Arc;
@@ -137,7 +137,10 @@ fn decode(key: &str, text: &str) -> Result<WebhookRecord, Problem> {
 }
 
 pub struct Registry<'e> {
-    kv: KvStore,
+    /// The binding, fetched on the first KV read: a request answered from the isolate
+    /// cache (most senders' requests) makes no call into JS for it (`env.kv` looks up
+    /// the binding and each of its methods).
+    kv: OnceCell<KvStore>,
     /// For the writes and the listing, which call KV directly ([`raw_kv`]). Borrowed:
     /// every sender's request makes a `Registry`, and only admin calls use this.
     env: &'e Env,
@@ -145,17 +148,27 @@ pub struct Registry<'e> {
 }
 
 impl<'e> Registry<'e> {
-    pub fn new(env: &'e Env) -> Result<Registry<'e>, Problem> {
+    pub fn new(env: &'e Env) -> Registry<'e> {
         Self::with_faults(env, Faults::default())
     }
 
-    pub fn with_faults(env: &'e Env, faults: Faults) -> Result<Registry<'e>, Problem> {
-        env.kv(BINDING)
-            .map(|kv| Registry { kv, env, faults })
-            .map_err(|_| {
-                console_error!("the {BINDING} KV binding is missing from this deployment");
-                Problem::new(ErrorCode::Internal, "the gateway is misconfigured")
-            })
+    pub fn with_faults(env: &'e Env, faults: Faults) -> Registry<'e> {
+        Registry {
+            kv: OnceCell::new(),
+            env,
+            faults,
+        }
+    }
+
+    fn kv(&self) -> Result<&KvStore, Problem> {
+        if let Some(kv) = self.kv.get() {
+            return Ok(kv);
+        }
+        let kv = self.env.kv(BINDING).map_err(|_| {
+            console_error!("the {BINDING} KV binding is missing from this deployment");
+            Problem::new(ErrorCode::Internal, "the gateway is misconfigured")
+        })?;
+        Ok(self.kv.get_or_init(|| kv))
     }
 
     /// The record at exactly this path, through the isolate cache.
@@ -203,7 +216,7 @@ impl<'e> Registry<'e> {
 
     async fn read(&self, key: &str) -> Result<Option<WebhookRecord>, Problem> {
         let text = self
-            .kv
+            .kv()?
             .get(key)
             .text()
             .await
@@ -230,7 +243,7 @@ impl<'e> Registry<'e> {
 
     pub async fn path_taken(&self, path: &WebhookPath) -> Result<bool, Problem> {
         Ok(self
-            .kv
+            .kv()?
             .get(&route_key(path))
             .text()
             .await
@@ -240,7 +253,7 @@ impl<'e> Registry<'e> {
 
     async fn pointer(&self, id: &WebhookId) -> Result<Option<IdPointer>, Problem> {
         let Some(text) = self
-            .kv
+            .kv()?
             .get(&id_key(id))
             .text()
             .await
@@ -362,7 +375,10 @@ impl<'e> Registry<'e> {
         self.delete_route(record.path()).await?;
         let key = id_key(record.id());
         let deleted = match self.faults.check(KvWrite::DeletePointer) {
-            Ok(()) => self.kv.delete(&key).await.map_err(|e| e.to_string()),
+            Ok(()) => match self.kv() {
+                Ok(kv) => kv.delete(&key).await.map_err(|e| e.to_string()),
+                Err(_) => Err(format!("the {BINDING} KV binding is missing")),
+            },
             Err(e) => Err(e),
         };
         if let Err(e) = deleted {
@@ -401,7 +417,7 @@ impl<'e> Registry<'e> {
         self.faults
             .check(KvWrite::DeleteRoute)
             .map_err(|e| unavailable("delete route", e))?;
-        self.kv
+        self.kv()?
             .delete(&key)
             .await
             .map_err(|e| unavailable("delete route", e))?;

@@ -514,9 +514,11 @@ mod run {
              ## The core's hot path, natively (criterion)\n\n\
              Verify hmac-sha256-hex + request checks + envelope, against one HMAC-SHA256 over the same bytes.\n\n\
              Inputs are made and outputs dropped outside the timed region. \"criterion\" is the ratio of the two\n\
-             criterion means, measured minutes apart; \"paired\" is the median of 21 alternating rounds of\n\
-             both in one process (`target/criterion/paired.json`), the figure the targets use. The body's\n\
-             SHA-256 is the platform's WebCrypto in the Worker, not the core's, so it is in neither.\n\n\
+             criterion means, measured minutes apart; \"paired\" is the median of 21 rounds in one process\n\
+             (`target/criterion/paired.json`), the figure the targets use: in a round the two alternate chunk by\n\
+             chunk (about 64 KiB of requests each), both reading requests made just before their chunk, as a\n\
+             Worker reads a request it has just received. The body's SHA-256 is the platform's WebCrypto in the\n\
+             Worker, not the core's, so it is in neither.\n\n\
              | body | hot path | HMAC-SHA256 alone | ratio (criterion) | ratio (paired) |\n|---|---:|---:|---:|---:|\n{core}\n\
              {instructions}\n\
              | target | measured | verdict |\n|---|---:|---|\n\

@@ -24,7 +24,9 @@ fuzz_target!(|data: &[u8]| {
                 signature_key,
                 ..
             } => {
-                if let Some((t, sigs)) = parse::key_values(s, *separator, timestamp_key, signature_key) {
+                if let Some((t, sigs)) =
+                    parse::key_values(s, *separator, timestamp_key, signature_key)
+                {
                     assert!(codec::unix_seconds(t).is_some());
                     assert!(!sigs.is_empty() && sigs.iter().all(|v| s.contains(v)));
                 }
@@ -40,8 +42,11 @@ fuzz_target!(|data: &[u8]| {
     if let Some(n) = codec::unix_seconds(s) {
         assert!(n >= 0);
     }
-    if let Some(bytes) = codec::hex_of_len(s, 32) {
-        assert_eq!(bytes.len(), 32);
+    let mut bytes = [0u8; 32];
+    if codec::hex_exact(s, &mut bytes).is_some() {
+        // Only exactly 64 hex digits (after trimming) decode into 32 bytes.
+        let digits = s.trim();
+        assert!(digits.len() == 64 && digits.bytes().all(|b| b.is_ascii_hexdigit()));
     }
     let _ = codec::base64(s);
 });

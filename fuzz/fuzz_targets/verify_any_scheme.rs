@@ -83,7 +83,8 @@ fuzz_target!(|data: &[u8]| {
                 head.replace(['/', '%', '.'], "x")
             ));
             match path {
-                Ok(p) => match hookgate_core::request::resolve_route(&p, None, Some(record)) {
+                Ok(p) => match hookgate_core::request::resolve_route(&p, None, Some(record.into()))
+                {
                     Some(r) => r,
                     None => continue,
                 },
@@ -93,6 +94,10 @@ fuzz_target!(|data: &[u8]| {
             RouteMatch::exact(record)
         };
         let result = verify(route, inbound, UnixMillis(1_614_265_330_000));
-        assert!(result.is_err(), "{} verified a fuzzed request", scheme.name());
+        assert!(
+            result.is_err(),
+            "{} verified a fuzzed request",
+            scheme.name()
+        );
     }
 });

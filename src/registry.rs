@@ -141,8 +141,8 @@ pub struct Registry<'e> {
     /// cache (most senders' requests) makes no call into JS for it (`env.kv` looks up
     /// the binding and each of its methods).
     kv: OnceCell<KvStore>,
-    /// For the writes and the listing, which call KV directly ([`raw_kv`]). Borrowed:
-    /// every sender's request makes a `Registry`, and only admin calls use this.
+    /// For the binding above, and for the writes and the listing, which call KV directly
+    /// ([`raw_kv`]). Borrowed: every sender's request makes a `Registry`.
     env: &'e Env,
     faults: Faults,
 }

@@ -13,7 +13,6 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 pub const ENVELOPE_VERSION: u32 = 1;
 
@@ -97,17 +96,11 @@ fn parse_query(raw: Option<&str>) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
     if pairs.windows(2).all(|w| w[0].0 <= w[1].0) {
         return pairs;
     }
-    // Names out of order: grouped through a map, which keeps each name's values in the
-    // order sent (a stable sort of the pairs would too, for 3.6 KB more wasm).
-    let mut grouped: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (name, value) in pairs {
-        grouped
-            .entry(name.into_owned())
-            .or_default()
-            .push(value.into_owned());
-    }
+    // Names out of order (rare; the query is parsed again): grouped as Kestra's and
+    // Flowker's query lists are, which keeps each name's values in the order sent (a
+    // stable sort of the pairs would too, for 3.6 KB more wasm).
     let mut sorted = Vec::new();
-    for (name, values) in grouped {
+    for (name, values) in crate::pipeline::query_lists(Some(raw)) {
         for value in values {
             sorted.push((Cow::Owned(name.clone()), Cow::Owned(value)));
         }

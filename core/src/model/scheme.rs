@@ -600,9 +600,12 @@ pub fn is_credential_header(lowercase_name: &str) -> bool {
         1 << name.len().min(63)
     }
     static NAMES: std::sync::OnceLock<Names> = std::sync::OnceLock::new();
-    let names = NAMES.get_or_init(|| Names {
-        lengths: all_credential_headers().fold(0, |mask, n| mask | length_bit(n)),
-        all: all_credential_headers().collect(),
+    let names = NAMES.get_or_init(|| {
+        let all: Vec<&'static str> = all_credential_headers().collect();
+        Names {
+            lengths: all.iter().fold(0, |mask, n| mask | length_bit(n)),
+            all,
+        }
     });
     names.lengths & length_bit(lowercase_name) != 0 && names.all.contains(&lowercase_name)
 }

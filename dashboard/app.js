@@ -348,6 +348,7 @@ function showEdit() {
   $("e-name").value = w.name;
   $("e-limit").value = w.rate_limit.limit;
   $("e-window").value = w.rate_limit.window_s;
+  $("e-body-hash").value = w.idempotency.body_hash_window_s;
   $("e-filter").value = w.filter === undefined ? "" : (typeof w.filter === "string" ? w.filter : JSON.stringify(w.filter, null, 2));
   $("edit-error").textContent = "";
   show("view-edit");
@@ -363,6 +364,7 @@ async function saveEdit(event) {
   const patch = {
     name: $("e-name").value.trim(),
     rate_limit: { limit: Number($("e-limit").value), window_s: Number($("e-window").value) },
+    idempotency: { body_hash_window_s: Number($("e-body-hash").value) },
     filter,
   };
   try {

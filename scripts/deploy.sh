@@ -5,16 +5,16 @@
 #                                     with `wrangler deploy --dry-run` (offline)
 # Needs `npx wrangler login` (or CLOUDFLARE_API_TOKEN) for a real deploy. Creates, when
 # missing: the KV namespace for routes, the queues (events, deliveries, dead letters)
-# and the R2 bucket for large bodies. The configuration deployed is wrangler.toml
-# without its "local only" block (the logging consumer), with the real KV namespace id,
-# written to .wrangler/deploy/wrangler.toml. Set the admin token once with
+# and the R2 bucket for large bodies. The configuration deployed is wrangler.toml (the
+# production configuration: no logging consumer) with the real KV namespace id, written
+# to .wrangler/deploy/wrangler.toml. The release Worker is built fresh every time. Set the admin token once with
 # `npx wrangler secret put ADMIN_TOKEN`. Never set ALLOW_INSECURE_ORIGINS in production.
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 cd "$HOOKGATE_ROOT"
 dry_run=0
 [ "${1:-}" = "--dry-run" ] && dry_run=1
 
-HOOKGATE_SKIP_BUILD=1 bash scripts/build.sh
+HOOKGATE_SKIP_BUILD=0 bash scripts/build.sh
 out=".wrangler/deploy"
 mkdir -p "$out"
 
@@ -36,12 +36,9 @@ if [ "$dry_run" = 0 ] && [ -z "$kv_id" ]; then
     || { say "creating R2 bucket hookgate-bodies"; wrangler r2 bucket create hookgate-bodies >&2; }
 fi
 
-# The production configuration: no local-only block; the real KV id when known. Paths
-# are made absolute because the file lives in another directory.
+# The production configuration with the real KV id when known (and no build step: it
+# was built above). Paths are made absolute because the file lives in another directory.
 awk -v kv="$kv_id" -v root="$HOOKGATE_ROOT" '
-  /^# >>> local only/ { skip = 1; next }
-  /^# <<< local only/ { skip = 0; next }
-  skip { next }
   /^main = / { print "main = \"" root "/build/index.js\""; next }
   /^\[build\]/ { build = 1; next }
   build && /^command = / { build = 0; next }

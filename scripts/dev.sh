@@ -23,8 +23,18 @@ random_token() { node -e 'console.log(require("crypto").randomBytes(24).toString
 admin_token="$(cat "$dev_dir/admin-token")"
 demo_secret="$(cat "$dev_dir/demo-secret")"
 
+# wrangler.toml is the production configuration; locally the logging consumers of
+# config/local-consumers.toml are added, so every envelope and dead letter shows here.
+local_config="$dev_dir/wrangler.local.toml"
+awk -v root="$HOOKGATE_ROOT" '
+  /^main = / { print "main = \"" root "/build/index.js\""; next }
+  { print }
+' wrangler.toml > "$local_config"
+cat config/local-consumers.toml >> "$local_config"
+
 say "starting the gateway on $base (workerd, local bindings)"
-HOOKGATE_SKIP_BUILD=1 wrangler dev --local --ip 127.0.0.1 --port "$PORT" \
+HOOKGATE_SKIP_BUILD=1 wrangler dev --config "$local_config" --persist-to .wrangler/state \
+  --local --ip 127.0.0.1 --port "$PORT" \
   --inspector-port "$INSPECTOR_PORT" --show-interactive-dev-session=false \
   --var "ADMIN_TOKEN:$admin_token" --var "REQUEST_LOG:all" \
   --var "ALLOW_INSECURE_ORIGINS:true" &

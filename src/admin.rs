@@ -1,7 +1,7 @@
 //! The admin API: `/admin/v1/webhooks[/{id}]`, bearer `ADMIN_TOKEN`.
 
 use crate::faults::Faults;
-use crate::guard::{self, CommitAnswer, HeldAnswer};
+use crate::guard::{self, CommitAnswer, HeldAnswer, ReplayAnswer};
 use crate::platform::{now, random};
 use crate::registry::Registry;
 use crate::{body, http};
@@ -96,6 +96,10 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
     if let Some(answer) = crate::faults::raw_kv(req, env).await {
         return answer;
     }
+    #[cfg(feature = "fault-injection")]
+    if let Some(answer) = crate::faults::raw_r2_and_queue(req, env).await {
+        return answer;
+    }
     let op = route(req.method().as_ref(), &req.path())?;
     let registry = Registry::with_faults(env, Faults::from_request(req));
     match op {
@@ -142,14 +146,19 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
         }
         AdminRoute::Replay(id, delivery_id) => {
             find(env, &registry, &id).await?;
-            let replayed = guard::client::replay(env, &id, &delivery_id).await?;
-            if replayed.is_null() {
-                return Err(Problem::new(
+            match guard::client::replay(env, &id, &delivery_id).await? {
+                ReplayAnswer::Replaying { .. } => {
+                    Ok((202, json!({"id": delivery_id, "status": "replaying"})))
+                }
+                ReplayAnswer::Unknown => Err(Problem::new(
                     ErrorCode::NotFound,
                     "no stored delivery with this id (only deliveries to async origins are kept for replay)",
-                ));
+                )),
+                ReplayAnswer::Disabled => Err(Problem::new(
+                    ErrorCode::WebhookDisabled,
+                    "the webhook is disabled: enable it, then replay; nothing was replayed",
+                )),
             }
-            Ok((202, json!({"id": delivery_id, "status": "replaying"})))
         }
         AdminRoute::Stats(id) => {
             find(env, &registry, &id).await?;
@@ -258,8 +267,10 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
 }
 
 /// Claims the record's path at its claim object: of two concurrent creates or moves onto
-/// one path, exactly one gets here. A holder that never came to exist (its create failed
-/// and nothing routes or finds it) is taken over once its claim is a minute old.
+/// one path, exactly one gets here. A holder is gone when its own object (the authority,
+/// not KV, which may lag or be missing a key) holds no live webhook at this path: a
+/// create that failed before committing, a webhook deleted or moved away. Its claim is
+/// then taken over once it is a minute old (a create or move may still be under way).
 async fn claim_path(
     env: &Env,
     registry: &Registry<'_>,
@@ -270,11 +281,17 @@ async fn claim_path(
         let Some(holder) = WebhookId::parse(holder) else {
             return Ok(true);
         };
-        let routed = registry
-            .route_uncached(&path)
-            .await?
-            .is_some_and(|r| *r.id() == holder);
-        Ok(!routed && registry.by_id(&holder).await?.is_none())
+        let held = guard::client::held(env, &holder).await?.held;
+        Ok(match held {
+            Some(Held::Active { record, .. }) => WebhookRecord::decode(&record)
+                .map(|r| *r.path() != path)
+                // Undecodable is not gone: never take a path over on a doubt.
+                .unwrap_or(false),
+            Some(Held::Deleted { .. }) => true,
+            // Never committed at its object: a create that failed, or a webhook from
+            // before the objects existed, which only KV knows.
+            None => registry.by_id(&holder).await?.is_none(),
+        })
     })
     .await
 }

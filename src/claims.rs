@@ -1,7 +1,7 @@
 //! Path claims: one small Durable Object per registered path (`PathClaim`, binding
 //! `PATHS`, named by the path) that records which webhook owns it. Claiming is a
 //! compare-and-set inside that object, so of two concurrent creates (or moves) onto one
-//! path exactly one wins, whatever KV shows (G1 and G2 of `guard.rs`: one object per
+//! path exactly one wins, whatever KV shows (G1 and G2 of `guard/mod.rs`: one object per
 //! name, and a synchronous read-decide-write is atomic).
 //!
 //! Order of writes: a create or move claims its new path before anything else, and a
@@ -22,7 +22,11 @@ use worker::{
 pub const BINDING: &str = "PATHS";
 
 /// A claim younger than this is never taken over: its create may still be under way.
+/// (The test-only build waits less, so the suite can show what else protects a path.)
+#[cfg(not(feature = "fault-injection"))]
 const TAKEOVER_AFTER_MS: u64 = 60_000;
+#[cfg(feature = "fault-injection")]
+const TAKEOVER_AFTER_MS: u64 = 2_000;
 
 #[durable_object]
 pub struct PathClaim {
@@ -127,7 +131,7 @@ async fn call(
     request: &ClaimRequest,
 ) -> std::result::Result<ClaimAnswer, Problem> {
     let body = serde_json::to_string(request).expect("claim serializes");
-    let text = crate::objects::call(env, BINDING, path.as_str(), method, "/", Some(body), None)
+    let text = crate::objects::call(env, BINDING, path.as_str(), method, "/", Some(body), &[])
         .await
         .map_err(unavailable)?;
     crate::objects::parse("/", &text).map_err(unavailable)

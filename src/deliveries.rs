@@ -9,18 +9,25 @@
 //! dead-letter queue, and every copy an origin sees carries the same `webhook-id` (the
 //! delivery id), so an origin dedupes on it. A crash between sending the next attempt
 //! and acking this one can deliver twice, never zero times.
+//!
+//! Each attempt first asks the webhook's object for its record (not KV, not a cache):
+//! a disabled webhook's pending attempts end `dead_lettered` with reason
+//! `webhook_disabled` (replayable once it is enabled again), a deleted one's are
+//! dropped and recorded (`webhook_deleted`). A message this consumer cannot read is
+//! never acked away: it goes to the dead-letter queue as it came.
 
 use crate::guard::{self, AttemptReport, DEAD_LETTERS_BINDING, DELIVERIES_BINDING};
 use crate::origin::{self, Sent};
 use crate::platform::{now, random};
 use hookgate_core::delivery::retry::{self, Next};
-use hookgate_core::delivery::{AttemptRecord, DeliveryJob, FinalState};
+use hookgate_core::delivery::{
+    AttemptRecord, DeliveryJob, FinalState, REASON_WEBHOOK_DELETED, REASON_WEBHOOK_DISABLED,
+};
 use hookgate_core::guard::authority::Held;
 use hookgate_core::model::WebhookRecord;
 use hookgate_core::secret::WebhookId;
 use hookgate_core::time::UnixMillis;
-use wasm_bindgen::JsValue;
-use worker::{console_error, Env, MessageBatch, MessageExt, QueueContentType, RawMessageBuilder};
+use worker::{console_error, console_log, Env, MessageBatch, MessageExt};
 
 /// The queue's name in wrangler.toml (the binding is `DELIVERIES`).
 pub const QUEUE_NAME: &str = "hookgate-deliveries";
@@ -29,8 +36,12 @@ pub async fn deliver_batch(batch: &MessageBatch<String>, env: &Env) {
     for message in batch.raw_iter() {
         let text = message.body().as_string().unwrap_or_default();
         let Ok(job) = serde_json::from_str::<DeliveryJob>(&text) else {
+            // Never acked away unread: kept in the dead-letter queue as it came.
             console_error!("{}", serde_json::json!({"msg": "delivery_job_unreadable"}));
-            message.ack();
+            match crate::queues::send_text(env, DEAD_LETTERS_BINDING, &text, 0).await {
+                Ok(()) => message.ack(),
+                Err(_) => message.retry(),
+            }
             continue;
         };
         match attempt(env, &job).await {
@@ -48,14 +59,9 @@ pub async fn deliver_batch(batch: &MessageBatch<String>, env: &Env) {
 }
 
 async fn send_job(env: &Env, binding: &str, job: &DeliveryJob, delay_s: u64) -> Result<(), String> {
-    let queue = env.queue(binding).map_err(|e| e.to_string())?;
     let json = serde_json::to_string(job).expect("job serializes");
-    let mut message = RawMessageBuilder::new(JsValue::from_str(&json));
-    if delay_s > 0 {
-        message = message.delay_seconds(delay_s.min(u32::MAX as u64) as u32);
-    }
-    queue
-        .send_raw(message.build_with_content_type(QueueContentType::Text))
+    let delay = delay_s.min(u64::from(u32::MAX)) as u32;
+    crate::queues::send_text(env, binding, &json, delay)
         .await
         .map_err(|e| e.to_string())
 }
@@ -75,6 +81,31 @@ async fn attempt(env: &Env, job: &DeliveryJob) -> Result<(), String> {
         Some(Held::Active { record, .. }) => WebhookRecord::decode(&record).ok(),
         _ => None,
     };
+    match &record {
+        Some(r) if !r.enabled() => {
+            // Stopped by its operator: nothing more reaches the origin until it is
+            // enabled again and the delivery replayed.
+            send_job(env, DEAD_LETTERS_BINDING, job, 0).await?;
+            return end_without_attempt(
+                env,
+                &id,
+                job,
+                FinalState::DeadLettered,
+                REASON_WEBHOOK_DISABLED,
+            )
+            .await;
+        }
+        None => {
+            console_log!(
+                "{}",
+                serde_json::json!({"msg": "delivery_dropped", "webhook_id": job.webhook_id,
+                    "delivery_id": job.delivery_id, "reason": REASON_WEBHOOK_DELETED})
+            );
+            return end_without_attempt(env, &id, job, FinalState::Dropped, REASON_WEBHOOK_DELETED)
+                .await;
+        }
+        Some(_) => {}
+    }
     let at = now();
     let (sent, max_attempts) = match record
         .as_ref()
@@ -120,24 +151,55 @@ async fn attempt(env: &Env, job: &DeliveryJob) -> Result<(), String> {
             (FinalState::DeadLettered, None)
         }
     };
-    let (status, error) = match &sent {
-        Sent::Answered(a) => (Some(a.status), None),
-        Sent::TimedOut => (None, Some("timeout".to_string())),
-        Sent::Failed(e) => (None, Some(e.clone())),
+    let (status, error, location) = match &sent {
+        Sent::Answered(a) => (
+            Some(a.status),
+            a.location
+                .as_ref()
+                .map(|_| "redirect not followed".to_string()),
+            a.location.clone(),
+        ),
+        Sent::TimedOut => (None, Some("timeout".to_string()), None),
+        Sent::Failed(e) => (None, Some(e.clone()), None),
     };
     let report = AttemptReport {
         delivery_id: job.delivery_id.clone(),
-        record: AttemptRecord {
+        record: Some(AttemptRecord {
             attempt: job.attempt,
             at: at.to_rfc3339(),
             status,
             error,
             next_retry_at,
             replay: job.replay,
-        },
+            location,
+        }),
         state,
+        reason: None,
     };
     if let Err(p) = guard::client::report(env, &id, &report).await {
+        console_error!(
+            "{}",
+            serde_json::json!({"msg": "attempt_report_failed", "delivery_id": job.delivery_id, "error": p.detail})
+        );
+    }
+    Ok(())
+}
+
+/// Records a delivery that ends with no attempt: its webhook is disabled or deleted.
+async fn end_without_attempt(
+    env: &Env,
+    id: &WebhookId,
+    job: &DeliveryJob,
+    state: FinalState,
+    reason: &str,
+) -> Result<(), String> {
+    let report = AttemptReport {
+        delivery_id: job.delivery_id.clone(),
+        record: None,
+        state,
+        reason: Some(reason.to_string()),
+    };
+    if let Err(p) = guard::client::report(env, id, &report).await {
         console_error!(
             "{}",
             serde_json::json!({"msg": "attempt_report_failed", "delivery_id": job.delivery_id, "error": p.detail})

@@ -115,6 +115,48 @@ pub async fn raw_kv(
     Some(result)
 }
 
+/// `GET /admin/test/r2/{key}`: whether a body is in R2 (its size and SHA-256), and
+/// `POST /admin/test/queue/{binding}`: the request's body sent as one raw message, so
+/// the suite can hand a consumer what no webhook can. Only in the fault-injection build.
+#[cfg(feature = "fault-injection")]
+pub async fn raw_r2_and_queue(
+    req: &mut Request,
+    env: &worker::Env,
+) -> Option<Result<(u16, serde_json::Value), hookgate_core::problem::Problem>> {
+    use hookgate_core::problem::{ErrorCode, Problem};
+    let path = req.path();
+    let fail = |e: worker::Error| Problem::new(ErrorCode::Internal, e.to_string());
+    if let Some(key) = path.strip_prefix("/admin/test/r2/") {
+        let key = percent_decode(key);
+        let result = async {
+            let bucket = env.bucket("BODIES").map_err(fail)?;
+            let Some(object) = bucket.get(&key).execute().await.map_err(fail)? else {
+                return Err(Problem::new(ErrorCode::NotFound, "no such R2 object"));
+            };
+            let bytes = match object.body() {
+                Some(b) => b.bytes().await.map_err(fail)?,
+                None => Vec::new(),
+            };
+            let sha = crate::platform::sha256_hex(&bytes)
+                .await
+                .map_err(|e| Problem::new(ErrorCode::Internal, e))?;
+            Ok((200, serde_json::json!({"size": bytes.len(), "sha256": sha})))
+        }
+        .await;
+        return Some(result);
+    }
+    let binding = path.strip_prefix("/admin/test/queue/")?.to_string();
+    let result = async {
+        let text = req.text().await.map_err(fail)?;
+        crate::queues::send_text(env, &binding, &text, 0)
+            .await
+            .map_err(fail)?;
+        Ok((204, serde_json::Value::Null))
+    }
+    .await;
+    Some(result)
+}
+
 #[cfg(feature = "fault-injection")]
 fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();

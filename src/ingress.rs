@@ -1,6 +1,6 @@
 //! A sender's delivery, from request to `202`: the pipeline of the product brief, steps
 //! 1-8. Every decision is the core's; this file does the I/O between them, and the
-//! webhook's object (`guard.rs`) does step 6 and the queue send of step 7. The admin
+//! webhook's object (`guard/`) does step 6 and the queue send of step 7. The admin
 //! API's test action runs the same pipeline on a synthetic request ([`run`]).
 
 use crate::platform::{now, random, sha256_hex};
@@ -88,6 +88,7 @@ enum Outcome {
     Replayed {
         status: u16,
         body: String,
+        content_type: Option<String>,
     },
     Handshake(HandshakeReply),
     /// The webhook's filter did not match: `204`, nothing forwarded.
@@ -164,6 +165,20 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
+/// A sync origin's own answer, served on the gateway's host: with its content type, but
+/// never sniffed as something else and never able to run (an origin's HTML or script
+/// must not execute as the gateway, where the dashboard lives).
+fn origin_answer_headers(content_type: &str) -> [(&'static str, String); 3] {
+    [
+        ("Content-Type", content_type.to_string()),
+        ("X-Content-Type-Options", "nosniff".to_string()),
+        (
+            "Content-Security-Policy",
+            "default-src 'none'; sandbox; frame-ancestors 'none'".to_string(),
+        ),
+    ]
+}
+
 pub async fn handle(mut req: Request, url: worker::Url, env: &Env) -> Result<Response> {
     run(Arrival::Sender(&mut req, url), env, None).await
 }
@@ -203,18 +218,22 @@ pub async fn run(
             log.status = *status;
             let mut headers = quota.headers().to_vec();
             if let Some(ct) = content_type {
-                headers.push(("Content-Type", ct.clone()));
+                headers.extend(origin_answer_headers(ct));
             }
             http::raw_json(*status, body, &headers)
         }
-        Ok(Outcome::Replayed { status, body }) => {
+        Ok(Outcome::Replayed {
+            status,
+            body,
+            content_type,
+        }) => {
             log.code = "replayed";
             log.status = *status;
-            http::raw_json(
-                *status,
-                body,
-                &[("Idempotent-Replayed", "true".to_string())],
-            )
+            let mut headers = vec![("Idempotent-Replayed", "true".to_string())];
+            if let Some(ct) = content_type {
+                headers.extend(origin_answer_headers(ct));
+            }
+            http::raw_json(*status, body, &headers)
         }
         Ok(Outcome::Handshake(reply)) => {
             log.code = reply.kind;
@@ -317,30 +336,48 @@ async fn deliver(
     })?;
     ctx.pass("verify", format!("{scheme} verified"));
 
-    // 4. Edge handshakes (Slack, Zoom, Twitch) are answered here and never forwarded.
-    if let Some(reply) = handshake(&verified) {
-        return Ok(Outcome::Handshake(reply));
-    }
+    // 4.-7. Edge handshakes (Slack, Zoom, Twitch), answered here once the webhook's
+    // object confirms it stands; else the style's checks and the filter, then the
+    // webhook's guard (revision, idempotency, rate limit) and the hand-over, in one
+    // round trip to its object.
+    let faults = guard_faults(arrival);
+    guard_and_hand_over(env, &registry, verified, ctx, &faults).await
+}
 
-    // 5.-7. The style's checks and the filter, then the webhook's guard (revision,
-    // idempotency, rate limit) and the hand-over, in one round trip to its object.
-    #[cfg(feature = "fault-injection")]
-    let fail_handover = matches!(arrival, Arrival::Sender(req, _)
-        if req.headers().get(crate::guard::FAIL_HANDOVER_HEADER).ok().flatten().is_some());
-    #[cfg(not(feature = "fault-injection"))]
-    let fail_handover = false;
-    guard_and_hand_over(env, &registry, verified, ctx, fail_handover).await
+/// The test-only fault headers of a sender's request, passed on to the object. The
+/// release build has no code that reads them.
+#[cfg(feature = "fault-injection")]
+fn guard_faults(arrival: &Arrival<'_>) -> Vec<(&'static str, String)> {
+    let Arrival::Sender(req, _) = arrival else {
+        return Vec::new();
+    };
+    [guard::FAIL_HANDOVER_HEADER, guard::GUARD_FAULT_HEADER]
+        .into_iter()
+        .filter_map(|h| Some((h, req.headers().get(h).ok().flatten()?)))
+        .collect()
+}
+
+#[cfg(not(feature = "fault-injection"))]
+fn guard_faults(_: &Arrival<'_>) -> Vec<(&'static str, String)> {
+    Vec::new()
 }
 
 /// Builds the envelope, stores a large body in R2, and asks the webhook's object to
-/// admit and hand over the delivery. If the object holds a newer revision of the
-/// webhook, the request is verified again against it (once) before anything is sent.
+/// admit and hand over the delivery (or, for a handshake, only whether the webhook
+/// stands). If the object holds a newer revision of the webhook, the request is
+/// verified again against it (once) before anything is sent.
+///
+/// A body stored in R2 is deleted only when the object answered that nothing was handed
+/// over for this delivery id. When its answer is lost (a reset connection, an error
+/// after the send), the queue may hold an envelope that points at the body: it stays,
+/// and bodies that no envelope points at are removed by the bucket's lifecycle rule
+/// (README, "Large bodies").
 async fn guard_and_hand_over(
     env: &Env,
     registry: &Registry<'_>,
     mut verified: Verified,
     ctx: &mut Ctx<'_>,
-    fail_handover: bool,
+    faults: &[(&str, String)],
 ) -> std::result::Result<Outcome, Problem> {
     let id = DeliveryId::generate(random());
     let received_at = now();
@@ -349,26 +386,32 @@ async fn guard_and_hand_over(
     let fingerprint = sha256_hex(&verified.inbound().body)
         .await
         .map_err(internal)?;
-    let mut stored_body: Option<(Bucket, String)> = None;
+    // What is in R2 under this delivery's key, by its SHA-256.
+    let mut stored_body: Option<StoredBody> = None;
     for _ in 0..2 {
         let record = verified.record();
         check_queue_binding(env, record)?;
+        let handshake_reply = handshake(&verified);
         // The style's checks and the filter run against this revision of the record.
         // Forwardable headers once: for the envelope, the style and the delivery log.
         let forwardable = verified.inbound().headers.forwardable(record);
-        let prepared = match prepare(&verified, &forwardable, ctx.test) {
-            Ok(p) => p,
-            Err(p) => {
-                discard(stored_body).await;
-                return Err(p);
-            }
+        let prepared = match &handshake_reply {
+            Some(_) => None,
+            None => match prepare(&verified, &forwardable, ctx.test) {
+                Ok(p) => Some(p),
+                Err(p) => {
+                    discard(stored_body).await;
+                    return Err(p);
+                }
+            },
         };
         let (filtered, handover) = match &prepared {
-            Prepared::Filtered => {
+            None => (false, None),
+            Some(Prepared::Filtered) => {
                 ctx.pass("filter", "not matched: answered 204, not forwarded");
                 (true, None)
             }
-            Prepared::Forward(extras) => {
+            Some(Prepared::Forward(extras)) => {
                 ctx.pass(
                     "filter",
                     if record.filter().is_some() {
@@ -384,7 +427,7 @@ async fn guard_and_hand_over(
                     Some(b) => sha256_hex(b).await.map_err(internal)?,
                     None => fingerprint.clone(),
                 };
-                let handover = envelope::build(
+                let built = envelope::build(
                     &verified,
                     &id,
                     received_at,
@@ -392,8 +435,30 @@ async fn guard_and_hand_over(
                     &forwardable,
                     extras,
                 );
-                if let (Handover::WithBodyInR2 { r2_key, .. }, None) = (&handover, &stored_body) {
-                    stored_body = Some(store_body(env, record, r2_key, forwarded).await?);
+                let handover = match built {
+                    Ok(h) => h,
+                    Err(too_large) => {
+                        discard(stored_body).await;
+                        return Err(Problem::new(
+                            ErrorCode::PayloadTooLarge,
+                            format!(
+                                "the event's headers and query make a {} byte message even with the body stored apart; the limit is {}",
+                                too_large.message_bytes,
+                                envelope::MAX_MESSAGE_BYTES
+                            ),
+                        ));
+                    }
+                };
+                if let Handover::WithBodyInR2 { r2_key, .. } = &handover {
+                    // A retry against a newer revision may forward other bytes (a style
+                    // or auth change): store again, so `sha256` and `size` describe them.
+                    if stored_body
+                        .as_ref()
+                        .is_none_or(|s| s.sha256 != forwarded_sha)
+                    {
+                        stored_body =
+                            Some(store_body(env, record, r2_key, forwarded, &forwarded_sha).await?);
+                    }
                 }
                 (false, Some(handover))
             }
@@ -421,17 +486,17 @@ async fn guard_and_hand_over(
                 _ => None,
             },
             filtered,
+            handshake: handshake_reply.is_some(),
             preview: Some(RequestPreview::new(forwardable, &inbound.body)),
         };
-        let answer = guard::client::deliver(env, record.id(), &request, fail_handover).await;
-        let answer = match answer {
-            Ok(a) => a,
-            Err(p) => {
-                discard(stored_body).await;
-                return Err(p);
-            }
-        };
+        // An error here is no answer, not a refusal: the body stays (see above).
+        let answer = guard::client::deliver(env, record.id(), &request, faults).await?;
         match answer {
+            DeliverAnswer::Current => {
+                let reply = handshake_reply.expect("asked for a handshake");
+                ctx.pass("guard", "webhook active; handshake answered");
+                return Ok(Outcome::Handshake(reply));
+            }
             DeliverAnswer::Filtered => {
                 ctx.pass("guard", "webhook active; logged as filtered");
                 return Ok(Outcome::Filtered);
@@ -476,47 +541,11 @@ async fn guard_and_hand_over(
                     }
                 }
             }
-            other => {
-                // Nothing was handed over for this delivery id: its body goes too.
+            refused => {
+                // The object answered that nothing was handed over for this delivery
+                // id: its body goes too.
                 discard(stored_body).await;
-                return match other {
-                    DeliverAnswer::Replayed { status, body } => {
-                        ctx.pass("guard", "duplicate: the original answer replayed");
-                        Ok(Outcome::Replayed { status, body })
-                    }
-                    DeliverAnswer::Refused {
-                        refusal,
-                        quota,
-                        retry_after_s,
-                    } => Err(guard_refusal(refusal, quota.as_ref(), retry_after_s)),
-                    DeliverAnswer::OriginFailed { timed_out: true } => {
-                        ctx.pass("guard", "admitted");
-                        Err(Problem::new(
-                            ErrorCode::OriginTimeout,
-                            "the origin did not answer in time; nothing was accepted, retry",
-                        ))
-                    }
-                    DeliverAnswer::OriginFailed { timed_out: false } => {
-                        ctx.pass("guard", "admitted");
-                        Err(Problem::new(
-                            ErrorCode::OriginFailed,
-                            "the origin did not accept the event; nothing was accepted, retry",
-                        ))
-                    }
-                    DeliverAnswer::ForwardFailed => {
-                        ctx.pass("guard", "admitted");
-                        Err(Problem::new(
-                            ErrorCode::ForwardFailed,
-                            "the event could not be handed over; nothing was forwarded, retry",
-                        )
-                        .with_header("Retry-After", "1"))
-                    }
-                    _ => Err(Problem::new(
-                        ErrorCode::ForwardFailed,
-                        "the event could not be handed over; nothing was forwarded, retry",
-                    )
-                    .with_header("Retry-After", "1")),
-                };
+                return refused_answer(refused, ctx);
             }
         }
     }
@@ -526,6 +555,59 @@ async fn guard_and_hand_over(
         "the webhook changed while this event arrived; retry",
     )
     .with_header("Retry-After", "1"))
+}
+
+/// The object's explicit answers that nothing was handed over (or that this is a
+/// duplicate), as the sender hears them.
+fn refused_answer(
+    answer: DeliverAnswer,
+    ctx: &mut Ctx<'_>,
+) -> std::result::Result<Outcome, Problem> {
+    let forward_failed = || {
+        Problem::new(
+            ErrorCode::ForwardFailed,
+            "the event could not be handed over; nothing was forwarded, retry",
+        )
+        .with_header("Retry-After", "1")
+    };
+    match answer {
+        DeliverAnswer::Replayed {
+            status,
+            body,
+            content_type,
+        } => {
+            ctx.pass("guard", "duplicate: the original answer replayed");
+            Ok(Outcome::Replayed {
+                status,
+                body,
+                content_type,
+            })
+        }
+        DeliverAnswer::Refused {
+            refusal,
+            quota,
+            retry_after_s,
+        } => Err(guard_refusal(refusal, quota.as_ref(), retry_after_s)),
+        DeliverAnswer::OriginFailed { timed_out: true } => {
+            ctx.pass("guard", "admitted");
+            Err(Problem::new(
+                ErrorCode::OriginTimeout,
+                "the origin did not answer in time; nothing was accepted, retry",
+            ))
+        }
+        DeliverAnswer::OriginFailed { timed_out: false } => {
+            ctx.pass("guard", "admitted");
+            Err(Problem::new(
+                ErrorCode::OriginFailed,
+                "the origin did not accept the event; nothing was accepted, retry",
+            ))
+        }
+        DeliverAnswer::ForwardFailed => {
+            ctx.pass("guard", "admitted");
+            Err(forward_failed())
+        }
+        _ => Err(forward_failed()),
+    }
 }
 
 fn not_found() -> Problem {
@@ -552,13 +634,21 @@ fn check_queue_binding(env: &Env, record: &WebhookRecord) -> std::result::Result
         .map_err(|_| missing_binding(record, name))
 }
 
+/// A body this request put into R2.
+struct StoredBody {
+    bucket: Bucket,
+    key: String,
+    sha256: String,
+}
+
 /// Puts a body too large for a queue message into R2, before the hand-over.
 async fn store_body(
     env: &Env,
     record: &WebhookRecord,
     key: &str,
     body: &[u8],
-) -> std::result::Result<(Bucket, String), Problem> {
+    sha256: &str,
+) -> std::result::Result<StoredBody, Problem> {
     let bucket = env
         .bucket(BODIES_BINDING)
         .map_err(|_| missing_binding(record, BODIES_BINDING))?;
@@ -573,12 +663,16 @@ async fn store_body(
             )
             .with_header("Retry-After", "1")
         })?;
-    Ok((bucket, key.to_string()))
+    Ok(StoredBody {
+        bucket,
+        key: key.to_string(),
+        sha256: sha256.to_string(),
+    })
 }
 
-/// A stored body whose delivery was not handed over is garbage (best effort).
-async fn discard(stored: Option<(Bucket, String)>) {
-    if let Some((bucket, key)) = stored {
+/// A stored body whose delivery the object refused is garbage (best effort).
+async fn discard(stored: Option<StoredBody>) {
+    if let Some(StoredBody { bucket, key, .. }) = stored {
         let _ = bucket.delete(key).await;
     }
 }

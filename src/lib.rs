@@ -17,6 +17,7 @@ mod namespace;
 mod objects;
 mod origin;
 mod platform;
+mod queues;
 mod registry;
 
 use worker::{event, Context, Env, MessageBatch, Request, Response, Result};

@@ -1,7 +1,7 @@
 //! Organisation limits: one `Namespace` Durable Object per namespace name (binding
 //! `NAMESPACES`), holding the shared rate limit (`PUT /admin/v1/namespaces/{name}`) and
 //! the hits of every webhook in it. A webhook's guard asks it only when the webhook has a
-//! `namespace`, and only after reserving its own key (see `guard.rs`); a namespace with
+//! `namespace`, and only after reserving its own key (see `guard/deliver.rs`); a namespace with
 //! no limit set admits everything.
 //!
 //! Same reasoning as the guard: the window check and the hit are one synchronous SQL
@@ -146,7 +146,7 @@ pub async fn call<T: for<'de> Deserialize<'de>>(
     path: &str,
     body: Option<String>,
 ) -> std::result::Result<T, Problem> {
-    let text = crate::objects::call(env, BINDING, name, method, path, body, None)
+    let text = crate::objects::call(env, BINDING, name, method, path, body, &[])
         .await
         .map_err(unavailable)?;
     crate::objects::parse(path, &text).map_err(unavailable)

@@ -9,7 +9,7 @@ use worker::wasm_bindgen_futures::JsFuture;
 use worker::{Env, Headers, Method, Request, Result, SqlStorage, SqlStorageValue};
 
 /// Calls the object `name` of namespace `binding` at `path`, with an optional JSON body
-/// and an optional marker header, and returns its answer's text. Anything but a 200 is
+/// and extra headers (the test-only fault switches), and returns its answer's text. Anything but a 200 is
 /// an error whose text is for the log only. Not generic on purpose: one copy of the
 /// request plumbing in the wasm, where a copy per answer type was about 8 KB each.
 pub async fn call(
@@ -19,15 +19,15 @@ pub async fn call(
     method: Method,
     path: &str,
     body: Option<String>,
-    marker_header: Option<&str>,
+    extra_headers: &[(&str, String)],
 ) -> std::result::Result<String, String> {
     let stub = env
         .durable_object(binding)
         .and_then(|ns| ns.get_by_name(name))
         .map_err(|e| format!("{binding}: {e}"))?;
     let headers = Headers::new();
-    if let Some(h) = marker_header {
-        let _ = headers.set(h, "1");
+    for (name, value) in extra_headers {
+        let _ = headers.set(name, value);
     }
     let body = body.map(|b| JsValue::from_str(&b));
     let req = crate::platform::request(

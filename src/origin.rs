@@ -3,14 +3,12 @@
 //! (Standard Webhooks), within the origin's timeout. Used by the delivery queue's
 //! consumer (async origins) and by the webhook's object (sync origins).
 
-use crate::platform::now;
-use futures_util::future::{select, Either};
+use crate::platform::{now, within};
 use hookgate_core::delivery::forward::{self, Body};
 use hookgate_core::delivery::retry::Attempt;
 use hookgate_core::delivery::sign;
 use hookgate_core::model::{Origin, WebhookRecord};
-use std::time::Duration;
-use worker::{AbortController, Delay, Env, Fetch, Headers};
+use worker::{AbortController, Env, Fetch, Headers};
 
 /// An origin's answer bodies are passed back (sync mode) up to this size.
 const MAX_ANSWER_BYTES: usize = 1024 * 1024;
@@ -21,6 +19,8 @@ pub struct Answer {
     pub body: Vec<u8>,
     pub content_type: Option<String>,
     pub retry_after_s: Option<u64>,
+    /// A redirect's `Location`: recorded, never followed.
+    pub location: Option<String>,
 }
 
 pub enum Sent {
@@ -103,6 +103,13 @@ pub async fn send(
             "plain-http origin refused: ALLOW_INSECURE_ORIGINS is not true".into(),
         );
     }
+    // Checked when the webhook was written, and again here: a deployment that dropped
+    // ALLOW_INSECURE_ORIGINS never reaches a private address through an old record.
+    if origin.is_private_network() && !insecure_allowed(env) {
+        return Sent::Failed(
+            "private-network origin refused: ALLOW_INSECURE_ORIGINS is not true".into(),
+        );
+    }
     let forward = match forward::from_envelope(envelope) {
         Ok(f) => f,
         Err(_) => return Sent::Failed("the stored envelope cannot be read".into()),
@@ -146,33 +153,39 @@ pub async fn send(
         Ok(r) => r,
         Err(e) => return Sent::Failed(e),
     };
+    // One deadline for the whole exchange: the status and headers, then the body.
     let controller = AbortController::default();
     let signal = controller.signal();
-    let fetch = Fetch::Request(request);
-    let call = Box::pin(fetch.send_with_signal(&signal));
-    let timer = Box::pin(Delay::from(Duration::from_millis(origin.timeout_ms())));
-    let mut response = match select(call, timer).await {
-        Either::Left((Ok(r), _)) => r,
-        Either::Left((Err(e), _)) => return Sent::Failed(e.to_string()),
-        Either::Right(_) => {
-            controller.abort();
-            return Sent::TimedOut;
-        }
+    let exchange = async {
+        let mut response = Fetch::Request(request)
+            .send_with_signal(&signal)
+            .await
+            .map_err(|e| e.to_string())?;
+        let status = response.status_code();
+        let headers = response.headers();
+        let header = |name: &str| headers.get(name).ok().flatten();
+        let content_type = header("content-type");
+        let retry_after_s = header("retry-after").and_then(|v| v.trim().parse::<u64>().ok());
+        let location = (300..400)
+            .contains(&status)
+            .then(|| header("location"))
+            .flatten();
+        let mut body = response.bytes().await.unwrap_or_default();
+        body.truncate(MAX_ANSWER_BYTES);
+        Ok::<Answer, String>(Answer {
+            status,
+            body,
+            content_type,
+            retry_after_s,
+            location,
+        })
     };
-    let status = response.status_code();
-    let headers = response.headers();
-    let content_type = headers.get("content-type").ok().flatten();
-    let retry_after_s = headers
-        .get("retry-after")
-        .ok()
-        .flatten()
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    let mut body = response.bytes().await.unwrap_or_default();
-    body.truncate(MAX_ANSWER_BYTES);
-    Sent::Answered(Answer {
-        status,
-        body,
-        content_type,
-        retry_after_s,
-    })
+    match within(origin.timeout_ms(), exchange).await {
+        Some(Ok(answer)) => Sent::Answered(answer),
+        Some(Err(e)) => Sent::Failed(e),
+        None => {
+            controller.abort();
+            Sent::TimedOut
+        }
+    }
 }

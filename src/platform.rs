@@ -3,6 +3,31 @@
 
 use hookgate_core::time::UnixMillis;
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &worker::js_sys::Function, ms: f64) -> wasm_bindgen::JsValue;
+}
+
+/// Resolves after `ms` milliseconds. (`worker::Delay` goes through web_sys's
+/// `WorkerGlobalScope`, whose call failed in the debug build inside a Durable Object.)
+pub async fn sleep(ms: u64) {
+    let promise = worker::js_sys::Promise::new(&mut |resolve, _| {
+        set_timeout(&resolve, ms as f64);
+    });
+    let _ = worker::wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// `future`'s output, or `None` when it has not finished within `ms` (it is dropped:
+/// whatever it was doing may still complete on the platform's side).
+pub async fn within<T>(ms: u64, future: impl std::future::Future<Output = T>) -> Option<T> {
+    use futures_util::future::{select, Either};
+    match select(std::pin::pin!(future), std::pin::pin!(sleep(ms))).await {
+        Either::Left((out, _)) => Some(out),
+        Either::Right(_) => None,
+    }
+}
+
 pub fn now() -> UnixMillis {
     UnixMillis(worker::Date::now().as_millis())
 }
@@ -46,6 +71,9 @@ pub fn request(
 ) -> Result<worker::Request, String> {
     let init = worker::web_sys::RequestInit::new();
     init.set_method(method);
+    // Never followed: a redirect would re-send a signed body wherever it points, plain
+    // http included. A 3xx is the answer, and an origin's 3xx is a failed attempt.
+    let _ = worker::js_sys::Reflect::set(&init, &"redirect".into(), &"manual".into());
     init.set_headers(&headers.0);
     if let Some(body) = body {
         init.set_body(body);

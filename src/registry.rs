@@ -224,14 +224,6 @@ impl<'e> Registry<'e> {
         text.map(|t| decode(key, &t)).transpose()
     }
 
-    /// The record at `path`, read from KV (not the cache).
-    pub async fn route_uncached(
-        &self,
-        path: &WebhookPath,
-    ) -> Result<Option<WebhookRecord>, Problem> {
-        self.read(&route_key(path)).await
-    }
-
     /// The record at `path` if it belongs to `id`.
     async fn route_of(
         &self,

@@ -109,7 +109,8 @@ fn hot_path(
         fingerprint,
         &forwardable,
         &extras,
-    );
+    )
+    .expect("fits a queue message");
     (verified, forwardable, handover)
 }
 

@@ -65,3 +65,59 @@ mod tests {
         assert_eq!(base64("!!"), None);
     }
 }
+
+/// The string value of one top-level field of a JSON object, read without building the
+/// document: every other value is skipped as it is parsed (serde's `IgnoredAny`), so
+/// the memory used does not grow with the body. `None` when the body is not a JSON
+/// object or the field is absent or not a string.
+pub fn top_level_string(json: &[u8], field: &str) -> Option<String> {
+    use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+    struct Field<'f>(&'f str);
+    impl<'de> Visitor<'de> for Field<'_> {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut found = None;
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if key == self.0 && found.is_none() {
+                    // A non-string value is "no id", not an error.
+                    found = match map.next_value::<serde_json::Value>()? {
+                        serde_json::Value::String(s) => Some(s),
+                        _ => None,
+                    };
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(found)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_slice(json);
+    let found = (&mut de).deserialize_map(Field(field)).ok()?;
+    de.end().ok()?;
+    found
+}
+
+#[cfg(test)]
+mod one_field_tests {
+    use super::top_level_string;
+
+    #[test]
+    fn reads_one_top_level_string_field() {
+        assert_eq!(
+            top_level_string(br#"{"a":[1,{"id":"inner"}],"id":"evt_1","z":{}}"#, "id").as_deref(),
+            Some("evt_1")
+        );
+        assert_eq!(top_level_string(br#"{"id":5}"#, "id"), None);
+        assert_eq!(top_level_string(br#"{"x":"y"}"#, "id"), None);
+        assert_eq!(top_level_string(br#"["id"]"#, "id"), None);
+        assert_eq!(top_level_string(br#"{"id":"a"} trailing"#, "id"), None);
+        assert_eq!(top_level_string(b"id=evt_1", "id"), None);
+        assert_eq!(
+            top_level_string(br#"{"id":"a\"b"}"#, "id").as_deref(),
+            Some("a\"b")
+        );
+    }
+}

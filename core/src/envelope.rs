@@ -16,9 +16,51 @@ use std::borrow::Cow;
 
 pub const ENVELOPE_VERSION: u32 = 1;
 
-/// Queue messages are limited to 128 KB including metadata; an envelope larger than this
-/// travels with its body in R2 instead.
-pub const MAX_INLINE_ENVELOPE_BYTES: usize = 120 * 1024;
+/// Queue messages are limited to 128 KB including metadata; a message that would be
+/// larger than this (with a margin for the metadata) carries its body in R2 instead.
+pub const MAX_MESSAGE_BYTES: usize = 120 * 1024;
+
+/// What carries the envelope to its target, which decides how large the message is:
+/// the size checked is the size of what is actually sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Carrier {
+    /// The envelope is the queue message (a queue target; a sync origin's request to
+    /// the object, which is held to the same limit so replays and R2 work alike).
+    Envelope,
+    /// The envelope travels escaped inside a `DeliveryJob` on hookgate's delivery
+    /// queue (an async origin): every `"`, `\` and control byte grows.
+    DeliveryJob,
+}
+
+/// A job's fields around its escaped envelope: ids, version, attempt, replay mark.
+const DELIVERY_JOB_OVERHEAD_BYTES: usize = 512;
+
+impl Carrier {
+    /// The size of the message that carries `envelope`.
+    pub fn message_bytes(self, envelope: &str) -> usize {
+        match self {
+            Carrier::Envelope => envelope.len(),
+            Carrier::DeliveryJob => {
+                crate::json_text::escaped_len(envelope.as_bytes()) + DELIVERY_JOB_OVERHEAD_BYTES
+            }
+        }
+    }
+
+    pub fn of(record: &WebhookRecord) -> Carrier {
+        use crate::model::{OriginMode, TargetKind};
+        match record.target().kind() {
+            TargetKind::Origin(o) if o.mode() == OriginMode::Async => Carrier::DeliveryJob,
+            _ => Carrier::Envelope,
+        }
+    }
+}
+
+/// Even with the body in R2, the headers, query and style additions make a message
+/// over the limit: refused with `413`, as no retry could ever be handed over.
+#[derive(Debug, PartialEq, Eq)]
+pub struct TooLarge {
+    pub message_bytes: usize,
+}
 
 /// What a webhook's style and settings add to its envelopes (`pipeline::prepare`).
 #[derive(Debug, Default)]
@@ -250,7 +292,8 @@ pub fn build(
     body_sha256: &str,
     headers: &Forwardable,
     extras: &Extras,
-) -> Handover {
+) -> Result<Handover, TooLarge> {
+    let carrier = Carrier::of(verified.record());
     let record = verified.record();
     let inbound = verified.inbound();
     let body = extras.forwarded_body(&inbound.body);
@@ -275,19 +318,20 @@ pub fn build(
     };
     let offloaded = || {
         let r2_key = format!("bodies/{}/{}", record.id().as_str(), id.as_str());
-        Handover::WithBodyInR2 {
-            message: common.render(
-                BodyPart::R2 {
-                    size: body.len(),
-                    key: &r2_key,
-                    sha256: body_sha256,
-                },
-                1024,
-            ),
-            r2_key,
+        let message = common.render(
+            BodyPart::R2 {
+                size: body.len(),
+                key: &r2_key,
+                sha256: body_sha256,
+            },
+            1024,
+        );
+        match carrier.message_bytes(&message) {
+            n if n > MAX_MESSAGE_BYTES => Err(TooLarge { message_bytes: n }),
+            _ => Ok(Handover::WithBodyInR2 { message, r2_key }),
         }
     };
-    if body.len() > MAX_INLINE_ENVELOPE_BYTES {
+    if body.len() > MAX_MESSAGE_BYTES {
         return offloaded();
     }
     let size = body.len();
@@ -307,10 +351,10 @@ pub fn build(
             ),
         },
     };
-    if message.len() > MAX_INLINE_ENVELOPE_BYTES {
+    if carrier.message_bytes(&message) > MAX_MESSAGE_BYTES {
         offloaded()
     } else {
-        Handover::Inline { message }
+        Ok(Handover::Inline { message })
     }
 }
 
@@ -343,7 +387,7 @@ mod tests {
 
     fn build_plain(v: &Verified, id: &DeliveryId, at: UnixMillis, sha: &str) -> Handover {
         let headers = v.inbound().headers.forwardable(v.record());
-        build(v, id, at, sha, &headers, &Extras::default())
+        build(v, id, at, sha, &headers, &Extras::default()).unwrap()
     }
 
     fn inline(h: Handover) -> Value {
@@ -403,7 +447,8 @@ mod tests {
             "unused-inline",
             &headers,
             &Extras::default(),
-        );
+        )
+        .unwrap();
         let mut expected_query: std::collections::BTreeMap<String, Vec<String>> =
             Default::default();
         for (k, v) in form_urlencoded::parse(query.as_bytes()) {
@@ -484,7 +529,7 @@ mod tests {
 
     #[test]
     fn large_bodies_go_to_r2() {
-        let body = vec![b'a'; MAX_INLINE_ENVELOPE_BYTES + 1];
+        let body = vec![b'a'; MAX_MESSAGE_BYTES + 1];
         let id = DeliveryId::generate([2; 16]);
         match build_plain(&verified(&body), &id, UnixMillis(0), &sha256_hex(&body)) {
             Handover::WithBodyInR2 { r2_key, message } => {
@@ -503,10 +548,113 @@ mod tests {
             other => panic!("expected R2, got {other:?}"),
         }
         // Binary just under the raw limit grows past it in base64: also offloaded.
-        let binary = vec![0xffu8; MAX_INLINE_ENVELOPE_BYTES - 10];
+        let binary = vec![0xffu8; MAX_MESSAGE_BYTES - 10];
         assert!(matches!(
             build_plain(&verified(&binary), &id, UnixMillis(0), &sha256_hex(&binary)),
             Handover::WithBodyInR2 { .. }
         ));
+    }
+
+    fn verified_for(spec: &str, body: &[u8], extra_header: Option<(&str, String)>) -> Verified {
+        let record = record(spec);
+        let mut headers = vec![("X-Webhook-Secret".to_string(), "the-secret".to_string())];
+        if let Some((k, v)) = extra_header {
+            headers.push((k.to_string(), v));
+        }
+        let inbound = Inbound {
+            method: "POST".into(),
+            url: "https://hooks.example.com/h".into(),
+            query: None,
+            headers: Headers::new(headers),
+            source_ip: None,
+            body: body.to_vec(),
+        };
+        verify(RouteMatch::exact(record), inbound, UnixMillis(0)).unwrap()
+    }
+
+    const ASYNC_ORIGIN: &str = r#"{"path":"/h","auth":{"scheme":"shared-secret","secret":"the-secret"},"target":{"origin":{"url":"https://backend.example/in"}}}"#;
+    const QUEUE: &str = r#"{"path":"/h","auth":{"scheme":"shared-secret","secret":"the-secret"},"target":{"queue":"EVENTS"}}"#;
+
+    /// What actually travels, for each carrier: the envelope, or the job around it.
+    fn sent_bytes(spec: &str, h: &Handover) -> usize {
+        let envelope = h.message();
+        if spec == ASYNC_ORIGIN {
+            serde_json::to_string(&crate::delivery::DeliveryJob {
+                v: crate::delivery::JOB_VERSION,
+                webhook_id: "wh_030303030303030303030303".into(),
+                delivery_id: "evt_0101010101010101010101010101010101".into(),
+                envelope: envelope.to_string(),
+                attempt: 25,
+                replay: true,
+            })
+            .unwrap()
+            .len()
+        } else {
+            envelope.len()
+        }
+    }
+
+    #[test]
+    fn what_is_sent_fits_a_queue_message_for_bodies_that_escape() {
+        // 100-127 KiB of characters JSON must escape: inline for the queue when the
+        // envelope fits, and whatever the carrier, what is sent stays under the limit.
+        let id = DeliveryId::generate([2; 16]);
+        for kib in [100usize, 110, 120, 127] {
+            for fill in [&b"\"\n"[..], b"\x01", b"ab"] {
+                let body: Vec<u8> = fill.iter().copied().cycle().take(kib * 1024).collect();
+                for spec in [QUEUE, ASYNC_ORIGIN] {
+                    let v = verified_for(spec, &body, None);
+                    let headers = v.inbound().headers.forwardable(v.record());
+                    let h = build(&v, &id, UnixMillis(0), "ab12", &headers, &Extras::default())
+                        .unwrap();
+                    let sent = sent_bytes(spec, &h);
+                    assert!(
+                        sent <= MAX_MESSAGE_BYTES,
+                        "{kib} KiB of {fill:?} to {spec}: {sent} bytes sent"
+                    );
+                }
+            }
+        }
+        // An async origin's job doubles the escapes: a body that fits a queue target's
+        // envelope goes to R2 for an async origin.
+        let quotes = vec![b'"'; 50 * 1024];
+        let to_queue = verified_for(QUEUE, &quotes, None);
+        let to_origin = verified_for(ASYNC_ORIGIN, &quotes, None);
+        let fwd = |v: &Verified| v.inbound().headers.forwardable(v.record());
+        assert!(matches!(
+            build(
+                &to_queue,
+                &id,
+                UnixMillis(0),
+                "ab12",
+                &fwd(&to_queue),
+                &Extras::default()
+            ),
+            Ok(Handover::Inline { .. })
+        ));
+        assert!(matches!(
+            build(
+                &to_origin,
+                &id,
+                UnixMillis(0),
+                "ab12",
+                &fwd(&to_origin),
+                &Extras::default()
+            ),
+            Ok(Handover::WithBodyInR2 { .. })
+        ));
+    }
+
+    #[test]
+    fn a_message_too_large_even_without_its_body_is_refused() {
+        let id = DeliveryId::generate([2; 16]);
+        let huge_header = "\u{1}".repeat(30 * 1024);
+        let v = verified_for(QUEUE, b"{}", Some(("X-Huge", huge_header)));
+        let headers = v.inbound().headers.forwardable(v.record());
+        let built = build(&v, &id, UnixMillis(0), "ab12", &headers, &Extras::default());
+        assert!(
+            matches!(built, Err(TooLarge { message_bytes }) if message_bytes > MAX_MESSAGE_BYTES),
+            "{built:?}"
+        );
     }
 }

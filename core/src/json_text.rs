@@ -39,6 +39,20 @@ pub(crate) fn push_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// The length of `bytes` written as a JSON string by [`push_str`], quotes included
+/// (invalid UTF-8 counted a byte each: an upper bound for what any encoding writes of
+/// it, but for base64's 4/3).
+pub(crate) fn escaped_len(bytes: &[u8]) -> usize {
+    2 + bytes
+        .iter()
+        .map(|&b| match b {
+            b'"' | b'\\' | 0x08 | b'\t' | b'\n' | 0x0c | b'\r' => 2,
+            0..=0x1f => 6,
+            _ => 1,
+        })
+        .sum::<usize>()
+}
+
 fn needs_escape(b: u8) -> bool {
     b < 0x20 || b == b'"' || b == b'\\'
 }
@@ -80,6 +94,14 @@ mod tests {
         let mut out = String::new();
         push_str(&mut out, s);
         out
+    }
+
+    #[test]
+    fn escaped_len_is_the_written_length() {
+        let all: String = (0u8..128).map(char::from).collect();
+        for s in [all.as_str(), "", "plain", "é\"\n\u{1}"] {
+            assert_eq!(escaped_len(s.as_bytes()), written(s).len(), "{s:?}");
+        }
     }
 
     #[test]

@@ -99,11 +99,14 @@ pub fn prepare(
             let parameters = query_lists(inbound.query.as_deref());
             // The envelope's `body` always carries the body; the copy in the trigger
             // variables is left out for large bodies so the message stays in the queue's limit.
-            let body = if inbound.body.len() <= kestra::MAX_TRIGGER_BODY_BYTES {
-                kestra::TriggerBody::of(parsed.as_ref(), &inbound.body)
-            } else {
-                kestra::TriggerBody::Absent(None)
-            };
+            // Measured as written into the envelope: 32 KiB of control bytes is 192 KiB
+            // escaped.
+            let body =
+                if crate::json_text::escaped_len(&inbound.body) <= kestra::MAX_TRIGGER_BODY_BYTES {
+                    kestra::TriggerBody::of(parsed.as_ref(), &inbound.body)
+                } else {
+                    kestra::TriggerBody::Absent(None)
+                };
             let trigger = kestra::Trigger {
                 body,
                 headers: inbound.headers.forwardable_lists(record),

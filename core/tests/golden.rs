@@ -101,16 +101,47 @@ fn guard_object_state_is_pinned() {
         record: "{\"format\":1}".into(),
     };
     let deleted = Held::Deleted { revision: 4 };
+    // As written before reservations had owners and answers a content type: the
+    // same bytes, so rows of deployed objects read as they did.
     let in_flight = KeyState::InFlight {
         fingerprint: "ab12".into(),
         since_ms: 1_795_329_546_123,
+        attempt: String::new(),
+        incarnation: String::new(),
     };
     let done = KeyState::Done {
         fingerprint: "ab12".into(),
         status: 202,
         body: "{\"id\":\"evt_1\"}".into(),
         at_ms: 1_795_329_546_200,
+        content_type: None,
     };
+    // With an owner (the attempt's delivery id, the object's incarnation) and a sync
+    // origin's answer that was not JSON.
+    let owned = KeyState::InFlight {
+        fingerprint: "ab12".into(),
+        since_ms: 1_795_329_546_123,
+        attempt: "evt_0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e".into(),
+        incarnation: "inc_5a5a5a5a5a5a5a5a".into(),
+    };
+    let done_text = KeyState::Done {
+        fingerprint: "ab12".into(),
+        status: 200,
+        body: "ok".into(),
+        at_ms: 1_795_329_546_200,
+        content_type: Some("text/plain".into()),
+    };
+    let owned_lines = [
+        serde_json::to_string(&owned).unwrap(),
+        serde_json::to_string(&done_text).unwrap(),
+    ];
+    assert_golden("guard_keys_v1_owned.jsonl", &owned_lines.join("\n"));
+    for (line, state) in golden("guard_keys_v1_owned.jsonl")
+        .lines()
+        .zip([&owned, &done_text])
+    {
+        assert_eq!(&serde_json::from_str::<KeyState>(line).unwrap(), state);
+    }
     let entry = LogEntry {
         id: "evt_0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e".into(),
         received_at: "2026-11-22T06:39:06.123Z".into(),
@@ -240,6 +271,7 @@ fn envelope_for(body: &[u8], request_path: &str, spec: &str) -> Handover {
         &headers,
         &extras,
     )
+    .expect("fits a queue message")
 }
 
 #[test]

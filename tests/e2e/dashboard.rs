@@ -175,6 +175,12 @@ fn operator_journey(world: &World) -> TestResult {
     b.click("#wh-edit-btn");
     b.wait_visible("#edit-form");
     shot("09-edit");
+    b.wait_until(
+        "the body-hash window in the form",
+        "return document.getElementById('e-body-hash').value === '300';",
+        vec![],
+    );
+    b.type_into("#e-body-hash", "120");
     b.type_into("#e-filter", "{{ trigger.body.x == }}");
     b.click("#edit-save");
     b.wait_text("#edit-error", "invalid_filter");
@@ -211,6 +217,11 @@ fn operator_journey(world: &World) -> TestResult {
         .as_str()
         .unwrap()
         .to_string();
+    // The edit form's body-hash window was saved with the filter.
+    let saved = hookgate_harness::client::Admin::of(&world.gateway)
+        .call("GET", &format!("/admin/v1/webhooks/{id}"), None)
+        .json();
+    assert_eq!(saved["idempotency"]["body_hash_window_s"], 120, "{saved}");
     b.click(&format!("#webhook-list tr[data-id=\"{id}\"] button.open"));
     b.wait_visible("#view-webhook");
     b.click("#wh-delete-btn");

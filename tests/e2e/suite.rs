@@ -7,6 +7,7 @@
 
 mod admin;
 mod dashboard;
+mod guarantees;
 mod guard;
 mod hostile;
 mod ingress;
@@ -93,6 +94,7 @@ pub fn main() {
         .chain(schemes::TESTS)
         .chain(registry::TESTS)
         .chain(guard::TESTS)
+        .chain(guarantees::TESTS)
         .chain(origins::TESTS)
         .chain(styles::TESTS)
         .chain(dashboard::TESTS)

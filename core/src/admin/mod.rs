@@ -52,6 +52,13 @@ impl Policy {
                     "must be https (plain http only where the deployment sets ALLOW_INSECURE_ORIGINS=true)",
                 );
             }
+            if o.is_private_network() && !self.allow_insecure_origins {
+                c.add(
+                    ErrorCode::InvalidTarget,
+                    "target.origin.url",
+                    "must not name localhost, a loopback, private or link-local address (only where the deployment sets ALLOW_INSECURE_ORIGINS=true, for local development)",
+                );
+            }
         }
     }
 }
@@ -297,9 +304,15 @@ fn merge_limits(spec: &spec::WebhookSpec, record: &mut WebhookRecord) {
     match &spec.idempotency {
         Field::Value(i) => {
             let cur = record.idempotency;
+            let window_s = i.window_s.unwrap_or(cur.window_s);
             record.idempotency = Idempotency {
-                window_s: i.window_s.unwrap_or(cur.window_s),
+                window_s,
                 on_duplicate: i.on_duplicate.unwrap_or(cur.on_duplicate),
+                // Given: checked against the window (`model::rules`). Not given: never
+                // longer than the window, which may just have been shortened.
+                body_hash_window_s: i
+                    .body_hash_window_s
+                    .unwrap_or(cur.body_hash_window_s.min(window_s)),
             };
         }
         Field::Null => record.idempotency = Idempotency::default(),

@@ -131,6 +131,7 @@ impl NamespaceSpec {
 pub struct IdempotencySpec {
     pub window_s: Option<u64>,
     pub on_duplicate: Option<OnDuplicate>,
+    pub body_hash_window_s: Option<u64>,
 }
 
 /// `rate_limit`: fields left out keep their value (their default on creation).

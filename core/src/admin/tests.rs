@@ -452,3 +452,113 @@ fn forwarding_secret_rotation_keeps_the_old_one_for_the_grace_period() {
     )
     .is_err());
 }
+
+#[test]
+fn origins_in_private_address_space_are_refused_unless_allowed() {
+    for url in [
+        "https://localhost/x",
+        "https://api.localhost/x",
+        "https://127.0.0.1/x",
+        "https://2130706433/x",
+        "https://10.1.2.3/x",
+        "https://172.16.0.9/x",
+        "https://192.168.1.1/x",
+        "https://169.254.169.254/latest/meta-data",
+        "https://metadata.google.internal/x",
+        "https://0.0.0.0/x",
+        "https://100.64.0.1/x",
+        "https://[::1]/x",
+        "https://[fe80::1]/x",
+        "https://[fd00::1]/x",
+        "https://[::ffff:127.0.0.1]/x",
+    ] {
+        let json = format!(
+            r#"{{"path":"/h","auth":{{"scheme":"github"}},"target":{{"origin":{{"url":"{url}"}}}}}}"#
+        );
+        let p = validate_create(spec(&json), fresh(), Policy::default()).unwrap_err();
+        assert_eq!(p.code, ErrorCode::InvalidTarget, "{url}");
+        assert!(p.to_json().contains("private"), "{url}: {}", p.to_json());
+        assert!(
+            validate_create(
+                spec(&json),
+                fresh(),
+                Policy {
+                    allow_insecure_origins: true
+                }
+            )
+            .is_ok(),
+            "{url} allowed for local development"
+        );
+    }
+    for public in [
+        "https://backend.example/x",
+        "https://8.8.8.8/x",
+        "https://[2001:db8::1]/x",
+    ] {
+        let json = format!(
+            r#"{{"path":"/h","auth":{{"scheme":"github"}},"target":{{"origin":{{"url":"{public}"}}}}}}"#
+        );
+        assert!(
+            validate_create(spec(&json), fresh(), Policy::default()).is_ok(),
+            "{public}"
+        );
+    }
+}
+
+#[test]
+fn hookgates_own_queues_are_not_targets() {
+    for queue in ["DELIVERIES", "DEAD_LETTERS"] {
+        let json = format!(
+            r#"{{"path":"/h","auth":{{"scheme":"github"}},"target":{{"queue":"{queue}"}}}}"#
+        );
+        let p = validate_create(spec(&json), fresh(), Policy::default()).unwrap_err();
+        assert_eq!(p.code, ErrorCode::InvalidTarget, "{queue}");
+    }
+}
+
+#[test]
+fn the_body_hash_window_defaults_is_shown_and_is_bounded_by_the_window() {
+    let v = validate_create(
+        spec(r#"{"path":"/h","auth":{"scheme":"github"},"target":{"queue":"EVENTS"}}"#),
+        fresh(),
+        Policy::default(),
+    )
+    .unwrap();
+    assert_eq!(v.record.idempotency().body_hash_window_s, 300);
+    let shown = serde_json::to_value(crate::admin::view::view(&v.record)).unwrap();
+    assert_eq!(shown["idempotency"]["body_hash_window_s"], 300);
+    // Left out of the stored record while it is the default (records keep their bytes).
+    assert!(!v.record.encode().contains("body_hash_window_s"));
+    let off = validate_create(
+        spec(r#"{"path":"/h","auth":{"scheme":"github"},"target":{"queue":"EVENTS"},"idempotency":{"body_hash_window_s":0}}"#),
+        fresh(),
+        Policy::default(),
+    )
+    .unwrap();
+    assert_eq!(off.record.idempotency().body_hash_window_s, 0);
+    let decoded = crate::model::WebhookRecord::decode(&off.record.encode()).unwrap();
+    assert_eq!(decoded.idempotency().body_hash_window_s, 0);
+    let p = validate_create(
+        spec(r#"{"path":"/h","auth":{"scheme":"github"},"target":{"queue":"EVENTS"},"idempotency":{"window_s":60,"body_hash_window_s":61}}"#),
+        fresh(),
+        Policy::default(),
+    )
+    .unwrap_err();
+    assert_eq!(p.code, ErrorCode::InvalidWebhook);
+    assert!(p.to_json().contains("idempotency.body_hash_window_s"));
+    // A short key window without a body-hash window: the body hash lives as long.
+    let short = validate_create(
+        spec(r#"{"path":"/h","auth":{"scheme":"github"},"target":{"queue":"EVENTS"},"idempotency":{"window_s":60}}"#),
+        fresh(),
+        Policy::default(),
+    )
+    .unwrap();
+    assert_eq!(short.record.idempotency().body_hash_window_s, 60);
+    // And a record stored that way before the field existed still decodes.
+    let legacy = short
+        .record
+        .encode()
+        .replace(r#""window_s":60"#, r#""window_s":30"#);
+    let decoded = crate::model::WebhookRecord::decode(&legacy).unwrap();
+    assert_eq!(decoded.idempotency().body_hash_window_s, 30);
+}

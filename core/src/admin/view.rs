@@ -1,7 +1,7 @@
 //! What `GET` returns: the record without any secret material.
 
 use crate::filter::Filter;
-use crate::model::limits::{Idempotency, RateLimit};
+use crate::model::limits::{OnDuplicate, RateLimit};
 use crate::model::template::HmacTemplate;
 use crate::model::{EventTypeSource, Method, Scheme, SecretEncoding, Style, Target, WebhookRecord};
 use serde::Serialize;
@@ -27,6 +27,14 @@ pub struct AuthView<'a> {
     pub secrets: Vec<SecretView>,
 }
 
+/// Every idempotency setting, defaults included (the stored form leaves some out).
+#[derive(Serialize)]
+pub struct IdempotencyView {
+    pub window_s: u64,
+    pub on_duplicate: OnDuplicate,
+    pub body_hash_window_s: u64,
+}
+
 #[derive(Serialize)]
 pub struct BasicAuthView<'a> {
     pub username: &'a str,
@@ -42,7 +50,7 @@ pub struct WebhookView<'a> {
     pub max_body_bytes: u64,
     pub auth: AuthView<'a>,
     pub target: &'a Target,
-    pub idempotency: &'a Idempotency,
+    pub idempotency: IdempotencyView,
     pub rate_limit: &'a RateLimit,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<&'a str>,
@@ -84,7 +92,11 @@ pub fn view(record: &WebhookRecord) -> WebhookView<'_> {
                 .collect(),
         },
         target: record.target(),
-        idempotency: record.idempotency(),
+        idempotency: IdempotencyView {
+            window_s: record.idempotency().window_s,
+            on_duplicate: record.idempotency().on_duplicate,
+            body_hash_window_s: record.idempotency().body_hash_window_s,
+        },
         rate_limit: record.rate_limit(),
         namespace: record.namespace(),
         style: record.style(),

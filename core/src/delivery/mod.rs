@@ -36,6 +36,10 @@ fn first_attempt() -> u32 {
 pub struct DeliveryState {
     pub state: FinalState,
     pub attempts: Vec<AttemptRecord>,
+    /// Why it ended without an attempt: `webhook_disabled` (dead-lettered, replayable
+    /// once the webhook is enabled again), `webhook_deleted` (dropped).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,7 +49,14 @@ pub enum FinalState {
     Pending,
     Delivered,
     DeadLettered,
+    /// The webhook was deleted before it could be delivered: nothing to deliver to.
+    Dropped,
 }
+
+/// `DeliveryState::reason` of a delivery that ended because its webhook was disabled.
+pub const REASON_WEBHOOK_DISABLED: &str = "webhook_disabled";
+/// … or deleted.
+pub const REASON_WEBHOOK_DELETED: &str = "webhook_deleted";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttemptRecord {
@@ -58,6 +69,9 @@ pub struct AttemptRecord {
     pub next_retry_at: Option<String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub replay: bool,
+    /// A redirect's target: redirects are never followed, the attempt failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
 }
 
 pub const JOB_VERSION: u32 = 1;

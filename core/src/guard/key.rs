@@ -1,11 +1,17 @@
 //! Which key identifies a delivery for deduplication, and the body's fingerprint.
 //!
-//! In order: the sender's `Idempotency-Key` header; the provider's own delivery id, from
-//! the scheme descriptor (`webhook-id`, `X-GitHub-Delivery`, Stripe's event `id`, …) or
-//! the template's `id_header`; otherwise the SHA-256 of the body, so stripping an id
-//! header does not bypass deduplication.
+//! From the strongest source the signature covers to the weakest (invariant 7):
+//! 1. the provider's delivery id when the signature covers it (Standard Webhooks' and
+//!    Svix's signed `webhook-id`, Twitch's message id, Stripe's and Paddle's body id, a
+//!    template that signs `{id}`): a captured request replayed with a fresh
+//!    `Idempotency-Key` header is still the same delivery;
+//! 2. the sender's `Idempotency-Key` header;
+//! 3. the provider's delivery id when nothing signs it (`X-GitHub-Delivery`, …);
+//! 4. the SHA-256 of the body, within its own short window
+//!    (`idempotency.body_hash_window_s`), so stripping an id header does not bypass
+//!    deduplication but a repeated alert is not lost for a day.
 
-use crate::model::scheme::DeliveryIdSource;
+use crate::model::scheme::{Check, DeliveryIdSource, Layout, Piece};
 use crate::model::WebhookRecord;
 use crate::request::Headers;
 use serde::{Deserialize, Serialize};
@@ -20,6 +26,9 @@ pub enum KeySource {
     IdempotencyKeyHeader,
     ProviderDeliveryId,
     BodySha256,
+    /// The provider's delivery id, covered by the signature. Appended: stored log
+    /// entries name the other three.
+    SignedDeliveryId,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,7 +43,8 @@ impl DeliveryKey {
     pub fn storage_key(&self) -> String {
         let tag = match self.source {
             KeySource::IdempotencyKeyHeader => "h",
-            KeySource::ProviderDeliveryId => "p",
+            // Signed or not, the provider's id names the same delivery.
+            KeySource::ProviderDeliveryId | KeySource::SignedDeliveryId => "p",
             KeySource::BodySha256 => "b",
         };
         format!("{tag}:{}", self.value)
@@ -59,48 +69,72 @@ fn bounded(raw: &str) -> Option<String> {
     )
 }
 
-/// The provider's id of this delivery, where the scheme (or template) says it is.
-fn provider_id(record: &WebhookRecord, headers: &Headers, body: &[u8]) -> Option<String> {
+/// Whether a layout's MAC covers the delivery id found at `source`.
+fn covers(layout: &Layout<'_>, source: IdAt<'_>) -> bool {
+    layout.content.iter().any(|piece| match (piece, source) {
+        (Piece::Header(signed), IdAt::Header(name)) => signed.eq_ignore_ascii_case(name),
+        (Piece::Body, IdAt::Body) => true,
+        _ => false,
+    })
+}
+
+#[derive(Clone, Copy)]
+enum IdAt<'a> {
+    Header(&'a str),
+    Body,
+}
+
+/// The provider's id of this delivery, where the scheme (or template) says it is, and
+/// whether the signature covers it. A shared secret or a URL key signs nothing.
+fn provider_id(record: &WebhookRecord, headers: &Headers, body: &[u8]) -> Option<(String, bool)> {
     let auth = record.auth();
-    if let Some(h) = auth.template().and_then(|t| t.id_header()) {
-        return headers.get(h).and_then(bounded);
+    if let Some(template) = auth.template() {
+        let name = template.id_header()?;
+        let value = headers.get(name).and_then(bounded)?;
+        let signed = template
+            .layout()
+            .is_ok_and(|layout| covers(&layout, IdAt::Header(name)));
+        return Some((value, signed));
     }
-    match auth.scheme().descriptor().delivery_id? {
-        DeliveryIdSource::Header(names) => {
-            names.iter().find_map(|n| headers.get(n)).and_then(bounded)
-        }
-        DeliveryIdSource::BodyField(field) => {
-            let body: serde_json::Map<String, serde_json::Value> =
-                serde_json::from_slice(body).ok()?;
-            body.get(field)?.as_str().and_then(bounded)
-        }
-    }
+    let descriptor = auth.scheme().descriptor();
+    let (value, at) = match descriptor.delivery_id? {
+        DeliveryIdSource::Header(names) => names
+            .iter()
+            .find_map(|n| Some((headers.get(n).and_then(bounded)?, IdAt::Header(n))))?,
+        DeliveryIdSource::BodyField(field) => (
+            crate::codec::top_level_string(body, field).and_then(|v| bounded(&v))?,
+            IdAt::Body,
+        ),
+    };
+    let signed = match &descriptor.check {
+        Check::Hmac(layout) => covers(layout, at),
+        Check::SharedSecret { .. } | Check::UrlKey | Check::Template => false,
+    };
+    Some((value, signed))
 }
 
 /// `body_sha256`: the body's SHA-256 (hex), which the caller computed once for the
-/// fingerprint (the Worker asks the platform's WebCrypto for it).
+/// fingerprint (the Worker asks the platform's WebCrypto for it). A body-hash key lives
+/// for `idempotency.body_hash_window_s` (`Idempotency::window_for`); with `0` the object
+/// keeps no key for it, and every copy is a new delivery.
 pub fn delivery_key(
     record: &WebhookRecord,
     headers: &Headers,
     body: &[u8],
     body_sha256: &str,
 ) -> DeliveryKey {
+    let provider = provider_id(record, headers, body);
+    let key = |source, value| DeliveryKey { source, value };
+    if let Some((value, true)) = provider {
+        return key(KeySource::SignedDeliveryId, value);
+    }
     if let Some(v) = headers.get("idempotency-key").and_then(bounded) {
-        return DeliveryKey {
-            source: KeySource::IdempotencyKeyHeader,
-            value: v,
-        };
+        return key(KeySource::IdempotencyKeyHeader, v);
     }
-    if let Some(v) = provider_id(record, headers, body) {
-        return DeliveryKey {
-            source: KeySource::ProviderDeliveryId,
-            value: v,
-        };
+    if let Some((value, false)) = provider {
+        return key(KeySource::ProviderDeliveryId, value);
     }
-    DeliveryKey {
-        source: KeySource::BodySha256,
-        value: body_sha256.to_string(),
-    }
+    key(KeySource::BodySha256, body_sha256.to_string())
 }
 
 #[cfg(test)]
@@ -110,6 +144,79 @@ mod tests {
 
     fn headers(pairs: &[(&str, &str)]) -> Headers {
         Headers::new(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+    }
+
+    #[test]
+    fn a_signed_id_beats_the_header_which_beats_an_unsigned_id() {
+        let svix = record(
+            r#"{"path":"/h","auth":{"scheme":"svix","secret":"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"},"target":{"queue":"EVENTS"}}"#,
+        );
+        let replayed_capture = headers(&[("svix-id", "msg_1"), ("Idempotency-Key", "fresh-9")]);
+        let k = delivery_key(&svix, &replayed_capture, b"{}", "unused");
+        assert_eq!(
+            (k.source, k.value.as_str()),
+            (KeySource::SignedDeliveryId, "msg_1")
+        );
+        let stripe = record(
+            r#"{"path":"/h","auth":{"scheme":"stripe","secret":"whsec_key_test_1"},"target":{"queue":"EVENTS"}}"#,
+        );
+        let k = delivery_key(
+            &stripe,
+            &headers(&[("Idempotency-Key", "fresh-9")]),
+            br#"{"id":"evt_1"}"#,
+            "unused",
+        );
+        assert_eq!(
+            (k.source, k.value.as_str()),
+            (KeySource::SignedDeliveryId, "evt_1")
+        );
+        // A template names an id header exactly when its content signs `{id}`.
+        let signs_id = record(
+            r#"{"path":"/h","auth":{"scheme":"hmac","template":{"header":"x-sig","content":"{id}.{body}","id_header":"x-msg"}},"target":{"queue":"EVENTS"}}"#,
+        );
+        let sent = headers(&[("X-Msg", "m-1"), ("Idempotency-Key", "fresh-9")]);
+        assert_eq!(
+            delivery_key(&signs_id, &sent, b"{}", "unused").source,
+            KeySource::SignedDeliveryId
+        );
+        // A shared secret signs nothing: GitHub's id would be signed by nothing either.
+        let shared = record(
+            r#"{"path":"/h","auth":{"scheme":"shared-secret","secret":"s3cret-s3cret"},"target":{"queue":"EVENTS"}}"#,
+        );
+        assert_eq!(
+            delivery_key(&shared, &sent, b"{}", "unused").source,
+            KeySource::IdempotencyKeyHeader
+        );
+    }
+
+    #[test]
+    fn every_scheme_says_whether_its_id_is_signed() {
+        use crate::model::scheme::Scheme;
+        // The schemes whose delivery id the MAC covers; the README's table says the same.
+        let signed: &[Scheme] = &[
+            Scheme::StandardWebhooks,
+            Scheme::Svix,
+            Scheme::Stripe,
+            Scheme::Slack,
+            Scheme::Paddle,
+            Scheme::Twitch,
+        ];
+        for scheme in Scheme::ALL {
+            let d = scheme.descriptor();
+            let Some(source) = d.delivery_id else {
+                assert!(!signed.contains(&scheme), "{}", d.name);
+                continue;
+            };
+            let at = match source {
+                DeliveryIdSource::Header(names) => IdAt::Header(names[0]),
+                DeliveryIdSource::BodyField(_) => IdAt::Body,
+            };
+            let covered = match &d.check {
+                Check::Hmac(layout) => covers(layout, at),
+                _ => false,
+            };
+            assert_eq!(covered, signed.contains(&scheme), "{}", d.name);
+        }
     }
 
     #[test]
@@ -149,7 +256,7 @@ mod tests {
         );
         assert_eq!(
             (k.source, k.value.as_str()),
-            (KeySource::ProviderDeliveryId, "evt_123")
+            (KeySource::SignedDeliveryId, "evt_123")
         );
         // Not JSON, or no such field: the body's hash.
         let k = delivery_key(
@@ -165,7 +272,7 @@ mod tests {
         let k = delivery_key(&tmpl, &headers(&[("X-Msg", "m-9")]), b"{}", "unused");
         assert_eq!(
             (k.source, k.value.as_str()),
-            (KeySource::ProviderDeliveryId, "m-9")
+            (KeySource::SignedDeliveryId, "m-9")
         );
     }
 

@@ -38,6 +38,11 @@ pub struct DeliverRequest {
     /// request as filtered; no idempotency, no rate limit, nothing sent.
     #[serde(default)]
     pub filtered: bool,
+    /// A verified handshake (Slack, Zoom, Twitch) the Worker will answer: check the
+    /// webhook's standing only, so a disabled or deleted webhook never answers one from
+    /// a stale cache. No idempotency, no rate limit, nothing sent or logged.
+    #[serde(default)]
+    pub handshake: bool,
     /// What the delivery log shows of the request (credential-free headers, the start of
     /// the body), for the dashboard's detail panel.
     #[serde(default)]
@@ -89,8 +94,15 @@ pub enum DeliverAnswer {
         content_type: Option<String>,
         quota: Quota,
     },
-    /// A duplicate of an accepted delivery: answer `status` and `body` again.
-    Replayed { status: u16, body: String },
+    /// A duplicate of an accepted delivery: answer `status` and `body` (of
+    /// `content_type`, when it was a sync origin's own) again.
+    Replayed {
+        status: u16,
+        body: String,
+        content_type: Option<String>,
+    },
+    /// The webhook stands at this revision, enabled: answer the handshake.
+    Current,
     Refused {
         refusal: Refusal,
         quota: Option<Quota>,

@@ -18,3 +18,10 @@ pub use record::{
 };
 pub use scheme::Scheme;
 pub use style::{BasicAuth, EventTypeSource, Style};
+
+/// hookgate's own queue of deliveries to async origins (`DeliveryJob`s).
+pub const DELIVERIES_BINDING: &str = "DELIVERIES";
+/// Where deliveries that cannot be delivered end.
+pub const DEAD_LETTERS_BINDING: &str = "DEAD_LETTERS";
+/// Never a webhook's `target.queue`: their consumer reads jobs, not envelopes.
+pub const OWN_QUEUE_BINDINGS: [&str; 2] = [DELIVERIES_BINDING, DEAD_LETTERS_BINDING];

@@ -104,6 +104,47 @@ impl Origin {
     pub fn is_insecure(&self) -> bool {
         self.url.starts_with("http:")
     }
+
+    /// The URL names this machine, a private or link-local network (cloud metadata
+    /// endpoints among them) or a local name: a sender's events must never be a way
+    /// into the operator's network. Allowed only with `ALLOW_INSECURE_ORIGINS`.
+    pub fn is_private_network(&self) -> bool {
+        url::Url::parse(&self.url).is_ok_and(|u| match u.host() {
+            Some(url::Host::Ipv4(ip)) => private_v4(ip),
+            Some(url::Host::Ipv6(ip)) => private_v6(ip),
+            Some(url::Host::Domain(name)) => {
+                let name = name.trim_end_matches('.').to_ascii_lowercase();
+                name == "localhost"
+                    || name.ends_with(".localhost")
+                    || name == "metadata.google.internal"
+            }
+            None => true,
+        })
+    }
+}
+
+fn private_v4(ip: std::net::Ipv4Addr) -> bool {
+    let [a, b, ..] = ip.octets();
+    ip.is_loopback()
+        || ip.is_private()
+        || ip.is_link_local()
+        || ip.is_unspecified()
+        || ip.is_broadcast()
+        || a == 0
+        // Shared address space (RFC 6598), used inside providers' networks.
+        || (a == 100 && (64..128).contains(&b))
+}
+
+fn private_v6(ip: std::net::Ipv6Addr) -> bool {
+    if let Some(v4) = ip.to_ipv4_mapped() {
+        return private_v4(v4);
+    }
+    let first = ip.segments()[0];
+    ip.is_loopback()
+        || ip.is_unspecified()
+        // Link-local fe80::/10 and unique-local fc00::/7.
+        || (first & 0xffc0) == 0xfe80
+        || (first & 0xfe00) == 0xfc00
 }
 
 /// A target, resolved.
@@ -237,8 +278,12 @@ impl WebhookRecord {
         if version.format != RECORD_FORMAT {
             return Err(RecordDecodeError::UnsupportedFormat(version.format));
         }
-        let record: WebhookRecord =
+        let mut record: WebhookRecord =
             serde_json::from_str(json).map_err(|e| RecordDecodeError::Json(e.to_string()))?;
+        // Written before `body_hash_window_s` existed, with a key window under its
+        // default: the body-hash window is the key window (it can never be longer).
+        let idempotency = &mut record.idempotency;
+        idempotency.body_hash_window_s = idempotency.body_hash_window_s.min(idempotency.window_s);
         let violations = rules::check_record_with(&record, secret_length);
         if violations.is_empty() {
             Ok(record)

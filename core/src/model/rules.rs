@@ -137,6 +137,12 @@ fn check_limits(record: &WebhookRecord, v: &mut Violations) {
             format!("must be between 1 and {MAX_IDEMPOTENCY_WINDOW_S} (7 days)"),
         );
     }
+    if record.idempotency.body_hash_window_s > w {
+        v.invalid(
+            "idempotency.body_hash_window_s",
+            "must be between 0 (off) and idempotency.window_s",
+        );
+    }
     check_rate_limit(&record.rate_limit, "rate_limit", v);
 }
 
@@ -335,6 +341,13 @@ pub(crate) fn check_target(target: &Target, v: &mut Violations) {
                 v.push(
                     "target.queue",
                     "must be the name of a Queue binding, e.g. \"EVENTS\"",
+                    ViolationKind::Target,
+                );
+            } else if super::OWN_QUEUE_BINDINGS.contains(&q.as_str()) {
+                // Their consumer reads delivery jobs, not envelopes.
+                v.push(
+                    "target.queue",
+                    "names one of hookgate's own queues (DELIVERIES, DEAD_LETTERS); use your own Queue binding",
                     ViolationKind::Target,
                 );
             }

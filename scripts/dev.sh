@@ -79,6 +79,8 @@ cat <<MSG
       -H 'X-Webhook-Signature: $signature' \\
       -d '$body'
 
+  Dashboard: $base/admin/ (sign in with the admin token below)
+
   Admin API (token kept in $dev_dir/admin-token):
 
     curl -s $base/admin/v1/webhooks -H 'Authorization: Bearer $admin_token'

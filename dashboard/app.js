@@ -307,6 +307,25 @@ async function replay(id) {
   } catch (err) { failed(err); }
 }
 
+// ---- bulk replay ----
+async function bulkReplay(event) {
+  event.preventDefault();
+  const webhook = current.id;
+  const since = new Date(Date.now() - Number($("bulk-since").value)).toISOString();
+  const progress = $("bulk-replay-progress");
+  $("bulk-replay-btn").disabled = true;
+  try {
+    let r = await api("POST", `/admin/v1/webhooks/${webhook}/replays`, { state: "dead_lettered", since });
+    for (;;) {
+      progress.textContent = `${r.state}: ${r.delivered} of ${r.matched} delivered, ${r.failed} failed`;
+      if (r.state === "completed" || r.state === "stopped" || current.id !== webhook) break;
+      await new Promise((done) => setTimeout(done, 1000));
+      r = await api("GET", `/admin/v1/webhooks/${webhook}/replays/${r.id}`);
+    }
+    if (current.id === webhook) await loadDeliveries();
+  } catch (err) { failed(err); } finally { $("bulk-replay-btn").disabled = false; }
+}
+
 // ---- chart ----
 const SERIES = ["accepted", "refused", "duplicate", "rate_limited"];
 
@@ -393,6 +412,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("confirm-ok").addEventListener("click", confirmDelete);
   $("confirm-cancel").addEventListener("click", () => $("confirm-dialog").close());
   $("outcome-filter").addEventListener("change", renderDeliveries);
+  $("bulk-replay-form").addEventListener("submit", bulkReplay);
   $("deliveries-refresh").addEventListener("click", () => Promise.all([loadDeliveries(), loadChart()]).catch(failed));
   $("edit-form").addEventListener("submit", saveEdit);
   $("edit-cancel").addEventListener("click", () => openWebhook(current.id));

@@ -6,6 +6,7 @@ use crate::platform::{now, random};
 use crate::registry::Registry;
 use crate::{body, http};
 use crate::{claims, namespace};
+use hookgate_core::admin::replays::ReplaySelection;
 use hookgate_core::admin::view::view as record_view;
 use hookgate_core::admin::{
     authorize, deliveries_limit, rotate, rotate_forwarding, route, validate_create, validate_patch,
@@ -160,6 +161,31 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
                 )),
             }
         }
+        AdminRoute::StartReplay(id) => {
+            find(env, &registry, &id).await?;
+            let bytes = body::read_limited(req, MAX_ADMIN_BODY).await?;
+            let selection = ReplaySelection::parse(&bytes)?;
+            let answer = guard::client::start_replay(env, &id, &selection).await?;
+            if answer["result"] == "started" {
+                Ok((202, replay_answer(&id, &answer["replay"])))
+            } else {
+                Err(Problem::new(
+                    ErrorCode::WebhookDisabled,
+                    "the webhook is disabled: enable it, then replay; nothing was replayed",
+                ))
+            }
+        }
+        AdminRoute::ReplayProgress(id, replay_id) => {
+            find(env, &registry, &id).await?;
+            let replay = guard::client::replay_progress(env, &id, &replay_id).await?;
+            if replay.is_null() {
+                return Err(Problem::new(
+                    ErrorCode::NotFound,
+                    "no such replay of this webhook (the newest 20 are kept)",
+                ));
+            }
+            Ok((200, replay_answer(&id, &replay)))
+        }
         AdminRoute::Stats(id) => {
             find(env, &registry, &id).await?;
             Ok((200, guard::client::stats(env, &id).await?))
@@ -294,6 +320,13 @@ async fn claim_path(
         })
     })
     .await
+}
+
+/// A bulk replay as the admin API answers it (`POST …/replays`, `GET …/replays/{id}`).
+fn replay_answer(webhook: &WebhookId, replay: &Value) -> Value {
+    let mut v = replay.clone();
+    v["webhook_id"] = webhook.as_str().into();
+    v
 }
 
 fn write_conflict() -> Problem {

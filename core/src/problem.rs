@@ -65,11 +65,13 @@ pub enum ErrorCode {
     WriteConflict,
     InvalidQuery,
     InvalidFilter,
+    /// A bulk replay's selection (`admin::replays`).
+    InvalidReplay,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 43] = [
+    pub const ALL: [ErrorCode; 44] = [
         ErrorCode::InvalidPath,
         ErrorCode::WebhookNotFound,
         ErrorCode::WebhookDisabled,
@@ -112,6 +114,7 @@ impl ErrorCode {
         ErrorCode::WriteConflict,
         ErrorCode::InvalidQuery,
         ErrorCode::InvalidFilter,
+        ErrorCode::InvalidReplay,
         ErrorCode::Internal,
     ];
 
@@ -180,6 +183,7 @@ impl ErrorCode {
             RegistryUnavailable => (503, "registry_unavailable", "Webhook registry unavailable"),
             InvalidQuery => (400, "invalid_query", "Invalid query parameter"),
             InvalidFilter => (400, "invalid_filter", "Invalid filter"),
+            InvalidReplay => (400, "invalid_replay", "Invalid replay selection"),
             WriteConflict => (
                 409,
                 "write_conflict",

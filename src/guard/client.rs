@@ -119,3 +119,28 @@ pub async fn deliveries(env: &Env, id: &WebhookId, limit: usize) -> Result<Vec<L
     )
     .await
 }
+
+pub async fn start_replay(
+    env: &Env,
+    id: &WebhookId,
+    selection: &hookgate_core::admin::replays::ReplaySelection,
+) -> Result<serde_json::Value, Problem> {
+    let body = serde_json::to_string(selection).expect("selection serializes");
+    call(env, id, Method::Post, "/replays", Some(body), &[]).await
+}
+
+pub async fn replay_progress(
+    env: &Env,
+    id: &WebhookId,
+    replay_id: &str,
+) -> Result<serde_json::Value, Problem> {
+    call(
+        env,
+        id,
+        Method::Get,
+        &format!("/replays/{replay_id}"),
+        None,
+        &[],
+    )
+    .await
+}

@@ -35,6 +35,7 @@
 
 pub mod client;
 mod deliver;
+pub mod replays;
 mod store;
 
 use crate::platform::now;
@@ -136,6 +137,7 @@ fn decoded(held: Option<&Held>) -> Option<WebhookRecord> {
 impl DurableObject for Guard {
     fn new(state: State, env: Env) -> Self {
         store::create_schema(&state.storage().sql());
+        replays::create_schema(&state.storage().sql());
         Guard {
             state,
             env,
@@ -176,6 +178,14 @@ impl DurableObject for Guard {
                 let id = p["/replay/".len()..].to_string();
                 Response::from_json(&self.replay(&id).await?)
             }
+            // Bulk replay (replays.rs).
+            (worker::Method::Post, "/replays") => {
+                let selection = crate::objects::json_body(&mut req).await?;
+                Response::from_json(&self.start_replay(selection).await?)
+            }
+            (worker::Method::Get, p) if p.starts_with("/replays/") => {
+                Response::from_json(&self.replay_view(&p["/replays/".len()..])?)
+            }
             (worker::Method::Get, "/deliveries") => {
                 let limit = req
                     .url()?
@@ -199,6 +209,13 @@ impl DurableObject for Guard {
             )
         });
         self.clean_up(now, window_start)?;
+        // The same alarm continues bulk replays; a failed step is retried at the next.
+        if let Err(e) = self.replay_step().await {
+            worker::console_error!(
+                "{}",
+                serde_json::json!({"msg": "replay_step_failed", "error": e.to_string()})
+            );
+        }
         self.alarm_at.set(None);
         self.schedule_cleanup(now, None).await?;
         Response::ok("cleaned")
@@ -352,14 +369,21 @@ impl Guard {
         let window_ms = self
             .record()?
             .map_or(60_000, |r| r.rate_limit().window_s.saturating_mul(1000));
-        let Some(due) = self.earliest_due(window_ms)? else {
+        // A bulk replay with deliveries left to queue continues from the same alarm.
+        let due = replays::earliest(self.earliest_due(window_ms)?, self.replay_due(now)?);
+        let Some(due) = due else {
             return Ok(());
         };
         let due = due.max(now + 1_000);
         if self.alarm_at.get().is_some_and(|t| t <= due) {
             return Ok(());
         }
-        self.state.storage().set_alarm(due as i64).await?;
+        // An absolute time: worker's `From<i64>` for the alarm is an offset from now.
+        let at = worker::js_sys::Date::new(&worker::wasm_bindgen::JsValue::from_f64(due as f64));
+        self.state
+            .storage()
+            .set_alarm(worker::ScheduledTime::new(at))
+            .await?;
         self.alarm_at.set(Some(due));
         Ok(())
     }

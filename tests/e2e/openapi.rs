@@ -283,6 +283,44 @@ fn every_operation(world: &World) -> TestResult {
         replay,
         &admin.call("POST", &at(&format!("{missing}/replay")), None),
     ); // 404
+       // Bulk replay (tests/e2e/replays.rs tests what it does).
+    let replays = "/admin/v1/webhooks/{id}/replays";
+    let bulk = admin.call(
+        "POST",
+        &format!("/admin/v1/webhooks/{o_id}/replays"),
+        Some(&json!({ "delivery_ids": [o_delivery] })),
+    );
+    c.check("POST", replays, &bulk);
+    assert_eq!(bulk.status, 202, "{}", bulk.body);
+    c.check(
+        "POST",
+        replays,
+        &admin.call(
+            "POST",
+            &format!("/admin/v1/webhooks/{o_id}/replays"),
+            Some(&json!({"state": "delivered"})),
+        ),
+    ); // 400
+    let progress = "/admin/v1/webhooks/{id}/replays/{replay_id}";
+    let bulk_id = bulk.json()["id"].as_str().unwrap().to_string();
+    c.check(
+        "GET",
+        progress,
+        &admin.call(
+            "GET",
+            &format!("/admin/v1/webhooks/{o_id}/replays/{bulk_id}"),
+            None,
+        ),
+    );
+    c.check(
+        "GET",
+        progress,
+        &admin.call(
+            "GET",
+            &format!("/admin/v1/webhooks/{o_id}/replays/rpl_{}", "0".repeat(24)),
+            None,
+        ),
+    ); // 404
     c.check(
         "GET",
         detail,

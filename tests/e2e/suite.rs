@@ -7,6 +7,7 @@
 
 mod admin;
 mod dashboard;
+mod dashboard_fit;
 mod guarantees;
 mod guard;
 mod hostile;
@@ -14,6 +15,7 @@ mod ingress;
 mod openapi;
 mod origins;
 mod registry;
+mod replays;
 mod schemes;
 mod styles;
 
@@ -57,8 +59,35 @@ fn trial(world: &Arc<World>, name: &str, f: fn(&World) -> TestResult) -> Trial {
     Trial::test(name, move || f(&world))
 }
 
+/// The builds every runtime below loads, and the command that makes each. Checked before
+/// any runtime starts, so a fresh clone's `cargo test` fails at once with what to run
+/// instead of waiting for wrangler to time out on a missing module.
+const BUILDS: &[(&str, &str)] = &[
+    ("build/index.js", "bash scripts/build.sh"),
+    ("build/index_bg.wasm", "bash scripts/build.sh"),
+    ("build-faults/index.js", "bash scripts/build.sh faults"),
+    ("build-faults/index_bg.wasm", "bash scripts/build.sh faults"),
+];
+
+fn require_builds() {
+    let root = hookgate_harness::gateway::repo_root();
+    let missing: Vec<String> = BUILDS
+        .iter()
+        .filter(|(file, _)| !root.join(file).exists())
+        .map(|(file, command)| format!("  {file} is missing: run `{command}`"))
+        .collect();
+    if !missing.is_empty() {
+        eprintln!(
+            "the end-to-end suite needs the built Worker:\n{}\n(or run `bash scripts/test.sh`, which builds both and runs every test)",
+            missing.join("\n")
+        );
+        std::process::exit(2);
+    }
+}
+
 pub fn main() {
     let args = Arguments::from_args();
+    require_builds();
     let faults_config = TempDir::new("faults-config");
     let faults_toml = derived_config(&faults_config, "build-faults", true);
     let (gateway, closed, faults) = std::thread::scope(|s| {
@@ -99,6 +128,8 @@ pub fn main() {
         .chain(styles::TESTS)
         .chain(dashboard::TESTS)
         .chain(openapi::TESTS)
+        .chain(replays::TESTS)
+        .chain(dashboard_fit::TESTS)
     {
         trials.push(trial(&world, name, *f));
     }

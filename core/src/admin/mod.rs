@@ -5,6 +5,7 @@
 mod create;
 pub mod example;
 mod patch;
+pub mod replays;
 mod rotate;
 pub mod routes;
 pub mod spec;

@@ -63,6 +63,10 @@ pub enum AdminRoute {
     Test(WebhookId),
     /// `GET …/stats`: per-minute counts of the last hour.
     Stats(WebhookId),
+    /// `POST …/replays`: a bulk replay of the selected deliveries (`admin::replays`).
+    StartReplay(WebhookId),
+    /// `GET …/replays/{replay_id}`: its progress.
+    ReplayProgress(WebhookId, String),
     /// `GET /admin/v1/schemes`: every scheme and what its sender sends.
     Schemes,
     /// `PUT|GET /admin/v1/namespaces/{name}`.
@@ -90,6 +94,8 @@ pub const OPERATIONS: &[(&str, &str)] = &[
         "POST",
         "/admin/v1/webhooks/{id}/deliveries/{delivery_id}/replay",
     ),
+    ("POST", "/admin/v1/webhooks/{id}/replays"),
+    ("GET", "/admin/v1/webhooks/{id}/replays/{replay_id}"),
     ("GET", "/admin/v1/schemes"),
     ("GET", "/admin/v1/namespaces/{name}"),
     ("PUT", "/admin/v1/namespaces/{name}"),
@@ -127,6 +133,8 @@ impl AdminRoute {
                 "POST",
                 "/admin/v1/webhooks/{id}/deliveries/{delivery_id}/replay",
             ),
+            StartReplay(_) => ("POST", "/admin/v1/webhooks/{id}/replays"),
+            ReplayProgress(..) => ("GET", "/admin/v1/webhooks/{id}/replays/{replay_id}"),
             Schemes => ("GET", "/admin/v1/schemes"),
             GetNamespace(_) => ("GET", "/admin/v1/namespaces/{name}"),
             PutNamespace(_) => ("PUT", "/admin/v1/namespaces/{name}"),
@@ -194,6 +202,9 @@ fn route_any(method: &str, path: &str) -> Result<AdminRoute, Problem> {
             (_, true) => Err(not_allowed("POST")),
         };
     }
+    if let Some(found) = replay_route(method, rest) {
+        return found;
+    }
     if let Some(raw_id) = rest.strip_suffix("/deliveries") {
         let id = WebhookId::parse(raw_id)
             .ok_or_else(|| Problem::new(ErrorCode::NotFound, "no webhook with this id"))?;
@@ -243,6 +254,28 @@ fn route_any(method: &str, path: &str) -> Result<AdminRoute, Problem> {
         "DELETE" => Ok(AdminRoute::Delete(id)),
         _ => Err(not_allowed("GET, PATCH, DELETE")),
     }
+}
+
+/// `{id}/replays` and `{id}/replays/{replay_id}`; `None` for any other path.
+fn replay_route(method: &str, rest: &str) -> Option<Result<AdminRoute, Problem>> {
+    let webhook = |raw: &str| {
+        WebhookId::parse(raw)
+            .ok_or_else(|| Problem::new(ErrorCode::NotFound, "no webhook with this id"))
+    };
+    if let Some(raw_id) = rest.strip_suffix("/replays") {
+        return Some(match method {
+            "POST" => webhook(raw_id).map(AdminRoute::StartReplay),
+            _ => Err(not_allowed("POST")),
+        });
+    }
+    let (raw_id, replay) = rest.split_once("/replays/")?;
+    Some(if !super::replays::is_replay_id(replay) {
+        Err(Problem::new(ErrorCode::NotFound, "no such replay"))
+    } else if method != "GET" {
+        Err(not_allowed("GET"))
+    } else {
+        webhook(raw_id).map(|id| AdminRoute::ReplayProgress(id, replay.to_string()))
+    })
 }
 
 fn not_found() -> Problem {
@@ -349,6 +382,30 @@ mod tests {
         assert_eq!(
             route("GET", "/admin/v1/webhooks/nope").unwrap_err().code,
             ErrorCode::NotFound
+        );
+        assert!(matches!(
+            route("POST", &format!("/admin/v1/webhooks/{id}/replays")).unwrap(),
+            AdminRoute::StartReplay(_)
+        ));
+        assert!(matches!(
+            route(
+                "GET",
+                &format!("/admin/v1/webhooks/{id}/replays/rpl_0123456789abcdef01234567")
+            )
+            .unwrap(),
+            AdminRoute::ReplayProgress(..)
+        ));
+        assert_eq!(
+            route("GET", &format!("/admin/v1/webhooks/{id}/replays/rpl_x"))
+                .unwrap_err()
+                .code,
+            ErrorCode::NotFound
+        );
+        assert_eq!(
+            route("GET", &format!("/admin/v1/webhooks/{id}/replays"))
+                .unwrap_err()
+                .code,
+            ErrorCode::MethodNotAllowed
         );
         assert_eq!(
             route("GET", "/admin/v2").unwrap_err().code,

@@ -175,6 +175,13 @@ fn wait_for(what: &str, within: Duration, mut f: impl FnMut() -> bool) {
 #[test]
 fn the_cli_operates_a_real_gateway() {
     let gateway = Gateway::start_with(None, Some(TOKEN), &[("ALLOW_INSECURE_ORIGINS", "true")]);
+    // The runtime may take a moment after "Ready" to serve the Worker itself.
+    wait_for("the gateway to answer", Duration::from_secs(30), || {
+        std::panic::catch_unwind(|| {
+            hookgate_harness::client::send("GET", &gateway.url("/admin/v1/openapi.json"), &[], b"")
+        })
+        .is_ok_and(|r| r.status == 200)
+    });
     let dir = scratch("gateway");
     let profile = dir.join("profile.toml").display().to_string();
     let env = [("HOOKGATE_PROFILE", profile.as_str())];

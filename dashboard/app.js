@@ -47,6 +47,11 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// A path wraps after a `/` (a <wbr> there) rather than in the middle of a segment.
+function breakableAtSlashes(path) {
+  return path.split(/(?<=\/)/).flatMap((part, i) => (i ? [el("wbr"), part] : [part]));
+}
+
 function show(view) {
   for (const v of VIEWS) $(v).hidden = v !== view;
   $("nav").hidden = view === "view-signin";
@@ -127,7 +132,7 @@ async function showList() {
     const refused = stats ? hour.refused + hour.rate_limited : "–";
     return el("tr", { "data-id": w.id },
       el("td", { "data-label": "Name" }, w.name),
-      el("td", { "data-label": "Path" }, el("code", {}, w.path)),
+      el("td", { "data-label": "Path" }, el("code", {}, ...breakableAtSlashes(w.path))),
       el("td", { "data-label": "Scheme" }, w.auth.scheme),
       el("td", { "data-label": "Style" }, w.style),
       el("td", { "data-label": "Enabled" }, el("span", { class: `pill ${w.enabled ? "yes" : "no"}` }, w.enabled ? "enabled" : "disabled")),

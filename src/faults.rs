@@ -115,7 +115,9 @@ pub async fn raw_kv(
     Some(result)
 }
 
-/// `GET /admin/test/r2/{key}`: whether a body is in R2 (its size and SHA-256), and
+/// `GET /admin/test/r2/{key}`: whether a body is in R2 (its size and SHA-256);
+/// `PUT|DELETE /admin/test/r2/{key}`: overwrite or remove it, so the suite can tamper
+/// with a stored body the way a stray writer or a lifecycle rule would; and
 /// `POST /admin/test/queue/{binding}`: the request's body sent as one raw message, so
 /// the suite can hand a consumer what no webhook can. Only in the fault-injection build.
 #[cfg(feature = "fault-injection")]
@@ -130,6 +132,18 @@ pub async fn raw_r2_and_queue(
         let key = percent_decode(key);
         let result = async {
             let bucket = env.bucket("BODIES").map_err(fail)?;
+            match req.method() {
+                worker::Method::Put => {
+                    let bytes = req.bytes().await.map_err(fail)?;
+                    bucket.put(&key, bytes).execute().await.map_err(fail)?;
+                    return Ok((204, serde_json::Value::Null));
+                }
+                worker::Method::Delete => {
+                    bucket.delete(&key).await.map_err(fail)?;
+                    return Ok((204, serde_json::Value::Null));
+                }
+                _ => {}
+            }
             let Some(object) = bucket.get(&key).execute().await.map_err(fail)? else {
                 return Err(Problem::new(ErrorCode::NotFound, "no such R2 object"));
             };

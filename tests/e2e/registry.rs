@@ -443,14 +443,23 @@ fn scheme_change_resets(world: &World) -> TestResult {
 
 fn release_has_no_fault_switch(_: &World) -> TestResult {
     let read = |dir: &str| std::fs::read(repo_root().join(dir).join("index_bg.wasm")).unwrap();
-    let contains = |hay: &[u8]| hay.windows(FAULT.len()).any(|w| w == FAULT.as_bytes());
-    assert!(
-        contains(&read("build-faults")),
-        "the test build must carry the switch (or this check proves nothing)"
-    );
-    assert!(
-        !contains(&read("build")),
-        "the release wasm carries the test-only fault switch"
-    );
+    let (test_build, release) = (read("build-faults"), read("build"));
+    // The header and every raw-access route of src/faults.rs.
+    for needle in [
+        FAULT,
+        "/admin/test/kv/",
+        "/admin/test/r2/",
+        "/admin/test/queue/",
+    ] {
+        let contains = |hay: &[u8]| hay.windows(needle.len()).any(|w| w == needle.as_bytes());
+        assert!(
+            contains(&test_build),
+            "the test build must carry {needle} (or this check proves nothing)"
+        );
+        assert!(
+            !contains(&release),
+            "the release wasm carries the test-only {needle}"
+        );
+    }
     Ok(())
 }

@@ -124,7 +124,21 @@ impl Gateway {
     ) -> Gateway {
         let state = TempDir::new("state");
         let dir = state.0.clone();
-        Gateway::launch(&dir, Some(state), config, admin_token, vars)
+        Gateway::launch(&dir, Some(state), config, &[], admin_token, vars)
+    }
+
+    /// Starts `config` (the primary Worker, which serves `base`) together with more
+    /// Workers in one `wrangler dev` process (`-c a -c b`): they share its local Queues
+    /// and R2, so a user's consumer Worker can consume the gateway's queue.
+    pub fn start_with_workers(
+        config: &Path,
+        others: &[&Path],
+        admin_token: Option<&str>,
+        vars: &[(&str, &str)],
+    ) -> Gateway {
+        let state = TempDir::new("state");
+        let dir = state.0.clone();
+        Gateway::launch(&dir, Some(state), Some(config), others, admin_token, vars)
     }
 
     /// Starts a gateway on state the caller keeps: stopping it and starting another in
@@ -135,13 +149,14 @@ impl Gateway {
         admin_token: Option<&str>,
         vars: &[(&str, &str)],
     ) -> Gateway {
-        Gateway::launch(state_dir, None, config, admin_token, vars)
+        Gateway::launch(state_dir, None, config, &[], admin_token, vars)
     }
 
     fn launch(
         state_dir: &Path,
         owned: Option<TempDir>,
         config: Option<&Path>,
+        others: &[&Path],
         admin_token: Option<&str>,
         vars: &[(&str, &str)],
     ) -> Gateway {
@@ -185,6 +200,9 @@ impl Gateway {
             .arg("--show-interactive-dev-session=false");
         if let Some(config) = config {
             cmd.arg("--config").arg(config);
+        }
+        for other in others {
+            cmd.arg("--config").arg(other);
         }
         if let Some(token) = admin_token {
             cmd.args(["--var", &format!("ADMIN_TOKEN:{token}")]);

@@ -496,7 +496,12 @@ pub fn secret_leaks_in_logs(world: &World, full_run: bool) -> Result<usize, Stri
     secrets.push(super::ADMIN_TOKEN.to_string());
     let url_keys = super::URL_KEYS_SEEN.lock().unwrap().clone();
     let mut checked = 0;
-    for gateway in [&world.gateway, &world.closed, &world.faults] {
+    for gateway in [
+        &world.gateway,
+        &world.closed,
+        &world.faults,
+        &world.consumer,
+    ] {
         for text in gateway.output() {
             checked += 1;
             if let Some(s) = secrets.iter().find(|s| text.contains(s.as_str())) {

@@ -6,6 +6,7 @@
 //! suite fails and says how to get them.
 
 mod admin;
+mod consumer;
 mod dashboard;
 mod dashboard_fit;
 mod guarantees;
@@ -51,7 +52,12 @@ pub struct World {
     /// The test-only build with KV fault injection and raw KV access (`build-faults/`),
     /// with REQUEST_LOG=all.
     pub faults: Gateway,
+    /// The fault-injection build without its local events consumer, in one workerd with
+    /// the example consumer Worker (`examples/consumer/`), which consumes its events queue
+    /// and reads its R2 bucket.
+    pub consumer: Gateway,
     _faults_config: TempDir,
+    _consumer_config: TempDir,
 }
 
 fn trial(world: &Arc<World>, name: &str, f: fn(&World) -> TestResult) -> Trial {
@@ -90,7 +96,10 @@ pub fn main() {
     require_builds();
     let faults_config = TempDir::new("faults-config");
     let faults_toml = derived_config(&faults_config, "build-faults", true);
-    let (gateway, closed, faults) = std::thread::scope(|s| {
+    let bare_dir = TempDir::new("consumer-config");
+    let bare_toml = derived_config(&bare_dir, "build-faults", false);
+    let example = hookgate_harness::gateway::repo_root().join("examples/consumer/wrangler.toml");
+    let (gateway, closed, faults, consumer) = std::thread::scope(|s| {
         // Plain-http origins: the tests' origin server listens on loopback.
         let a = s.spawn(|| {
             Gateway::start_with(
@@ -107,13 +116,22 @@ pub fn main() {
                 &[("REQUEST_LOG", "all")],
             )
         });
-        (a.join().unwrap(), b.join().unwrap(), c.join().unwrap())
+        let d = s
+            .spawn(|| Gateway::start_with_workers(&bare_toml, &[&example], Some(ADMIN_TOKEN), &[]));
+        (
+            a.join().unwrap(),
+            b.join().unwrap(),
+            c.join().unwrap(),
+            d.join().unwrap(),
+        )
     });
     let world = Arc::new(World {
         gateway,
         closed,
         faults,
+        consumer,
         _faults_config: faults_config,
+        _consumer_config: bare_dir,
     });
 
     let mut trials = Vec::new();
@@ -130,6 +148,7 @@ pub fn main() {
         .chain(openapi::TESTS)
         .chain(replays::TESTS)
         .chain(dashboard_fit::TESTS)
+        .chain(consumer::TESTS)
     {
         trials.push(trial(&world, name, *f));
     }

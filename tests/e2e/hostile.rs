@@ -1,11 +1,13 @@
 //! Malformed and hostile requests: each gets its documented status and `code`, and
 //! nothing is forwarded or left half-written.
 
-use super::ingress::{hmac_webhook, send_signed};
+use super::ingress::hmac_webhook;
 use super::{remember_secret, TestResult, World};
 use hookgate_harness::client::{hmac_hex, raw, send, send_chunked, unique, Admin, Resp};
+use hookgate_harness::gateway::Gateway;
 use serde_json::{json, Value};
-use std::sync::OnceLock;
+use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 #[derive(Clone, Copy)]
 pub enum Kind {
@@ -332,22 +334,39 @@ pub fn sender_cases() -> Vec<SenderCase> {
     ]
 }
 
-/// A webhook shared by every case, used to prove that the queue has drained up to now.
-fn sentinel(world: &World) -> &'static (String, String) {
-    static SENTINEL: OnceLock<(String, String)> = OnceLock::new();
-    SENTINEL.get_or_init(|| {
-        let (created, secret) = hmac_webhook(world, json!({"name": "sentinel"}));
-        (created["path"].as_str().unwrap().to_string(), secret)
-    })
+/// One webhook per gateway (by its base URL), shared by every test there, used to prove
+/// that the gateway's queue has drained up to now: (path, secret).
+fn sentinel(g: &Gateway) -> (String, String) {
+    static SENTINELS: Mutex<BTreeMap<String, (String, String)>> = Mutex::new(BTreeMap::new());
+    let mut sentinels = SENTINELS.lock().unwrap();
+    sentinels
+        .entry(g.base.clone())
+        .or_insert_with(|| {
+            let created = Admin::of(g).create(json!({
+                "name": "sentinel", "path": format!("/hooks/{}", unique("sentinel")),
+                "auth": {"scheme": "hmac-sha256-hex"}, "target": {"queue": "EVENTS"},
+            }));
+            let secret = created["secret"].as_str().unwrap().to_string();
+            remember_secret(&secret);
+            (created["path"].as_str().unwrap().to_string(), secret)
+        })
+        .clone()
 }
 
-/// Sends a good event and waits for it: anything forwarded before it has been consumed.
-pub fn drain(world: &World) {
-    let (path, secret) = sentinel(world);
+/// Sends a good event to `g` and waits for its consumer to log it: anything `g`
+/// forwarded before it has been consumed, so "nothing was forwarded" can be checked.
+pub fn drain(g: &Gateway) {
+    let (path, secret) = sentinel(g);
     // A new body each time: an identical one would be a duplicate, replayed at once.
     let body = format!("{{\"sentinel\":\"{}\"}}", unique("drain"));
-    let answer = send_signed(world, path, secret, body.as_bytes());
-    world.gateway.wait_envelope(answer["id"].as_str().unwrap());
+    let r = send(
+        "POST",
+        &g.url(&path),
+        &[("X-Webhook-Signature", &hmac_hex(&secret, body.as_bytes()))],
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 202, "sentinel: {}", r.body);
+    g.wait_envelope(r.json()["id"].as_str().unwrap());
 }
 
 fn make_target(world: &World, kind: Kind) -> Target {
@@ -401,7 +420,7 @@ pub fn run_sender_case(world: &World, case: &SenderCase) -> TestResult {
         assert_eq!(r.header(name), Some(value), "{name} on {}", case.name);
     }
     if !target.id.is_empty() {
-        drain(world);
+        drain(&world.gateway);
         let forwarded = world.gateway.envelopes_for(&target.id);
         assert!(
             forwarded.is_empty(),

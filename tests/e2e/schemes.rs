@@ -112,7 +112,7 @@ fn every_scheme(world: &World) -> TestResult {
         );
         let r = deliver(world, &path, &tampered);
         r.assert_problem(401, "signature_mismatch");
-        drain(world);
+        drain(&world.gateway);
         assert_eq!(
             world.gateway.envelopes_for(&id).len(),
             1,
@@ -276,7 +276,7 @@ fn slack_handshake(world: &World) -> TestResult {
     // Unsigned, the same challenge gets nothing but a 401.
     send("POST", &url, &[("Content-Type", "application/json")], body)
         .assert_problem(401, "signature_missing");
-    drain(world);
+    drain(&world.gateway);
     assert!(
         world.gateway.envelopes_for(&id).is_empty(),
         "a handshake was forwarded"
@@ -303,7 +303,7 @@ fn zoom_handshake(world: &World) -> TestResult {
         answer["encryptedToken"],
         hex::encode(hmac_sha256(secret.as_bytes(), b"qgg8vlvZRS6UYooatFL8Aw"))
     );
-    drain(world);
+    drain(&world.gateway);
     assert!(
         world.gateway.envelopes_for(&id).is_empty(),
         "a handshake was forwarded"
@@ -340,7 +340,7 @@ fn twitch_handshake(world: &World) -> TestResult {
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.header("content-type").unwrap().starts_with("text/plain"));
     assert_eq!(r.body, "pogchamp-kappa-360noscope-vohiyo");
-    drain(world);
+    drain(&world.gateway);
     assert!(
         world.gateway.envelopes_for(&id).is_empty(),
         "a handshake was forwarded"

@@ -148,6 +148,10 @@ pub fn route(method: &str, path: &str) -> Result<AdminRoute, Problem> {
 }
 
 fn route_any(method: &str, path: &str) -> Result<AdminRoute, Problem> {
+    // The public files are served (GET) before routing; any other method reaches here.
+    if PUBLIC_PATHS.contains(&path) {
+        return Err(not_allowed("GET"));
+    }
     if path == "/admin/v1/schemes" {
         return match method {
             "GET" => Ok(AdminRoute::Schemes),
@@ -354,6 +358,17 @@ mod tests {
             route("GET", "/admin/v2").unwrap_err().code,
             ErrorCode::NotFound
         );
+        for public in PUBLIC_PATHS {
+            let refused = route("POST", public).unwrap_err();
+            assert_eq!(refused.code, ErrorCode::MethodNotAllowed, "{public}");
+            assert!(
+                refused
+                    .headers
+                    .iter()
+                    .any(|(k, v)| *k == "Allow" && v == "GET"),
+                "{public}"
+            );
+        }
         assert_eq!(
             route("GET", "/admin/v1/webhooksX").unwrap_err().code,
             ErrorCode::NotFound

@@ -359,7 +359,10 @@ impl Guard {
         if self.alarm_at.get().is_some_and(|t| t <= due) {
             return Ok(());
         }
-        self.state.storage().set_alarm(due as i64).await?;
+        // worker's `set_alarm(i64)` takes an offset from now, not a time: a Unix time
+        // there set the alarm decades ahead, and the cleanup never ran.
+        let offset_ms = due.saturating_sub(crate::platform::now().0).max(1);
+        self.state.storage().set_alarm(offset_ms as i64).await?;
         self.alarm_at.set(Some(due));
         Ok(())
     }

@@ -69,11 +69,11 @@ fn provider_id(record: &WebhookRecord, headers: &Headers, body: &[u8]) -> Option
         DeliveryIdSource::Header(names) => {
             names.iter().find_map(|n| headers.get(n)).and_then(bounded)
         }
-        DeliveryIdSource::BodyField(field) => {
-            let body: serde_json::Map<String, serde_json::Value> =
-                serde_json::from_slice(body).ok()?;
-            body.get(field)?.as_str().and_then(bounded)
-        }
+        // One member read; the rest of the body is not kept.
+        DeliveryIdSource::BodyField(field) => match crate::json::top_level_member(body, field)?? {
+            crate::json::Member::Text(id) => bounded(&id),
+            _ => None,
+        },
     }
 }
 

@@ -264,7 +264,11 @@ impl<I: Iterator<Item = u8>> Iterator for LossyUtf8<I> {
         };
         let mut sequence = [lead, 0, 0, 0];
         for (i, slot) in sequence.iter_mut().enumerate().take(more + 1).skip(1) {
-            let range = if i == 1 { first_range.clone() } else { 0x80..=0xbf };
+            let range = if i == 1 {
+                first_range.clone()
+            } else {
+                0x80..=0xbf
+            };
             match self.bytes.peek() {
                 Some(b) if range.contains(b) => {
                     *slot = *b;

@@ -126,13 +126,14 @@ fn parse_path(raw: &str, c: &mut Complaints) -> Option<WebhookPath> {
 
 fn parse_methods(raw: &[String], c: &mut Complaints) -> Vec<Method> {
     let mut methods = Vec::new();
-    for m in raw {
+    for (i, m) in raw.iter().enumerate() {
         match Method::parse(&m.to_ascii_uppercase()) {
             Some(m) if !methods.contains(&m) => methods.push(m),
             Some(_) => {}
+            // Which item, not what it says: admin errors never quote a value.
             None => c.invalid(
-                "methods",
-                format!("{m:?} is not one of GET, POST, PUT, PATCH, DELETE"),
+                &format!("methods[{i}]"),
+                "is not one of GET, POST, PUT, PATCH, DELETE",
             ),
         }
     }
@@ -147,7 +148,7 @@ fn parse_scheme(raw: &str, c: &mut Complaints) -> Option<Scheme> {
             ErrorCode::UnknownScheme,
             "auth.scheme",
             format!(
-                "{raw:?} is not a supported scheme (supported: {})",
+                "is not a supported scheme (supported: {})",
                 names.join(", ")
             ),
         );
@@ -238,7 +239,7 @@ fn parse_style(raw: &str, c: &mut Complaints) -> Option<Style> {
         let names: Vec<&str> = Style::ALL.iter().map(|s| s.name()).collect();
         c.invalid(
             "style",
-            format!("{raw:?} is not a style (one of {})", names.join(", ")),
+            format!("is not a style (one of {})", names.join(", ")),
         );
     }
     style

@@ -245,16 +245,24 @@ fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Problem>
     })
 }
 
-/// serde quotes the offending value in "invalid type: string \"…\", expected …"; that
-/// value may be a mistyped secret, so only its kind is kept.
+/// serde quotes the offending value in "invalid type: string \"…\", expected …" and
+/// "unknown variant `…`, expected …"; that value may be a mistyped secret, so only its
+/// kind is kept. The split is at the last ", expected", which serde writes after the
+/// value (the value itself may contain the words).
 fn without_values(message: &str) -> String {
     for lead in ["invalid type: ", "invalid value: "] {
         if let Some(rest) = message.strip_prefix(lead) {
-            if let Some((found, expected)) = rest.split_once(", expected") {
+            if let Some((found, expected)) = rest.rsplit_once(", expected") {
                 let kind = found.split([' ', '`']).next().unwrap_or_default();
                 return format!("{lead}{kind}, expected{expected}");
             }
         }
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        if let Some((_, expected)) = rest.rsplit_once(", expected") {
+            return format!("unknown variant, expected{expected}");
+        }
+        return "unknown variant".to_string();
     }
     message.to_string()
 }

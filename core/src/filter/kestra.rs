@@ -136,11 +136,8 @@ fn lex(s: &str) -> Result<Vec<Token>, FilterError> {
             });
             i += sym.len();
         } else {
-            let ch = s[i..].chars().next().unwrap_or('?');
-            return Err(FilterError::new(
-                format!("at {i}"),
-                format!("unexpected character {ch:?}"),
-            ));
+            // Where, not what: an admin error never quotes what was sent.
+            return Err(FilterError::new(format!("at {i}"), "unexpected character"));
         }
     }
     Ok(out)
@@ -352,10 +349,10 @@ impl Parser {
                 }
                 Operand::List(items)
             }
-            Tok::Ident(w) => {
+            Tok::Ident(_) => {
                 return Err(self.error_at(
                     at,
-                    &format!("{w:?} is not known; values are trigger.body, trigger.headers or trigger.parameters"),
+                    "this name is not known; values are trigger.body, trigger.headers or trigger.parameters",
                 ))
             }
             Tok::Sym(s) => return Err(self.error_at(at, &format!("unexpected {s:?}"))),

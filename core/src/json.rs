@@ -8,7 +8,7 @@
 //! text (or binary) to every reader. [`is_json`] and [`top_level_member`] make the same
 //! decision without building a `Value`, so deciding allocates nothing per body byte.
 
-use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::Value;
 use std::borrow::Cow;
@@ -62,40 +62,62 @@ pub enum Member<'a> {
 /// when the body is not a JSON object (by [`parse`]'s rule), `Some(None)` when the member
 /// is absent. A name given twice means its last value, as a parsed map keeps it.
 pub fn top_level_member<'a>(body: &'a [u8], name: &str) -> Option<Option<Member<'a>>> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let found = de.deserialize_map(FindMember { name }).ok()?;
-    de.end().ok()?;
-    Some(found)
+    let text = std::str::from_utf8(body).ok()?;
+    let object = members_named(text, name)?;
+    let Some(last) = object.named.last() else {
+        return Some(None);
+    };
+    let raw = &text[last.value_start..last.value_end];
+    Some(Some(match raw.as_bytes()[0] {
+        b'"' if !raw.contains('\\') => Member::Text(Cow::Borrowed(&raw[1..raw.len() - 1])),
+        b'"' => Member::Text(Cow::Owned(serde_json::from_str(raw).ok()?)),
+        // JSON's integers are Rust's; a fraction or an exponent is not an integer here.
+        b'-' | b'0'..=b'9' => raw.parse().map_or(Member::Other, Member::Integer),
+        _ => Member::Other,
+    }))
 }
 
-/// The byte range of each top-level member's value in a JSON object text, with whether
-/// the member is named `name`: what splicing a member in or out of the text needs.
-/// `None` when the text is not a JSON object (by [`parse`]'s rule).
-pub fn member_value_ends(text: &str, name: &str) -> Option<(Vec<MemberSpan>, usize)> {
+/// Where the members named `name` of a JSON object text are: what reading one member
+/// or splicing members out of the text needs, without building the rest.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ObjectMembers {
+    /// The offset of the opening brace.
+    pub open: usize,
+    /// How many members the object has, named or not.
+    pub count: usize,
+    /// Each member named `name`, in order.
+    pub named: Vec<NamedMember>,
+}
+
+/// Where a named member's value lies, and where the value before it ends (`None` for
+/// the object's first member).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NamedMember {
+    pub previous_value_end: Option<usize>,
+    pub value_start: usize,
+    pub value_end: usize,
+}
+
+/// The members named `name` of a JSON object text; `None` when the text is not a JSON
+/// object (by [`parse`]'s rule).
+pub fn members_named(text: &str, name: &str) -> Option<ObjectMembers> {
     if !is_json(text.as_bytes()) {
         return None;
     }
-    let mut de = serde_json::Deserializer::from_str(text);
-    let values = de
+    // From bytes, like every parse here: one copy of serde_json's parser in the wasm.
+    let mut de = serde_json::Deserializer::from_slice(text.as_bytes());
+    let (count, named) = de
         .deserialize_map(Spans {
             name,
             base: text.as_ptr() as usize,
         })
         .ok()?;
     de.end().ok()?;
-    // The object's opening brace: after the leading whitespace.
     let open = text.len()
         - text
             .trim_start_matches(|c| is_json_whitespace(&(c as u8)))
             .len();
-    Some((values, open))
-}
-
-/// Where one top-level member's value ends, and whether it is the named member.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct MemberSpan {
-    pub value_end: usize,
-    pub named: bool,
+    Some(ObjectMembers { open, count, named })
 }
 
 /// Accepts exactly what `Value` accepts, keeping nothing.
@@ -169,108 +191,40 @@ impl<'de> Visitor<'de> for IsName<'_> {
     }
 }
 
-struct FindMember<'n> {
-    name: &'n str,
-}
-
-impl<'de> Visitor<'de> for FindMember<'_> {
-    type Value = Option<Member<'de>>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut found = None;
-        while let Some(named) = map.next_key_seed(IsName(self.name))? {
-            if named {
-                found = Some(map.next_value::<MemberValue<'de>>()?.0);
-            } else {
-                map.next_value::<Strict>()?;
-            }
-        }
-        Ok(found)
-    }
-}
-
-struct MemberValue<'a>(Member<'a>);
-
-impl<'de> Deserialize<'de> for MemberValue<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(MemberVisitor)
-    }
-}
-
-struct MemberVisitor;
-
-impl<'de> Visitor<'de> for MemberVisitor {
-    type Value = MemberValue<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_i64<E>(self, n: i64) -> Result<Self::Value, E> {
-        Ok(MemberValue(Member::Integer(n)))
-    }
-    fn visit_u64<E>(self, n: u64) -> Result<Self::Value, E> {
-        Ok(MemberValue(
-            i64::try_from(n).map_or(Member::Other, Member::Integer),
-        ))
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(MemberValue(Member::Other))
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(MemberValue(Member::Other))
-    }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(MemberValue(Member::Other))
-    }
-    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
-        Ok(MemberValue(Member::Text(Cow::Borrowed(s))))
-    }
-    fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
-        Ok(MemberValue(Member::Text(Cow::Owned(s.to_string()))))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        StrictVisitor.visit_seq(seq)?;
-        Ok(MemberValue(Member::Other))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        StrictVisitor.visit_map(map)?;
-        Ok(MemberValue(Member::Other))
-    }
-}
-
-/// Each top-level value's end, from where serde_json's borrowed raw value lies in the
-/// text (the text was checked by [`is_json`] first; raw values only skip).
+/// Each top-level value's place, from where serde_json's borrowed raw value lies in the
+/// text (the text was checked by [`is_json`] first; raw values only skip). Only the
+/// named members are kept, so a verified body's size does not matter.
 struct Spans<'n> {
     name: &'n str,
     base: usize,
 }
 
 impl<'de> Visitor<'de> for Spans<'_> {
-    type Value = Vec<MemberSpan>;
+    type Value = (usize, Vec<NamedMember>);
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut spans = Vec::new();
-        while let Some(named) = map.next_key_seed(IsName(self.name))? {
+        let (mut count, mut named, mut previous_value_end) = (0, Vec::new(), None);
+        while let Some(is_named) = map.next_key_seed(IsName(self.name))? {
             let raw: &'de RawValue = map.next_value()?;
             let text = raw.get();
-            let start = (text.as_ptr() as usize)
-                .checked_sub(self.base)
-                .ok_or_else(|| de::Error::custom("a raw value outside the text"))?;
-            spans.push(MemberSpan {
-                value_end: start + text.len(),
-                named,
-            });
+            // Borrowed from the text being parsed, so it lies inside it.
+            let value_start = text.as_ptr() as usize - self.base;
+            let value_end = value_start + text.len();
+            if is_named {
+                named.push(NamedMember {
+                    previous_value_end,
+                    value_start,
+                    value_end,
+                });
+            }
+            previous_value_end = Some(value_end);
+            count += 1;
         }
-        Ok(spans)
+        Ok((count, named))
     }
 }
 
@@ -394,19 +348,19 @@ mod tests {
     }
 
     #[test]
-    fn member_spans_locate_each_value() {
+    fn named_members_are_located_in_the_text() {
         let text = r#" { "a" : [1, 2] , "_webhook":{"x":1},"b":"c" } "#;
-        let (spans, open) = member_value_ends(text, "_webhook").unwrap();
-        assert_eq!(&text[open..=open], "{");
-        let ends: Vec<&str> = spans.iter().map(|s| &text[..s.value_end]).collect();
-        assert!(ends[0].ends_with("[1, 2]"));
-        assert!(ends[1].ends_with(r#""_webhook":{"x":1}"#));
-        assert!(ends[2].ends_with(r#""b":"c""#));
-        assert_eq!(
-            spans.iter().map(|s| s.named).collect::<Vec<_>>(),
-            [false, true, false]
-        );
-        assert_eq!(member_value_ends("[1]", "a"), None);
-        assert_eq!(member_value_ends(r#"{"a":"\ud800"}"#, "a"), None);
+        let m = members_named(text, "_webhook").unwrap();
+        assert_eq!(&text[m.open..=m.open], "{");
+        assert_eq!(m.count, 3);
+        let [named] = m.named.as_slice() else {
+            panic!("{m:?}")
+        };
+        assert_eq!(&text[named.value_start..named.value_end], r#"{"x":1}"#);
+        assert!(text[..named.previous_value_end.unwrap()].ends_with("[1, 2]"));
+        let first = members_named(r#"{"_webhook":1,"a":2}"#, "_webhook").unwrap();
+        assert_eq!(first.named[0].previous_value_end, None);
+        assert_eq!(members_named("[1]", "a"), None);
+        assert_eq!(members_named(r#"{"a":"\ud800"}"#, "a"), None);
     }
 }

@@ -37,18 +37,15 @@ pub fn inject(body: &[u8], meta: &WebhookMeta<'_>) -> Result<Vec<u8>, Problem> {
         )
     };
     let text = std::str::from_utf8(body).map_err(|_| not_object())?;
-    let (members, open) = json::member_value_ends(text, "_webhook").ok_or_else(not_object)?;
+    let object = json::members_named(text, "_webhook").ok_or_else(not_object)?;
+    let open = object.open;
     // The closing brace: the last byte before the trailing whitespace.
     let close = json::split_whitespace(text).1.len() + open - 1;
     // Each named member is cut with what separates it from the value before it (for
     // the first member: from the brace), so `, "_webhook": …` goes as a whole.
     let mut cuts: Vec<(usize, usize)> = Vec::new();
-    for (i, member) in members.iter().enumerate().filter(|(_, m)| m.named) {
-        let from = if i == 0 {
-            open + 1
-        } else {
-            members[i - 1].value_end
-        };
+    for member in &object.named {
+        let from = member.previous_value_end.unwrap_or(open + 1);
         match cuts.last_mut() {
             Some(last) if last.1 == from => last.1 = member.value_end,
             _ => cuts.push((from, member.value_end)),
@@ -60,7 +57,7 @@ pub fn inject(body: &[u8], meta: &WebhookMeta<'_>) -> Result<Vec<u8>, Problem> {
             first.1 += comma + 1;
         }
     }
-    let kept = members.iter().filter(|m| !m.named).count();
+    let kept = object.count - object.named.len();
     let mut out = String::with_capacity(text.len() + meta_json.len() + 16);
     let mut at = 0;
     for (from, to) in cuts {

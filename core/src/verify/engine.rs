@@ -174,7 +174,7 @@ pub(super) fn run(
         ))?;
         let mut found = subtle::Choice::from(0);
         for chunks in &contents {
-            let tag = mac_of(layout.algorithm, &key, |update| {
+            let tag = mac_of(layout.algorithm, &key, &|update| {
                 for chunk in chunks {
                     match chunk {
                         Chunk::Bytes(bytes) => update(bytes),
@@ -287,19 +287,20 @@ enum Chunk<'a> {
 }
 
 pub(crate) fn mac(algorithm: Algorithm, key: &[u8], pieces: &[Cow<'_, [u8]>]) -> Tag {
-    mac_of(algorithm, key, |update| {
+    mac_of(algorithm, key, &|update| {
         for p in pieces {
             update(p);
         }
     })
 }
 
-/// The MAC of what `feed` hands to its `update` argument, in order.
-fn mac_of(algorithm: Algorithm, key: &[u8], feed: impl FnOnce(&mut dyn FnMut(&[u8]))) -> Tag {
-    fn run<M: Mac + hmac::digest::KeyInit>(
-        key: &[u8],
-        feed: impl FnOnce(&mut dyn FnMut(&[u8])),
-    ) -> Tag {
+/// Hands the signed content, in order, to the `update` function it is given.
+type Feed<'f> = &'f dyn Fn(&mut dyn FnMut(&[u8]));
+
+/// The MAC of what `feed` hands over. `dyn`, so there is one copy per algorithm in the
+/// wasm, not one per caller.
+fn mac_of(algorithm: Algorithm, key: &[u8], feed: Feed<'_>) -> Tag {
+    fn run<M: Mac + hmac::digest::KeyInit>(key: &[u8], feed: Feed<'_>) -> Tag {
         let mut m =
             <M as hmac::digest::KeyInit>::new_from_slice(key).expect("HMAC takes any key length");
         feed(&mut |bytes| m.update(bytes));

@@ -23,17 +23,22 @@ const ADMIN_TOKEN: &str = "ADMIN_TOKEN";
 const MAX_ADMIN_BODY: u64 = 64 * 1024;
 
 /// The dashboard and the OpenAPI document, shipped inside the Worker: nothing is fetched
-/// from elsewhere at build or run time.
-const DASHBOARD_HTML: &str = include_str!("../dashboard/index.html");
+/// from elsewhere at build or run time. The page is as `build.rs` wrote it: its script
+/// tag carries the script's hash.
+const DASHBOARD_HTML: &str = include_str!(concat!(env!("OUT_DIR"), "/index.html"));
 const DASHBOARD_JS: &str = include_str!("../dashboard/app.js");
 const DASHBOARD_CSS: &str = include_str!("../dashboard/app.css");
 const OPENAPI: &str = include_str!("../openapi/openapi.json");
 
 /// No inline script or style, nothing from another origin; the page talks only to this
-/// Worker's admin API.
-const DASHBOARD_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
-    img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; \
-    frame-ancestors 'none'";
+/// Worker's admin API. The one script allowed is named by its SHA-256 (`build.rs`), so
+/// even another file served from this origin would not run.
+const DASHBOARD_CSP: &str = concat!(
+    "default-src 'none'; script-src '",
+    env!("HOOKGATE_APP_JS_INTEGRITY"),
+    "'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; \
+     form-action 'none'; frame-ancestors 'none'"
+);
 
 /// The files served without the token (`routes::PUBLIC_PATHS`): code and documentation.
 fn public_file(method: &str, path: &str) -> Option<(&'static str, &'static str)> {
@@ -75,7 +80,7 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
         json!({"msg": "admin", "method": method, "path": path, "code": code, "status": status})
     );
     match result {
-        Ok((204, _)) => Ok(Response::empty()?.with_status(204)),
+        Ok((204, _)) => http::no_content(),
         Ok((status, body)) => http::json(status, &body),
         Err(p) => http::problem(&p),
     }

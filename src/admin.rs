@@ -8,8 +8,8 @@ use crate::{body, http};
 use crate::{claims, namespace};
 use hookgate_core::admin::view::view as record_view;
 use hookgate_core::admin::{
-    authorize, deliveries_limit, rotate, rotate_forwarding, route, validate_create, validate_patch,
-    AdminRoute, Fresh, NamespaceSpec, Policy, RotateSpec, Validated, WebhookSpec,
+    authorize, deliveries_limit, rotate, rotate_forwarding, route, token_unusable, validate_create,
+    validate_patch, AdminRoute, Fresh, NamespaceSpec, Policy, RotateSpec, Validated, WebhookSpec,
 };
 use hookgate_core::guard::authority::Held;
 use hookgate_core::guard::protocol::DEFAULT_LOG_ENTRIES;
@@ -17,7 +17,7 @@ use hookgate_core::model::{Scheme, Style, WebhookRecord};
 use hookgate_core::problem::{ErrorCode, Problem};
 use hookgate_core::secret::{Secret, WebhookId};
 use serde_json::{json, Value};
-use worker::{console_log, Env, Request, Response, Result};
+use worker::{console_error, console_log, Env, Request, Response, Result};
 
 const ADMIN_TOKEN: &str = "ADMIN_TOKEN";
 const MAX_ADMIN_BODY: u64 = 64 * 1024;
@@ -75,10 +75,24 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
         Ok((status, _)) => (*status, "ok"),
         Err(p) => (p.status(), p.code.as_str()),
     };
-    console_log!(
-        "{}",
-        json!({"msg": "admin", "method": method, "path": path, "code": code, "status": status})
+    // Anyone can send a request that fails authentication: those lines share the
+    // senders' refusal budget, so a flood of them cannot flood the logs.
+    let refused_unauthenticated = matches!(
+        &result,
+        Err(p) if matches!(p.code, ErrorCode::Unauthorized | ErrorCode::AdminDisabled)
     );
+    let suppressed = if refused_unauthenticated {
+        crate::ingress::log_decision(env, status)
+    } else {
+        Some(0)
+    };
+    if let Some(suppressed) = suppressed {
+        console_log!(
+            "{}",
+            json!({"msg": "admin", "method": method, "path": path, "code": code,
+                "status": status, "suppressed": suppressed})
+        );
+    }
     match result {
         Ok((204, _)) => http::no_content(),
         Ok((status, body)) => http::json(status, &body),
@@ -93,8 +107,23 @@ fn configured_token(env: &Env) -> Option<String> {
         .ok()
 }
 
+thread_local! {
+    /// Whether this isolate has said why the admin API is closed (once is enough: the
+    /// configuration is fixed for an isolate's life).
+    static CLOSED_REASON_LOGGED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value), Problem> {
     let token = configured_token(env);
+    if let Some(reason) = token_unusable(token.as_deref()) {
+        if !CLOSED_REASON_LOGGED.with(|logged| logged.replace(true)) {
+            console_error!(
+                "{}",
+                json!({"msg": "admin_disabled", "reason": reason,
+                    "fix": "set an ADMIN_TOKEN of at least 32 characters"})
+            );
+        }
+    }
     let authorization = req.headers().get("Authorization").ok().flatten();
     authorize(token.as_deref(), authorization.as_deref())?;
     #[cfg(feature = "fault-injection")]

@@ -13,7 +13,7 @@ pub mod view;
 pub use create::{validate_create, Fresh};
 pub use patch::validate_patch;
 pub use rotate::{rotate, rotate_forwarding, DEFAULT_GRACE_PERIOD_S, MAX_GRACE_PERIOD_S};
-pub use routes::{authorize, deliveries_limit, route, AdminRoute};
+pub use routes::{authorize, deliveries_limit, route, token_unusable, AdminRoute};
 pub use spec::{NamespaceSpec, RotateSpec, WebhookSpec};
 
 use crate::filter::Filter;

@@ -3,14 +3,35 @@
 use crate::problem::{ErrorCode, Problem};
 use crate::secret::{constant_time_eq_hashed, WebhookId};
 
+/// The shortest `ADMIN_TOKEN` that opens the admin API: a bearer token is all that
+/// guards it, so a short one would be guessable.
+pub const MIN_ADMIN_TOKEN_CHARS: usize = 32;
+
+/// Why the configured `ADMIN_TOKEN` keeps the admin API closed, if it does: for the
+/// operator's log (the answer says only that it is closed).
+pub fn token_unusable(configured: Option<&str>) -> Option<&'static str> {
+    match configured {
+        None | Some("") => Some("no ADMIN_TOKEN is configured"),
+        Some(t) if t.chars().count() < MIN_ADMIN_TOKEN_CHARS => {
+            Some("ADMIN_TOKEN is shorter than 32 characters")
+        }
+        Some(_) => None,
+    }
+}
+
 /// Decides whether an admin request may proceed. `configured` is the `ADMIN_TOKEN`
-/// secret; when it is unset or empty the admin API is closed, never open.
+/// secret; when it is unset, empty or shorter than [`MIN_ADMIN_TOKEN_CHARS`] the admin
+/// API is closed, never open.
 pub fn authorize(configured: Option<&str>, authorization: Option<&str>) -> Result<(), Problem> {
-    let Some(expected) = configured.filter(|t| !t.is_empty()) else {
-        return Err(Problem::new(
-            ErrorCode::AdminDisabled,
-            "no ADMIN_TOKEN is configured; set it with `wrangler secret put ADMIN_TOKEN`",
-        ));
+    let expected = match (token_unusable(configured), configured) {
+        (None, Some(expected)) => expected,
+        _ => {
+            return Err(Problem::new(
+                ErrorCode::AdminDisabled,
+                "the admin API is closed: ADMIN_TOKEN is unset or shorter than 32 characters; \
+                 set one with `wrangler secret put ADMIN_TOKEN`",
+            ))
+        }
     };
     let presented = authorization
         .and_then(|h| h.strip_prefix("Bearer "))
@@ -261,6 +282,8 @@ fn not_allowed(allow: &str) -> Problem {
 mod tests {
     use super::*;
 
+    const TOKEN: &str = "tok-0123456789abcdef0123456789abcdef";
+
     #[test]
     fn closed_without_token_and_strict_with_one() {
         assert_eq!(
@@ -271,20 +294,41 @@ mod tests {
             authorize(Some(""), Some("Bearer ")).unwrap_err().code,
             ErrorCode::AdminDisabled
         );
-        assert!(authorize(Some("tok-123"), Some("Bearer tok-123")).is_ok());
+        assert!(authorize(Some(TOKEN), Some(&format!("Bearer {TOKEN}"))).is_ok());
         for bad in [
             None,
-            Some("tok-123"),
-            Some("Bearer tok-1234"),
-            Some("Basic tok-123"),
-            Some("Bearer "),
+            Some(TOKEN.to_string()),
+            Some(format!("Bearer {TOKEN}4")),
+            Some(format!("Basic {TOKEN}")),
+            Some("Bearer ".to_string()),
         ] {
             assert_eq!(
-                authorize(Some("tok-123"), bad).unwrap_err().code,
+                authorize(Some(TOKEN), bad.as_deref()).unwrap_err().code,
                 ErrorCode::Unauthorized,
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_short_token_keeps_the_admin_api_closed() {
+        let short = &TOKEN[..MIN_ADMIN_TOKEN_CHARS - 1];
+        let p = authorize(Some(short), Some(&format!("Bearer {short}"))).unwrap_err();
+        assert_eq!(p.code, ErrorCode::AdminDisabled);
+        // The answer does not tell a caller how long the token is; the log does.
+        assert_eq!(
+            p.detail,
+            authorize(None, None).unwrap_err().detail,
+            "one answer for unset and short"
+        );
+        assert_eq!(
+            token_unusable(Some(short)),
+            Some("ADMIN_TOKEN is shorter than 32 characters")
+        );
+        assert_eq!(token_unusable(None), Some("no ADMIN_TOKEN is configured"));
+        let exact = &TOKEN[..MIN_ADMIN_TOKEN_CHARS];
+        assert_eq!(token_unusable(Some(exact)), None);
+        assert!(authorize(Some(exact), Some(&format!("Bearer {exact}"))).is_ok());
     }
 
     #[test]

@@ -8,8 +8,9 @@ use crate::{body, http};
 use crate::{claims, namespace};
 use hookgate_core::admin::view::view as record_view;
 use hookgate_core::admin::{
-    authorize, deliveries_limit, rotate, rotate_forwarding, route, token_unusable, validate_create,
-    validate_patch, AdminRoute, Fresh, NamespaceSpec, Policy, RotateSpec, Validated, WebhookSpec,
+    authorize, deliveries_limit, list_page, next_cursor, rotate, rotate_forwarding, route,
+    token_unusable, validate_create, validate_patch, AdminRoute, Fresh, NamespaceSpec, Policy,
+    RotateSpec, Validated, WebhookSpec,
 };
 use hookgate_core::guard::authority::Held;
 use hookgate_core::guard::protocol::DEFAULT_LOG_ENTRIES;
@@ -153,9 +154,14 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
             ))
         }
         AdminRoute::List => {
-            let records = registry.list().await?;
+            let page = list_page(req.url().ok().as_ref().and_then(|u| u.query()))?;
+            let (records, next) = registry.list_page(page.limit, page.kv_cursor).await?;
             let views: Vec<Value> = records.iter().map(view).collect();
-            Ok((200, json!({ "webhooks": views })))
+            let next_cursor = next.as_deref().map(next_cursor);
+            Ok((
+                200,
+                json!({ "webhooks": views, "next_cursor": next_cursor }),
+            ))
         }
         AdminRoute::Get(id) => {
             let (record, last_triggered_at) = find(env, &registry, &id).await?;

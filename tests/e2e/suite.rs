@@ -9,6 +9,7 @@ mod admin;
 mod dashboard;
 mod guard;
 mod hostile;
+mod hostile_input;
 mod ingress;
 mod openapi;
 mod origins;
@@ -98,6 +99,7 @@ pub fn main() {
         .chain(styles::TESTS)
         .chain(dashboard::TESTS)
         .chain(openapi::TESTS)
+        .chain(hostile_input::TESTS)
     {
         trials.push(trial(&world, name, *f));
     }

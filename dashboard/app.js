@@ -137,10 +137,10 @@ function listRow(w) {
   const target = w.target.queue ? `queue ${w.target.queue}` : `origin ${w.target.origin.url}`;
   return el("tr", { "data-id": w.id },
     el("td", { "data-label": "Name" }, w.name),
-    el("td", { "data-label": "Path" }, el("code", {}, w.path)),
+    el("td", { "data-label": "Path", class: "wraps" }, el("code", {}, w.path)),
     el("td", { "data-label": "Scheme" }, w.auth.scheme),
     el("td", { "data-label": "Style" }, w.style),
-    el("td", { "data-label": "Target", class: "target" }, target),
+    el("td", { "data-label": "Target", class: "wraps" }, target),
     el("td", { "data-label": "Enabled" }, el("span", { class: `pill ${w.enabled ? "yes" : "no"}` }, w.enabled ? "enabled" : "disabled")),
     el("td", {}, el("button", { type: "button", class: "open", onclick: () => openWebhook(w.id) }, "Open")));
 }

@@ -140,7 +140,7 @@ fn every_operation(world: &World) -> TestResult {
         c.check("GET", template, 200, &r);
         let csp = r.header("content-security-policy").unwrap_or_default();
         assert!(
-            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            csp.contains("script-src 'sha256-") && !csp.contains("unsafe-inline"),
             "{csp}"
         );
     }

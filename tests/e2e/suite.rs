@@ -13,6 +13,7 @@ mod hostile;
 mod ingress;
 mod openapi;
 mod origins;
+mod public_keys;
 mod registry;
 mod schemes;
 mod styles;
@@ -92,6 +93,7 @@ pub fn main() {
         .iter()
         .chain(admin::TESTS)
         .chain(schemes::TESTS)
+        .chain(public_keys::TESTS)
         .chain(registry::TESTS)
         .chain(guard::TESTS)
         .chain(guarantees::TESTS)

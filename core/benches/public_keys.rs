@@ -15,7 +15,11 @@ use std::time::Instant;
 fn main() {
     let all: Value =
         serde_json::from_str(include_str!("../tests/data/public-key-vectors.json")).unwrap();
-    for id in ["meta-event-valid", "discord-command-valid", "sendgrid-sdk-valid"] {
+    for id in [
+        "meta-event-valid",
+        "discord-command-valid",
+        "sendgrid-sdk-valid",
+    ] {
         let v = all["vectors"]
             .as_array()
             .unwrap()

@@ -331,7 +331,16 @@ fn graph(world: &World) -> TestResult {
     assert_eq!(post(world, &path, &[], good.as_bytes()).status, 202);
     let bad = json!({"value": [item(state), item("guess")]}).to_string();
     post(world, &path, &[], bad.as_bytes()).assert_problem(401, "client_state_mismatch");
-    assert_eq!(forwarded(world, &id).len(), 1);
+    let envelopes = forwarded(world, &id);
+    assert_eq!(envelopes.len(), 1);
+    assert!(
+        !envelopes[0].to_string().contains(state),
+        "clientState was forwarded"
+    );
+    assert_eq!(
+        envelopes[0]["envelope"]["body"]["data"]["value"][0]["clientState"],
+        "<verified>"
+    );
     Ok(())
 }
 

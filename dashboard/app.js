@@ -109,6 +109,15 @@ function describeScheme() {
   $("scheme-help").textContent = s
     ? `The sender sends: ${s.summary}${s.tolerance_s ? ` (timestamps within ${s.tolerance_s} s)` : ""}.`
     : "";
+  // What the operator pastes from the provider (public key, verify token, app secret).
+  const fields = (s && s.operator_fields) || [];
+  $("scheme-fields").replaceChildren(...fields.flatMap((f) => [
+    el("label", { for: `f-auth-${f.field}` }, `auth.${f.field}`),
+    el("input", {
+      id: `f-auth-${f.field}`, "data-auth-field": f.field, placeholder: f.description,
+      "aria-describedby": "scheme-help", ...(f.required ? { required: "" } : {}),
+    }),
+  ]));
 }
 
 // ---- list ----
@@ -163,6 +172,9 @@ async function create(event) {
     ? { queue: $("f-target").value.trim() }
     : { origin: { url: $("f-target").value.trim(), mode: kind === "origin-sync" ? "sync" : "async" } };
   const spec = { path: $("f-path").value.trim(), auth: { scheme: $("f-scheme").value }, target };
+  for (const input of $("scheme-fields").querySelectorAll("input[data-auth-field]")) {
+    if (input.value.trim()) spec.auth[input.dataset.authField] = input.value.trim();
+  }
   if ($("f-name").value.trim()) spec.name = $("f-name").value.trim();
   if ($("f-style").value !== "hookgate") spec.style = $("f-style").value;
   try {

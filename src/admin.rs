@@ -209,8 +209,16 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
                 .iter()
                 .map(|s| {
                     let d = s.descriptor();
+                    let fields: Vec<Value> = s
+                        .operator_fields()
+                        .iter()
+                        .map(|(field, description, required)| {
+                            json!({"field": field, "description": description,
+                                "required": required})
+                        })
+                        .collect();
                     json!({"name": d.name, "summary": d.summary,
-                        "tolerance_s": d.default_tolerance_s})
+                        "tolerance_s": d.default_tolerance_s, "operator_fields": fields})
                 })
                 .collect();
             let styles: Vec<&str> = Style::ALL.iter().map(|s| s.name()).collect();
@@ -488,6 +496,10 @@ async fn test_event(
         SignError::Misconfigured(why) => Problem::new(
             ErrorCode::WebhookMisconfigured,
             format!("cannot sign: {why}"),
+        ),
+        SignError::PublicKeyOnly => Problem::new(
+            ErrorCode::InvalidWebhook,
+            "this scheme verifies with the provider's public key: only the provider can sign a test event",
         ),
     })?;
     let target = worker::Url::parse(&format!("{origin}{}", signed.path_and_query))

@@ -35,13 +35,6 @@ pub fn json<T: Serialize>(status: u16, body: &T) -> Result<Response> {
         .with_headers(headers))
 }
 
-pub fn text(status: u16, content_type: &str, body: &str) -> Result<Response> {
-    let headers = base_headers(Some(content_type))?;
-    Ok(Response::ok(body)?
-        .with_status(status)
-        .with_headers(headers))
-}
-
 /// A JSON body already rendered (by the webhook's object), with extra header fields.
 pub fn raw_json(status: u16, body: &str, extra: &[(&str, String)]) -> Result<Response> {
     let headers = base_headers(Some("application/json"))?;
@@ -79,4 +72,33 @@ pub fn value_of<T: Serialize>(t: &T) -> serde_json::Value {
         .ok()
         .and_then(|text| serde_json::from_str(&text).ok())
         .unwrap_or_default()
+}
+
+/// `204` with extra header fields (Discord's Events URL acknowledgement).
+pub fn no_content_with(extra: &[(&str, String)]) -> Result<Response> {
+    let headers = Headers::new();
+    headers.set("Cache-Control", "no-store")?;
+    for (name, value) in extra {
+        headers.set(name, value)?;
+    }
+    Ok(Response::empty()?.with_status(204).with_headers(headers))
+}
+
+/// An edge handshake's answer: its status, content type, body and extra headers (a `204`
+/// carries no body).
+pub fn handshake(reply: &hookgate_core::verify::handshake::HandshakeReply) -> Result<Response> {
+    if reply.status == 204 {
+        let extra: Vec<(&str, String)> =
+            reply.headers.iter().map(|(k, v)| (*k, v.clone())).collect();
+        return no_content_with(&extra);
+    }
+    let headers = Headers::new();
+    headers.set("Content-Type", reply.content_type)?;
+    headers.set("Cache-Control", "no-store")?;
+    for (name, value) in &reply.headers {
+        headers.set(name, value)?;
+    }
+    Ok(Response::ok(reply.body.as_str())?
+        .with_status(reply.status)
+        .with_headers(headers))
 }

@@ -282,7 +282,16 @@ pub fn precheck(
     if !record.enabled() {
         return Err(RequestError::Disabled);
     }
-    if !record.allows(method) {
+    // A provider's GET handshake (Meta, Twitter, Dropbox, Okta) is let through to be
+    // recognised by verification even when the webhook lists only POST; anything else
+    // arriving with that method fails verification there.
+    let handshake_method = record
+        .auth()
+        .scheme()
+        .descriptor()
+        .handshake
+        .and_then(|h| h.method());
+    if !record.allows(method) && handshake_method != Some(method) {
         return Err(RequestError::MethodNotAllowed {
             method: method.to_string(),
             allow: record.allow_header(),

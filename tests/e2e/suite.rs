@@ -14,6 +14,7 @@ mod hostile_input;
 mod ingress;
 mod openapi;
 mod origins;
+mod public_keys;
 mod registry;
 mod schemes;
 mod styles;
@@ -94,6 +95,7 @@ pub fn main() {
         .iter()
         .chain(admin::TESTS)
         .chain(schemes::TESTS)
+        .chain(public_keys::TESTS)
         .chain(registry::TESTS)
         .chain(guard::TESTS)
         .chain(guarantees::TESTS)

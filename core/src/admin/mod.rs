@@ -346,6 +346,44 @@ fn generate_forwarding_secret(bytes: [u8; 32]) -> Secret {
     Secret::from_string(format!("whsec_{}", STANDARD.encode(bytes)))
 }
 
+/// The scheme's credential as the operator supplied it, under the name the scheme uses:
+/// `auth.public_key` (Discord, SendGrid), `auth.client_state` (Microsoft Graph), else
+/// `auth.secret`. Another name for the scheme is refused. `Some(None)`: none given.
+fn scheme_secret(
+    scheme: Scheme,
+    secret: Field<String>,
+    public_key: Field<String>,
+    client_state: Field<String>,
+    c: &mut Complaints,
+) -> Option<Option<String>> {
+    let wants = match scheme.descriptor().key {
+        k if k.is_public_key() => "auth.public_key",
+        _ if scheme == Scheme::MicrosoftGraph => "auth.client_state",
+        _ => "auth.secret",
+    };
+    let mut chosen = None;
+    let mut ok = true;
+    for (name, field) in [
+        ("auth.secret", secret),
+        ("auth.public_key", public_key),
+        ("auth.client_state", client_state),
+    ] {
+        match field {
+            Field::Absent => {}
+            Field::Value(v) if name == wants => chosen = Some(v),
+            Field::Value(_) | Field::Null if name != wants => {
+                c.invalid(
+                    name,
+                    format!("the {} scheme takes {wants} instead", scheme.name()),
+                );
+                ok = false;
+            }
+            Field::Null | Field::Value(_) => {}
+        }
+    }
+    ok.then_some(chosen)
+}
+
 /// A generated secret in the format the scheme expects.
 fn generate_secret(auth: &AuthConfig, bytes: [u8; 32]) -> Secret {
     use base64::engine::general_purpose::STANDARD;

@@ -157,6 +157,17 @@ pub struct AuthSpec {
     pub secret_encoding: Field<SecretEncoding>,
     #[serde(default)]
     pub template: Field<TemplateSpec>,
+    /// `discord`, `sendgrid`: the provider's public key (stored like a secret, so that
+    /// rotation keeps several; never generated).
+    #[serde(default)]
+    pub public_key: Field<String>,
+    /// `meta`: the token its subscription GET presents.
+    #[serde(default)]
+    pub verify_token: Field<String>,
+    /// `microsoft-graph`: the `clientState` of the subscription (the scheme's secret;
+    /// generated when absent).
+    #[serde(default)]
+    pub client_state: Field<String>,
 }
 
 impl fmt::Debug for AuthSpec {
@@ -168,6 +179,15 @@ impl fmt::Debug for AuthSpec {
             .field("tolerance_s", &self.tolerance_s)
             .field("secret_encoding", &self.secret_encoding)
             .field("template", &self.template)
+            .field("public_key", &self.public_key)
+            .field(
+                "verify_token",
+                &self.verify_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field(
+                "client_state",
+                &self.client_state.as_ref().map(|_| "<redacted>"),
+            )
             .finish()
     }
 }

@@ -109,7 +109,12 @@ fn provider_id(record: &WebhookRecord, headers: &Headers, body: &[u8]) -> Option
     };
     let signed = match &descriptor.check {
         Check::Hmac(layout) => covers(layout, at),
-        Check::SharedSecret { .. } | Check::UrlKey | Check::Template => false,
+        Check::PublicKey(layout) => layout.content.iter().any(|piece| match (piece, at) {
+            (Piece::Header(signed), IdAt::Header(name)) => signed.eq_ignore_ascii_case(name),
+            (Piece::Body, IdAt::Body) => true,
+            _ => false,
+        }),
+        Check::SharedSecret { .. } | Check::UrlKey | Check::Template | Check::ClientState => false,
     };
     Some((value, signed))
 }

@@ -73,6 +73,10 @@ pub struct AuthConfig {
     /// Only for `hmac`: what is signed and how.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) template: Option<HmacTemplate>,
+    /// Only for `meta`: the token its subscription GET must present as
+    /// `hub.verify_token` (chosen by the operator, pasted into Meta's dashboard).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) verify_token: Option<Secret>,
 }
 
 /// The generic template's window when it signs a timestamp and sets none.
@@ -97,6 +101,10 @@ impl AuthConfig {
 
     pub fn template(&self) -> Option<&HmacTemplate> {
         self.template.as_ref()
+    }
+
+    pub fn verify_token(&self) -> Option<&Secret> {
+        self.verify_token.as_ref()
     }
 
     /// The replay window in force: the override, else the provider's, else 300 s for a

@@ -37,6 +37,8 @@ pub enum SignError {
     NoActiveSecret,
     /// The stored configuration cannot sign (it could not verify either).
     Misconfigured(&'static str),
+    /// The scheme verifies with the provider's public key: only the provider can sign.
+    PublicKeyOnly,
 }
 
 /// A synthetic event for `record`, signed with its newest active secret at `now`.
@@ -114,7 +116,20 @@ pub fn test_request(
             format!("Basic {}", STANDARD.encode(pair)),
         ));
     }
+    let mut body = body;
     match &auth.scheme().descriptor().check {
+        Check::PublicKey(_) => return Err(SignError::PublicKeyOnly),
+        Check::ClientState => {
+            // Graph's notification shape, with the secret as every item's clientState.
+            body = serde_json::json!({"value": [{
+                "subscriptionId": test_id,
+                "clientState": secret.expose(),
+                "changeType": "created",
+                "resource": "hookgate/test",
+            }]})
+            .to_string()
+            .into_bytes();
+        }
         Check::SharedSecret { headers: names } => {
             let name = auth.header().unwrap_or(names[0]);
             headers.push((name.to_string(), secret.expose().to_string()));
@@ -305,6 +320,8 @@ mod tests {
         for scheme in Scheme::ALL {
             let auth = match scheme {
                 Scheme::Hmac => r#"{"scheme":"hmac","template":{"header":"X-Sig","content":"{id}.{timestamp}.{body}","id_header":"X-Id","timestamp_header":"X-Ts","prefix":"v0=","encoding":"base64"}}"#.to_string(),
+                Scheme::Meta => r#"{"scheme":"meta","verify_token":"vt-0123456789"}"#.to_string(),
+                Scheme::Discord | Scheme::Sendgrid => continue,
                 _ => format!(r#"{{"scheme":"{}"}}"#, scheme.name()),
             };
             let r = record(&format!(
@@ -344,7 +361,13 @@ mod tests {
                 | Scheme::Linear
                 | Scheme::Zoom
                 | Scheme::Twitch
-                | Scheme::Hmac => VerifyError::SignatureMismatch,
+                | Scheme::Hmac
+                | Scheme::Meta
+                | Scheme::Twitter
+                | Scheme::Dropbox => VerifyError::SignatureMismatch,
+                Scheme::Okta => VerifyError::SecretMismatch,
+                Scheme::MicrosoftGraph => VerifyError::ClientStateMismatch,
+                Scheme::Discord | Scheme::Sendgrid => unreachable!("skipped above"),
             };
             assert_eq!(
                 check(&other, &signed, NOW),

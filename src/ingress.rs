@@ -18,7 +18,7 @@ use hookgate_core::problem::{guard_refusal, misconfigured, ErrorCode, Problem};
 use hookgate_core::request::{precheck, resolve_route, Headers, Inbound};
 use hookgate_core::secret::DeliveryId;
 use hookgate_core::style::{kestra, style_of_path};
-use hookgate_core::verify::handshake::{handshake, HandshakeReply};
+use hookgate_core::verify::handshake::{discord_ack, handshake, HandshakeReply};
 use hookgate_core::verify::{verify, Verified, VerifyError};
 use serde::Serialize;
 use std::sync::Arc;
@@ -63,7 +63,7 @@ thread_local! {
 }
 
 /// Whether to write this request's line, and how many refusals were left out before it.
-fn log_decision(env: &Env, status: u16) -> Option<u64> {
+pub(crate) fn log_decision(env: &Env, status: u16) -> Option<u64> {
     match request_log(env) {
         RequestLog::Off => None,
         RequestLog::All => Some(0),
@@ -220,7 +220,12 @@ pub async fn run(
             if let Some(ct) = content_type {
                 headers.extend(origin_answer_headers(ct));
             }
-            http::raw_json(*status, body, &headers)
+            if *status == 204 {
+                // Discord's Events URL: a 204 carries no body.
+                http::no_content_with(&headers)
+            } else {
+                http::raw_json(*status, body, &headers)
+            }
         }
         Ok(Outcome::Replayed {
             status,
@@ -233,12 +238,16 @@ pub async fn run(
             if let Some(ct) = content_type {
                 headers.extend(origin_answer_headers(ct));
             }
-            http::raw_json(*status, body, &headers)
+            if *status == 204 {
+                http::no_content_with(&headers)
+            } else {
+                http::raw_json(*status, body, &headers)
+            }
         }
         Ok(Outcome::Handshake(reply)) => {
             log.code = reply.kind;
-            log.status = 200;
-            http::text(200, reply.content_type, &reply.body)
+            log.status = reply.status;
+            http::handshake(reply)
         }
         Ok(Outcome::Filtered) => {
             log.code = "filtered";
@@ -502,11 +511,15 @@ async fn guard_and_hand_over(
                 return Ok(Outcome::Filtered);
             }
             DeliverAnswer::Accepted {
-                status,
-                body,
-                content_type,
+                mut status,
+                mut body,
+                mut content_type,
                 quota,
             } => {
+                // Discord needs its own acknowledgement of a queued interaction.
+                if let Some((ack_status, ack_body)) = discord_ack(&verified) {
+                    (status, body, content_type) = (ack_status, ack_body.to_string(), None);
+                }
                 ctx.pass("guard", "admitted");
                 ctx.pass("handover", format!("handed over; answered {status}"));
                 return Ok(Outcome::Accepted {
@@ -545,7 +558,19 @@ async fn guard_and_hand_over(
                 // The object answered that nothing was handed over for this delivery
                 // id: its body goes too.
                 discard(stored_body).await;
-                return refused_answer(refused, ctx);
+                let mut outcome = refused_answer(refused, ctx);
+                if let (
+                    Ok(Outcome::Replayed {
+                        status,
+                        body,
+                        content_type,
+                    }),
+                    Some((s, b)),
+                ) = (&mut outcome, discord_ack(&verified))
+                {
+                    (*status, *body, *content_type) = (s, b.to_string(), None);
+                }
+                return outcome;
             }
         }
     }

@@ -151,6 +151,10 @@ pub fn send(api: &Api, args: &SendArgs, json_out: bool) -> Outcome<()> {
     .map_err(|e| match e {
         SignError::NoActiveSecret => Failure::Invalid("the secret is expired".into()),
         SignError::Misconfigured(why) => Failure::Invalid(why.into()),
+        SignError::PublicKeyOnly => Failure::Invalid(
+            "this scheme is signed with the provider's private key: only the provider can send it"
+                .into(),
+        ),
     })?;
 
     let method_name = serde_json::to_value(signed.method)

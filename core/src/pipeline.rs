@@ -47,7 +47,8 @@ pub fn prepare(
     let parsed: Option<Value> = if style == Style::Kubiya {
         Some(kubiya::validate(&inbound.body)?)
     } else if needs_body {
-        serde_json::from_slice(&inbound.body).ok().or_else(|| {
+        // JSON by the one rule (`crate::json`), which the envelope's `encoding` follows.
+        crate::json::parse(&inbound.body).or_else(|| {
             std::str::from_utf8(&inbound.body)
                 .ok()
                 .filter(|t| !t.is_empty())
@@ -115,7 +116,28 @@ pub fn prepare(
             extras.trigger = Some(serde_json::to_string(&trigger).expect("trigger serializes"));
         }
     }
+    if record.auth().scheme() == crate::model::Scheme::MicrosoftGraph {
+        // Graph repeats the shared clientState in every notification; it was checked,
+        // and a secret is never forwarded, so the forwarded body says only that.
+        let forwarded = extras.body.as_deref().unwrap_or(&inbound.body);
+        extras.body = Some(without_client_state(forwarded));
+    }
     Ok(Prepared::Forward(extras))
+}
+
+/// The body with every `value[].clientState` replaced by `"<verified>"`.
+fn without_client_state(body: &[u8]) -> Vec<u8> {
+    let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return body.to_vec();
+    };
+    if let Some(items) = v.get_mut("value").and_then(|i| i.as_array_mut()) {
+        for item in items {
+            if let Some(state) = item.get_mut("clientState") {
+                *state = serde_json::Value::from("<verified>");
+            }
+        }
+    }
+    serde_json::to_vec(&v).unwrap_or_else(|_| body.to_vec())
 }
 
 pub(crate) fn query_lists(raw: Option<&str>) -> BTreeMap<String, Vec<String>> {

@@ -52,6 +52,11 @@ pub enum ErrorCode {
     BodyValidationFailed,
     BasicAuthMissing,
     BasicAuthMismatch,
+    /// Meta's subscription GET with a `hub.verify_token` other than the record's.
+    VerifyTokenMismatch,
+    /// Microsoft Graph: a notification item without `clientState`, or with another one.
+    ClientStateMissing,
+    ClientStateMismatch,
     // --- operator side ---
     AdminDisabled,
     Unauthorized,
@@ -71,7 +76,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 44] = [
+    pub const ALL: [ErrorCode; 47] = [
         ErrorCode::InvalidPath,
         ErrorCode::WebhookNotFound,
         ErrorCode::WebhookDisabled,
@@ -102,6 +107,9 @@ impl ErrorCode {
         ErrorCode::BodyValidationFailed,
         ErrorCode::BasicAuthMissing,
         ErrorCode::BasicAuthMismatch,
+        ErrorCode::VerifyTokenMismatch,
+        ErrorCode::ClientStateMissing,
+        ErrorCode::ClientStateMismatch,
         ErrorCode::AdminDisabled,
         ErrorCode::Unauthorized,
         ErrorCode::InvalidJson,
@@ -144,6 +152,9 @@ impl ErrorCode {
             SecretMismatch => (401, "secret_mismatch", "Shared secret mismatch"),
             UrlKeyMissing => (401, "url_key_missing", "URL key missing"),
             UrlKeyMismatch => (401, "url_key_mismatch", "URL key mismatch"),
+            VerifyTokenMismatch => (401, "verify_token_mismatch", "Verify token mismatch"),
+            ClientStateMissing => (401, "client_state_missing", "clientState missing"),
+            ClientStateMismatch => (401, "client_state_mismatch", "clientState mismatch"),
             WebhookMisconfigured => (
                 500,
                 "webhook_misconfigured",
@@ -476,6 +487,18 @@ impl From<VerifyError> for Problem {
             BasicAuthMismatch => (
                 ErrorCode::BasicAuthMismatch,
                 "the Basic authentication credentials are not valid".into(),
+            ),
+            VerifyTokenMismatch => (
+                ErrorCode::VerifyTokenMismatch,
+                "the subscription request's hub.verify_token is not valid".into(),
+            ),
+            ClientStateMissing => (
+                ErrorCode::ClientStateMissing,
+                "a notification in value[] carries no clientState".into(),
+            ),
+            ClientStateMismatch => (
+                ErrorCode::ClientStateMismatch,
+                "a notification's clientState is not valid".into(),
             ),
             Misconfigured(_) => return misconfigured(),
         };

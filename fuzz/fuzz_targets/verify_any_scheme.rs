@@ -32,7 +32,11 @@ fn header_names() -> &'static [&'static str] {
                         }
                     }
                 }
-                Check::UrlKey | Check::Template => {}
+                Check::PublicKey(layout) => {
+                    names.push(layout.signature_header);
+                    names.push(layout.timestamp_header);
+                }
+                Check::UrlKey | Check::Template | Check::ClientState => {}
             }
         }
         names.dedup();
@@ -48,7 +52,15 @@ fn record(scheme: Scheme) -> WebhookRecord {
     };
     let secret = match scheme {
         Scheme::StandardWebhooks | Scheme::Svix => "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        // Public keys whose private halves the fuzzer does not have.
+        Scheme::Discord => "bba8da10264636cc4a43dfacecb58374832f198e2319b2a1f8eab2f99b518469",
+        Scheme::Sendgrid => "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE83T4O/n84iotIvIW4mdBgQ/7dAfSmpqIM8kF9mN1flpVKS3GRqe62gw+2fNNRaINXvVpiglSI8eNEc6wEA3F+g==",
         _ => "fuzz-secret-value",
+    };
+    let template = if scheme == Scheme::Meta {
+        r#","verify_token":"fuzz-verify-token""#
+    } else {
+        template
     };
     let json = format!(
         r#"{{"format":1,"id":"wh_000000000000000000000001","name":"f","path":"/f","enabled":true,"methods":["POST"],"max_body_bytes":1048576,"auth":{{"scheme":"{}","secrets":[{{"value":"{secret}"}}]{template}}},"target":{{"queue":"EVENTS"}},"created_at":"","updated_at":""}}"#,

@@ -378,12 +378,10 @@ impl Guard {
         if self.alarm_at.get().is_some_and(|t| t <= due) {
             return Ok(());
         }
-        // An absolute time: worker's `From<i64>` for the alarm is an offset from now.
-        let at = worker::js_sys::Date::new(&worker::wasm_bindgen::JsValue::from_f64(due as f64));
-        self.state
-            .storage()
-            .set_alarm(worker::ScheduledTime::new(at))
-            .await?;
+        // worker's `set_alarm(i64)` takes an offset from now, not a time: a Unix time
+        // there set the alarm decades ahead, and the cleanup never ran.
+        let offset_ms = due.saturating_sub(crate::platform::now().0).max(1);
+        self.state.storage().set_alarm(offset_ms as i64).await?;
         self.alarm_at.set(Some(due));
         Ok(())
     }

@@ -12,9 +12,11 @@ mod dashboard_fit;
 mod guarantees;
 mod guard;
 mod hostile;
+mod hostile_input;
 mod ingress;
 mod openapi;
 mod origins;
+mod public_keys;
 mod registry;
 mod replays;
 mod schemes;
@@ -24,7 +26,8 @@ use hookgate_harness::gateway::{derived_config, Gateway, TempDir};
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::sync::{Arc, Mutex};
 
-pub const ADMIN_TOKEN: &str = "e2e-admin-token-5b1d0c";
+/// At least 32 characters, or the admin API stays closed.
+pub const ADMIN_TOKEN: &str = "e2e-admin-token-5b1d0c-7f3a9e21c4d85b60";
 
 pub type TestResult = Result<(), Failed>;
 
@@ -139,6 +142,7 @@ pub fn main() {
         .iter()
         .chain(admin::TESTS)
         .chain(schemes::TESTS)
+        .chain(public_keys::TESTS)
         .chain(registry::TESTS)
         .chain(guard::TESTS)
         .chain(guarantees::TESTS)
@@ -149,6 +153,7 @@ pub fn main() {
         .chain(replays::TESTS)
         .chain(dashboard_fit::TESTS)
         .chain(consumer::TESTS)
+        .chain(hostile_input::TESTS)
     {
         trials.push(trial(&world, name, *f));
     }

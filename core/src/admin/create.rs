@@ -156,9 +156,19 @@ fn new_auth(
         tolerance_s: spec.tolerance_s.value(),
         secret_encoding: spec.secret_encoding.value().unwrap_or_default(),
         template,
+        verify_token: spec.verify_token.value().map(Secret::from_string),
     };
-    let secret = match spec.secret.value() {
+    let supplied =
+        super::scheme_secret(scheme, spec.secret, spec.public_key, spec.client_state, c)?;
+    let secret = match supplied {
         Some(raw) => Secret::from_string(raw),
+        None if scheme.descriptor().key.is_public_key() => {
+            c.invalid(
+                "auth.public_key",
+                format!("is required for the {} scheme", scheme.name()),
+            );
+            return None;
+        }
         None => generate_secret(&auth, secret_bytes),
     };
     auth.secrets = vec![StoredSecret::new(secret.clone())];

@@ -14,7 +14,9 @@ pub mod view;
 pub use create::{validate_create, Fresh};
 pub use patch::validate_patch;
 pub use rotate::{rotate, rotate_forwarding, DEFAULT_GRACE_PERIOD_S, MAX_GRACE_PERIOD_S};
-pub use routes::{authorize, deliveries_limit, route, AdminRoute};
+pub use routes::{
+    authorize, deliveries_limit, list_page, next_cursor, route, token_unusable, AdminRoute,
+};
 pub use spec::{NamespaceSpec, RotateSpec, WebhookSpec};
 
 use crate::filter::Filter;
@@ -134,13 +136,14 @@ fn parse_path(raw: &str, c: &mut Complaints) -> Option<WebhookPath> {
 
 fn parse_methods(raw: &[String], c: &mut Complaints) -> Vec<Method> {
     let mut methods = Vec::new();
-    for m in raw {
+    for (i, m) in raw.iter().enumerate() {
         match Method::parse(&m.to_ascii_uppercase()) {
             Some(m) if !methods.contains(&m) => methods.push(m),
             Some(_) => {}
+            // Which item, not what it says: admin errors never quote a value.
             None => c.invalid(
-                "methods",
-                format!("{m:?} is not one of GET, POST, PUT, PATCH, DELETE"),
+                &format!("methods[{i}]"),
+                "is not one of GET, POST, PUT, PATCH, DELETE",
             ),
         }
     }
@@ -155,7 +158,7 @@ fn parse_scheme(raw: &str, c: &mut Complaints) -> Option<Scheme> {
             ErrorCode::UnknownScheme,
             "auth.scheme",
             format!(
-                "{raw:?} is not a supported scheme (supported: {})",
+                "is not a supported scheme (supported: {})",
                 names.join(", ")
             ),
         );
@@ -246,7 +249,7 @@ fn parse_style(raw: &str, c: &mut Complaints) -> Option<Style> {
         let names: Vec<&str> = Style::ALL.iter().map(|s| s.name()).collect();
         c.invalid(
             "style",
-            format!("{raw:?} is not a style (one of {})", names.join(", ")),
+            format!("is not a style (one of {})", names.join(", ")),
         );
     }
     style
@@ -342,6 +345,44 @@ fn generate_forwarding_secret(bytes: [u8; 32]) -> Secret {
     use base64::engine::general_purpose::STANDARD;
     use base64::Engine;
     Secret::from_string(format!("whsec_{}", STANDARD.encode(bytes)))
+}
+
+/// The scheme's credential as the operator supplied it, under the name the scheme uses:
+/// `auth.public_key` (Discord, SendGrid), `auth.client_state` (Microsoft Graph), else
+/// `auth.secret`. Another name for the scheme is refused. `Some(None)`: none given.
+fn scheme_secret(
+    scheme: Scheme,
+    secret: Field<String>,
+    public_key: Field<String>,
+    client_state: Field<String>,
+    c: &mut Complaints,
+) -> Option<Option<String>> {
+    let wants = match scheme.descriptor().key {
+        k if k.is_public_key() => "auth.public_key",
+        _ if scheme == Scheme::MicrosoftGraph => "auth.client_state",
+        _ => "auth.secret",
+    };
+    let mut chosen = None;
+    let mut ok = true;
+    for (name, field) in [
+        ("auth.secret", secret),
+        ("auth.public_key", public_key),
+        ("auth.client_state", client_state),
+    ] {
+        match field {
+            Field::Absent => {}
+            Field::Value(v) if name == wants => chosen = Some(v),
+            Field::Value(_) | Field::Null if name != wants => {
+                c.invalid(
+                    name,
+                    format!("the {} scheme takes {wants} instead", scheme.name()),
+                );
+                ok = false;
+            }
+            Field::Null | Field::Value(_) => {}
+        }
+    }
+    ok.then_some(chosen)
 }
 
 /// A generated secret in the format the scheme expects.

@@ -152,8 +152,24 @@ fn patched_auth(
         )
         .unwrap_or_default(),
         template,
+        verify_token: merged(
+            spec.verify_token.map(Secret::from_string),
+            &current.verify_token,
+            changed,
+        ),
     };
-    let shown = match spec.secret {
+    // The credential under the scheme's own name (`public_key`, `client_state`, `secret`).
+    let null = matches!(spec.secret, Field::Null)
+        || matches!(spec.public_key, Field::Null)
+        || matches!(spec.client_state, Field::Null);
+    let supplied =
+        super::scheme_secret(scheme, spec.secret, spec.public_key, spec.client_state, c)?;
+    let credential = match (supplied, null) {
+        (Some(raw), _) => Field::Value(raw),
+        (None, true) => Field::Null,
+        (None, false) => Field::Absent,
+    };
+    let shown = match credential {
         Field::Value(raw) => {
             let secret = Secret::from_string(raw);
             auth.secrets = vec![StoredSecret::new(secret.clone())];

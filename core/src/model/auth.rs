@@ -73,6 +73,10 @@ pub struct AuthConfig {
     /// Only for `hmac`: what is signed and how.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) template: Option<HmacTemplate>,
+    /// Only for `meta`: the token its subscription GET must present as
+    /// `hub.verify_token` (chosen by the operator, pasted into Meta's dashboard).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) verify_token: Option<Secret>,
 }
 
 /// The generic template's window when it signs a timestamp and sets none.
@@ -97,6 +101,10 @@ impl AuthConfig {
 
     pub fn template(&self) -> Option<&HmacTemplate> {
         self.template.as_ref()
+    }
+
+    pub fn verify_token(&self) -> Option<&Secret> {
+        self.verify_token.as_ref()
     }
 
     /// The replay window in force: the override, else the provider's, else 300 s for a
@@ -134,5 +142,13 @@ impl AuthConfig {
             .into_iter()
             .chain(template.map(|t| t.header.as_str()))
             .chain(template.and_then(|t| t.timestamp_header.as_deref()))
+    }
+
+    /// Whether a header is stripped from everything forwarded for this webhook (the
+    /// rule `Headers::forwardable` applies): this record's own credential headers, any
+    /// scheme's, or one named like a credential.
+    pub fn never_forwarded(&self, lowercase_name: &str) -> bool {
+        self.own_credential_headers().any(|h| h == lowercase_name)
+            || super::scheme::looks_like_credential(lowercase_name)
     }
 }

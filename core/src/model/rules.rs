@@ -237,6 +237,19 @@ fn check_auth(auth: &AuthConfig, secret_length: SecretLength, v: &mut Violations
         (Some(_), _) => v.invalid("auth.template", "only the hmac scheme takes a template"),
         (None, _) => {}
     }
+    match (&auth.verify_token, scheme) {
+        (Some(t), Scheme::Meta) => {
+            if let Err(why) = check_plain_secret(t.expose()) {
+                v.invalid("auth.verify_token", why);
+            }
+        }
+        (None, Scheme::Meta) => v.invalid("auth.verify_token", "is required for the meta scheme"),
+        (Some(_), _) => v.invalid(
+            "auth.verify_token",
+            "only the meta scheme takes a verify token",
+        ),
+        (None, _) => {}
+    }
     if auth.secrets.is_empty() {
         v.invalid("auth.secrets", "at least one secret is required");
     }
@@ -265,13 +278,20 @@ fn check_auth(auth: &AuthConfig, secret_length: SecretLength, v: &mut Violations
 /// Whether `raw` can serve as a secret of `auth`'s scheme and key encoding. The message
 /// never quotes the secret.
 pub(crate) fn check_secret(raw: &str, auth: &AuthConfig) -> Result<(), &'static str> {
-    let len = raw.chars().count();
-    if !(Secret::MIN_LEN..=Secret::MAX_LEN).contains(&len) {
-        return Err("must be 8 to 256 characters");
+    match auth.scheme.descriptor().key {
+        KeyFormat::Ed25519Hex => {
+            return crate::pubkey::ed25519_hex(raw)
+                .map(|_| ())
+                .ok_or("must be the application's Ed25519 public key: 64 hex digits");
+        }
+        KeyFormat::P256SpkiBase64 => {
+            return crate::pubkey::p256_spki_base64(raw)
+                .map(|_| ())
+                .ok_or("must be the base64 DER of a P-256 public key");
+        }
+        _ => {}
     }
-    if !raw.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
-        return Err("must be printable ASCII");
-    }
+    check_plain_secret(raw)?;
     match auth.scheme.descriptor().key {
         KeyFormat::UrlSafeText
             if !raw
@@ -293,6 +313,18 @@ pub(crate) fn check_secret(raw: &str, auth: &AuthConfig) -> Result<(), &'static 
         }
         _ => Ok(()),
     }
+}
+
+/// The length and alphabet every text secret (and Meta's verify token) keeps to.
+fn check_plain_secret(raw: &str) -> Result<(), &'static str> {
+    let len = raw.chars().count();
+    if !(Secret::MIN_LEN..=Secret::MAX_LEN).contains(&len) {
+        return Err("must be 8 to 256 characters");
+    }
+    if !raw.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+        return Err("must be printable ASCII");
+    }
+    Ok(())
 }
 
 pub(crate) fn check_template(t: &HmacTemplate, v: &mut Violations) {

@@ -29,6 +29,13 @@ pub enum Scheme {
     Zoom,
     Twitch,
     Hmac,
+    Discord,
+    Sendgrid,
+    Meta,
+    Twitter,
+    Dropbox,
+    MicrosoftGraph,
+    Okta,
 }
 
 /// Everything scheme-specific, as data.
@@ -63,6 +70,32 @@ pub enum Check {
     Hmac(Layout<'static>),
     /// A MAC laid out by the record's `auth.template`.
     Template,
+    /// A public-key signature laid out by the provider; the stored "secrets" are the
+    /// provider's public keys (several during a rotation).
+    PublicKey(PublicKeyLayout),
+    /// Microsoft Graph: every notification of the body's `value[]` carries the secret
+    /// as `clientState`.
+    ClientState,
+}
+
+/// How a public-key signature is presented and what it covers.
+#[derive(Debug)]
+pub struct PublicKeyLayout {
+    pub algorithm: PublicKeyAlgorithm,
+    pub signature_header: &'static str,
+    pub encoding: SignatureEncoding,
+    /// Unix seconds, signed (its freshness is checked when a tolerance is in force).
+    pub timestamp_header: &'static str,
+    /// The signed content, in order.
+    pub content: &'static [Piece<'static>],
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PublicKeyAlgorithm {
+    /// RFC 8032 Ed25519: a 64-byte signature.
+    Ed25519,
+    /// ECDSA over P-256 with SHA-256: an ASN.1 DER signature.
+    EcdsaP256Sha256,
 }
 
 /// How a MAC is presented and what it covers. Borrowed so that a template's layout can
@@ -156,6 +189,17 @@ pub enum KeyFormat {
     Whsec,
     /// Compared, not used as a MAC key; limited to URL-safe characters.
     UrlSafeText,
+    /// A public key: 32 bytes in hex (Discord's application public key).
+    Ed25519Hex,
+    /// A public key: base64 of its DER SubjectPublicKeyInfo (SendGrid's verification key).
+    P256SpkiBase64,
+}
+
+impl KeyFormat {
+    /// Whether the stored value is a public key the operator pastes (never generated).
+    pub fn is_public_key(self) -> bool {
+        matches!(self, KeyFormat::Ed25519Hex | KeyFormat::P256SpkiBase64)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -172,6 +216,47 @@ pub enum Handshake {
     SlackUrlVerification,
     ZoomUrlValidation,
     TwitchCallbackVerification,
+    /// Discord: a signed PING (`{"type":1}`) answered `{"type":1}`; the Events URL's
+    /// signed PING (`"type":0`) answered `204`.
+    DiscordPing,
+    /// Meta: `GET ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…`, proved by the
+    /// verify token, answered with the challenge.
+    MetaSubscription,
+    /// Twitter/X: `GET ?crc_token=…`, answered with an HMAC of the token (only the
+    /// secret's holder can answer; the request itself needs no proof).
+    TwitterCrc,
+    /// Dropbox: `GET ?challenge=…` echoed as `text/plain` with `nosniff`.
+    DropboxChallenge,
+    /// Microsoft Graph: `POST ?validationToken=…` answered with the decoded token.
+    GraphValidation,
+    /// Okta: the one-time `GET` with `X-Okta-Verification-Challenge`.
+    OktaVerification,
+}
+
+impl Handshake {
+    /// Whether the handshake comes before (and without) a signature: proved by its own
+    /// shape (`verify::handshake::challenge`), never forwarded.
+    pub fn before_signature(self) -> bool {
+        matches!(
+            self,
+            Handshake::MetaSubscription
+                | Handshake::TwitterCrc
+                | Handshake::DropboxChallenge
+                | Handshake::GraphValidation
+                | Handshake::OktaVerification
+        )
+    }
+
+    /// The method the handshake arrives with when it is not one the webhook lists.
+    pub fn method(self) -> Option<&'static str> {
+        match self {
+            Handshake::MetaSubscription
+            | Handshake::TwitterCrc
+            | Handshake::DropboxChallenge
+            | Handshake::OktaVerification => Some("GET"),
+            _ => None,
+        }
+    }
 }
 
 /// Headers that carry credentials for no particular scheme: never forwarded.
@@ -263,7 +348,7 @@ const fn github(
 }
 
 /// In the order of the `Scheme` variants (checked by a test).
-static DESCRIPTORS: [Descriptor; 16] = [
+static DESCRIPTORS: [Descriptor; 23] = [
     Descriptor {
         scheme: Scheme::HmacSha256Hex,
         name: "hmac-sha256-hex",
@@ -516,10 +601,127 @@ static DESCRIPTORS: [Descriptor; 16] = [
         handshake: None,
         never_forward: &[],
     },
+    Descriptor {
+        scheme: Scheme::Discord,
+        name: "discord",
+        summary: "X-Signature-Ed25519: hex Ed25519 of X-Signature-Timestamp + body; auth.public_key is the application's public key (hex)",
+        check: Check::PublicKey(PublicKeyLayout {
+            algorithm: PublicKeyAlgorithm::Ed25519,
+            signature_header: "x-signature-ed25519",
+            encoding: Hex,
+            timestamp_header: "x-signature-timestamp",
+            content: &[Timestamp, Body],
+        }),
+        // Discord documents no window; the interaction's id is the delivery key.
+        default_tolerance_s: None,
+        key: KeyFormat::Ed25519Hex,
+        delivery_id: Some(DeliveryIdSource::BodyField("id")),
+        handshake: Some(Handshake::DiscordPing),
+        never_forward: &["x-signature-ed25519"],
+    },
+    Descriptor {
+        scheme: Scheme::Sendgrid,
+        name: "sendgrid",
+        summary: "X-Twilio-Email-Event-Webhook-Signature: base64 DER ECDSA P-256 of the timestamp + body; auth.public_key is SendGrid's verification key (base64)",
+        check: Check::PublicKey(PublicKeyLayout {
+            algorithm: PublicKeyAlgorithm::EcdsaP256Sha256,
+            signature_header: "x-twilio-email-event-webhook-signature",
+            encoding: Base64,
+            timestamp_header: "x-twilio-email-event-webhook-timestamp",
+            content: &[Timestamp, Body],
+        }),
+        default_tolerance_s: Some(300),
+        key: KeyFormat::P256SpkiBase64,
+        delivery_id: None,
+        handshake: None,
+        never_forward: &["x-twilio-email-event-webhook-signature"],
+    },
+    Descriptor {
+        scheme: Scheme::Meta,
+        name: "meta",
+        summary: "X-Hub-Signature-256: sha256=<hex> with the app secret; the GET subscription answered when hub.verify_token is auth.verify_token",
+        check: hmac(Layout {
+            algorithm: Sha256,
+            signature: one_header(
+                &["x-hub-signature-256"],
+                Prefix::Required("sha256="),
+                Hex,
+                false,
+            ),
+            timestamp: None,
+            content: Cow::Borrowed(&[Body]),
+        }),
+        default_tolerance_s: None,
+        key: KeyFormat::Text,
+        delivery_id: None,
+        handshake: Some(Handshake::MetaSubscription),
+        never_forward: &["x-hub-signature-256", "x-hub-signature"],
+    },
+    Descriptor {
+        scheme: Scheme::Twitter,
+        name: "twitter",
+        summary: "x-twitter-webhooks-signature: sha256=<base64> with the consumer secret; GET ?crc_token= answered",
+        check: hmac(Layout {
+            algorithm: Sha256,
+            signature: one_header(
+                &["x-twitter-webhooks-signature"],
+                Prefix::Required("sha256="),
+                Base64,
+                false,
+            ),
+            timestamp: None,
+            content: Cow::Borrowed(&[Body]),
+        }),
+        default_tolerance_s: None,
+        key: KeyFormat::Text,
+        delivery_id: None,
+        handshake: Some(Handshake::TwitterCrc),
+        never_forward: &["x-twitter-webhooks-signature"],
+    },
+    Descriptor {
+        scheme: Scheme::Dropbox,
+        name: "dropbox",
+        summary: "X-Dropbox-Signature: hex HMAC-SHA256 of the body with the app secret; GET ?challenge= echoed",
+        check: hmac(Layout {
+            algorithm: Sha256,
+            signature: one_header(&["x-dropbox-signature"], Prefix::None, Hex, false),
+            timestamp: None,
+            content: Cow::Borrowed(&[Body]),
+        }),
+        default_tolerance_s: None,
+        key: KeyFormat::Text,
+        delivery_id: None,
+        handshake: Some(Handshake::DropboxChallenge),
+        never_forward: &["x-dropbox-signature"],
+    },
+    Descriptor {
+        scheme: Scheme::MicrosoftGraph,
+        name: "microsoft-graph",
+        summary: "clientState of every value[] item equals auth.client_state; POST ?validationToken= answered",
+        check: Check::ClientState,
+        default_tolerance_s: None,
+        key: KeyFormat::Text,
+        delivery_id: None,
+        handshake: Some(Handshake::GraphValidation),
+        never_forward: &[],
+    },
+    Descriptor {
+        scheme: Scheme::Okta,
+        name: "okta",
+        summary: "the secret itself in Authorization (or auth.header); the one-time GET with X-Okta-Verification-Challenge answered",
+        check: Check::SharedSecret {
+            headers: &["authorization"],
+        },
+        default_tolerance_s: None,
+        key: KeyFormat::Text,
+        delivery_id: None,
+        handshake: Some(Handshake::OktaVerification),
+        never_forward: &["authorization"],
+    },
 ];
 
 impl Scheme {
-    pub const ALL: [Scheme; 16] = [
+    pub const ALL: [Scheme; 23] = [
         Scheme::HmacSha256Hex,
         Scheme::SharedSecret,
         Scheme::UrlKey,
@@ -536,6 +738,13 @@ impl Scheme {
         Scheme::Zoom,
         Scheme::Twitch,
         Scheme::Hmac,
+        Scheme::Discord,
+        Scheme::Sendgrid,
+        Scheme::Meta,
+        Scheme::Twitter,
+        Scheme::Dropbox,
+        Scheme::MicrosoftGraph,
+        Scheme::Okta,
     ];
 
     pub fn descriptor(self) -> &'static Descriptor {
@@ -550,6 +759,40 @@ impl Scheme {
         Scheme::ALL.into_iter().find(|s| s.name() == raw)
     }
 
+    /// What the operator pastes from the provider into `auth` when creating the webhook:
+    /// (field, what it is, required). Schemes not listed take an optional `secret`
+    /// (generated when absent).
+    pub fn operator_fields(self) -> &'static [(&'static str, &'static str, bool)] {
+        match self {
+            Scheme::Discord => &[(
+                "public_key",
+                "the application's public key (hex), from the Developer Portal's General Information",
+                true,
+            )],
+            Scheme::Sendgrid => &[(
+                "public_key",
+                "the verification key SendGrid shows for the Signed Event Webhook (base64)",
+                true,
+            )],
+            Scheme::Meta => &[
+                ("secret", "the app secret (App settings, Basic)", true),
+                (
+                    "verify_token",
+                    "a token you choose, also pasted as the Verify Token in Meta's webhook setup",
+                    true,
+                ),
+            ],
+            Scheme::Twitter => &[("secret", "the app's consumer secret (API secret key)", true)],
+            Scheme::Dropbox => &[("secret", "the app secret from the App Console", true)],
+            Scheme::MicrosoftGraph => &[(
+                "client_state",
+                "the clientState you give the subscription (generated when empty)",
+                false,
+            )],
+            _ => &[],
+        }
+    }
+
     /// Whether `auth.header` may say where the credential is read.
     pub fn header_configurable(self) -> bool {
         match &self.descriptor().check {
@@ -561,7 +804,7 @@ impl Scheme {
                     ..
                 }
             ),
-            Check::UrlKey | Check::Template => false,
+            Check::UrlKey | Check::Template | Check::PublicKey(_) | Check::ClientState => false,
         }
     }
 
@@ -570,8 +813,8 @@ impl Scheme {
     pub fn signs_timestamp(self) -> bool {
         match &self.descriptor().check {
             Check::Hmac(layout) => layout.timestamp.is_some(),
-            Check::Template => true,
-            Check::SharedSecret { .. } | Check::UrlKey => false,
+            Check::Template | Check::PublicKey(_) => true,
+            Check::SharedSecret { .. } | Check::UrlKey | Check::ClientState => false,
         }
     }
 }
@@ -610,6 +853,21 @@ pub fn is_credential_header(lowercase_name: &str) -> bool {
     names.lengths & length_bit(lowercase_name) != 0 && names.all.contains(&lowercase_name)
 }
 
+/// Known credential headers of any scheme, plus the names credentials usually have.
+pub fn looks_like_credential(lowercase_name: &str) -> bool {
+    // The cheap tests first: most headers are none of these, and the delivery-id
+    // exemption (a walk over every scheme) only matters for a name that matched.
+    let named_like_one = matches!(
+        lowercase_name,
+        "authorization" | "proxy-authorization" | "cookie"
+    ) || lowercase_name.ends_with("api-key")
+        || lowercase_name.ends_with("-signature")
+        || lowercase_name.ends_with("-token")
+        || lowercase_name.ends_with("-secret")
+        || is_credential_header(lowercase_name);
+    named_like_one && !is_delivery_id_header(lowercase_name)
+}
+
 /// Whether `lowercase_name` is some provider's delivery id: never a credential.
 pub fn is_delivery_id_header(lowercase_name: &str) -> bool {
     DESCRIPTORS.iter().any(|d| match d.delivery_id {
@@ -642,7 +900,8 @@ mod tests {
             let read: Vec<&str> = match &d.check {
                 Check::Hmac(l) => l.signature.header_names(),
                 Check::SharedSecret { headers } => headers.to_vec(),
-                Check::UrlKey | Check::Template => vec![],
+                Check::PublicKey(l) => vec![l.signature_header],
+                Check::UrlKey | Check::Template | Check::ClientState => vec![],
             };
             for h in read {
                 assert!(d.never_forward.contains(&h), "{}: {h}", d.name);

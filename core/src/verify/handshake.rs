@@ -1,24 +1,167 @@
 //! Edge handshakes: provider requests that prove the endpoint exists, answered by the
-//! gateway itself and never forwarded. They are recognised only on a [`Verified`]
-//! request, so an unsigned "challenge" never gets an answer.
+//! gateway itself and never forwarded.
+//!
+//! Two kinds. Signed ones (Slack, Zoom, Twitch, Discord's PING) are recognised only on a
+//! [`Verified`] request, so an unsigned "challenge" never gets an answer. The others
+//! arrive before any signature exists, and each is proved by its own shape
+//! ([`challenge`]): Meta's by the verify token the operator chose; Twitter's CRC needs no
+//! proof because the answer is itself an HMAC only the secret's holder can compute;
+//! Dropbox's, Graph's and Okta's are echoes, harmless as `text/plain` with `nosniff` (or
+//! inside a JSON string), and bounded in length. Neither kind is ever forwarded: the
+//! webhook's object is only asked whether the webhook stands.
 
 use super::engine::mac;
-use super::Verified;
+use super::{first_matching_secret, Verified, VerifyError};
 use crate::model::scheme::Handshake;
 use crate::model::template::Algorithm;
+use crate::model::{TargetKind, WebhookRecord};
+use crate::request::Inbound;
+use crate::time::UnixMillis;
+use base64::Engine as _;
 use serde::Deserialize;
 use serde_json::json;
 use std::borrow::Cow;
 
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HandshakeReply {
+    pub status: u16,
     pub content_type: &'static str,
     pub body: String,
+    /// Extra response headers (Dropbox's `X-Content-Type-Options: nosniff`).
+    pub headers: Vec<(&'static str, String)>,
     /// For the log line: which handshake this was.
     pub kind: &'static str,
 }
 
+/// The longest challenge echoed back: providers send tokens of a few dozen characters
+/// (Graph's is about 200); anything longer is not taken for a handshake.
+pub const MAX_CHALLENGE_LEN: usize = 1024;
+
+const NOSNIFF: (&str, &str) = ("X-Content-Type-Options", "nosniff");
+
+fn json_reply(body: String, kind: &'static str) -> HandshakeReply {
+    HandshakeReply {
+        status: 200,
+        content_type: "application/json",
+        body,
+        headers: Vec::new(),
+        kind,
+    }
+}
+
+fn text_echo(body: String, kind: &'static str) -> HandshakeReply {
+    HandshakeReply {
+        status: 200,
+        content_type: "text/plain; charset=utf-8",
+        body,
+        headers: vec![(NOSNIFF.0, NOSNIFF.1.to_string())],
+        kind,
+    }
+}
+
+/// A query parameter, decoded, when present, non-empty and at most [`MAX_CHALLENGE_LEN`].
+fn query_param<'q>(inbound: &'q Inbound, name: &str) -> Option<Cow<'q, str>> {
+    let query = inbound.query.as_deref()?;
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+        .filter(|v| !v.is_empty() && v.len() <= MAX_CHALLENGE_LEN)
+}
+
+/// A handshake that comes before any signature, proved by its own shape: the index of
+/// the secret it answers with and the answer. `Ok(None)`: not such a handshake (the
+/// request is verified as an event). `Err`: a handshake whose proof fails (Meta's token).
+pub(super) fn challenge(
+    record: &WebhookRecord,
+    inbound: &Inbound,
+    now: UnixMillis,
+) -> Result<Option<(usize, HandshakeReply)>, VerifyError> {
+    let auth = record.auth();
+    let Some(kind) = auth.scheme().descriptor().handshake else {
+        return Ok(None);
+    };
+    if !kind.before_signature() {
+        return Ok(None);
+    }
+    if kind.method().is_some_and(|m| m != inbound.method) {
+        return Ok(None);
+    }
+    let reply = match kind {
+        Handshake::MetaSubscription => {
+            if query_param(inbound, "hub.mode").as_deref() != Some("subscribe") {
+                return Ok(None);
+            }
+            let Some(challenge) = query_param(inbound, "hub.challenge") else {
+                return Ok(None);
+            };
+            let token = query_param(inbound, "hub.verify_token").unwrap_or_default();
+            let expected = auth.verify_token().ok_or(VerifyError::Misconfigured(
+                "the meta scheme has no verify token",
+            ))?;
+            if !expected.matches(token.as_bytes()) {
+                return Err(VerifyError::VerifyTokenMismatch);
+            }
+            text_echo(challenge.into_owned(), "meta_subscription")
+        }
+        Handshake::TwitterCrc => {
+            let Some(token) = query_param(inbound, "crc_token") else {
+                return Ok(None);
+            };
+            // The newest active secret answers (Twitter knows one consumer secret).
+            let index = first_matching_secret(auth, now, VerifyError::SecretMissing, |_| Ok(true))?;
+            let secret = auth.secrets()[index].value();
+            let tag = mac(
+                Algorithm::Sha256,
+                secret.expose().as_bytes(),
+                &[Cow::Borrowed(token.as_bytes())],
+            );
+            let answer = base64::engine::general_purpose::STANDARD.encode(tag.as_slice());
+            return Ok(Some((
+                index,
+                json_reply(
+                    json!({ "response_token": format!("sha256={answer}") }).to_string(),
+                    "twitter_crc",
+                ),
+            )));
+        }
+        Handshake::DropboxChallenge => {
+            let Some(challenge) = query_param(inbound, "challenge") else {
+                return Ok(None);
+            };
+            text_echo(challenge.into_owned(), "dropbox_challenge")
+        }
+        Handshake::GraphValidation => {
+            let Some(token) = query_param(inbound, "validationToken") else {
+                return Ok(None);
+            };
+            text_echo(token.into_owned(), "graph_validation")
+        }
+        Handshake::OktaVerification => {
+            let Some(challenge) = inbound
+                .headers
+                .get("x-okta-verification-challenge")
+                .map(str::trim)
+                .filter(|c| !c.is_empty() && c.len() <= MAX_CHALLENGE_LEN)
+            else {
+                return Ok(None);
+            };
+            json_reply(
+                json!({ "verification": challenge }).to_string(),
+                "okta_verification",
+            )
+        }
+        Handshake::SlackUrlVerification
+        | Handshake::ZoomUrlValidation
+        | Handshake::TwitchCallbackVerification
+        | Handshake::DiscordPing => return Ok(None),
+    };
+    Ok(Some((0, reply)))
+}
+
 pub fn handshake(verified: &Verified) -> Option<HandshakeReply> {
+    if let Some(reply) = &verified.challenge {
+        return Some(reply.clone());
+    }
     let body = &verified.inbound().body;
     match verified.record().auth().scheme().descriptor().handshake? {
         Handshake::SlackUrlVerification => {
@@ -28,10 +171,11 @@ pub fn handshake(verified: &Verified) -> Option<HandshakeReply> {
                 challenge: String,
             }
             let m: UrlVerification = serde_json::from_slice(body).ok()?;
-            (m.r#type == "url_verification").then(|| HandshakeReply {
-                content_type: "application/json",
-                body: json!({ "challenge": m.challenge }).to_string(),
-                kind: "slack_url_verification",
+            (m.r#type == "url_verification").then(|| {
+                json_reply(
+                    json!({ "challenge": m.challenge }).to_string(),
+                    "slack_url_verification",
+                )
             })
         }
         Handshake::ZoomUrlValidation => {
@@ -55,15 +199,14 @@ pub fn handshake(verified: &Verified) -> Option<HandshakeReply> {
                 key,
                 &[Cow::Borrowed(m.payload.plain_token.as_bytes())],
             );
-            Some(HandshakeReply {
-                content_type: "application/json",
-                body: json!({
+            Some(json_reply(
+                json!({
                     "plainToken": m.payload.plain_token,
                     "encryptedToken": hex::encode(token),
                 })
                 .to_string(),
-                kind: "zoom_url_validation",
-            })
+                "zoom_url_validation",
+            ))
         }
         Handshake::TwitchCallbackVerification => {
             let message_type = verified
@@ -79,10 +222,76 @@ pub fn handshake(verified: &Verified) -> Option<HandshakeReply> {
             }
             let m: Challenge = serde_json::from_slice(body).ok()?;
             Some(HandshakeReply {
+                status: 200,
                 content_type: "text/plain",
                 body: m.challenge,
+                headers: Vec::new(),
                 kind: "twitch_callback_verification",
             })
         }
+        Handshake::DiscordPing => match discord_message(body)? {
+            DiscordMessage::Interaction(1) => {
+                Some(json_reply(r#"{"type":1}"#.to_string(), "discord_ping"))
+            }
+            DiscordMessage::EventsPing => Some(HandshakeReply {
+                status: 204,
+                content_type: "text/plain",
+                body: String::new(),
+                headers: Vec::new(),
+                kind: "discord_events_ping",
+            }),
+            _ => None,
+        },
+        Handshake::MetaSubscription
+        | Handshake::TwitterCrc
+        | Handshake::DropboxChallenge
+        | Handshake::GraphValidation
+        | Handshake::OktaVerification => None,
+    }
+}
+
+/// What a Discord body is: an interaction (by its `type`) or, on the Events URL
+/// (`"event"` present, or `"type": 0`), a webhook event or its PING.
+enum DiscordMessage {
+    Interaction(u64),
+    EventsPing,
+    Event,
+}
+
+fn discord_message(body: &[u8]) -> Option<DiscordMessage> {
+    #[derive(Deserialize)]
+    struct Message<'a> {
+        r#type: u64,
+        #[serde(borrow, default)]
+        event: Option<&'a serde_json::value::RawValue>,
+    }
+    let m: Message<'_> = serde_json::from_slice(body).ok()?;
+    Some(match (m.r#type, m.event) {
+        (0, _) => DiscordMessage::EventsPing,
+        (_, Some(_)) => DiscordMessage::Event,
+        (t, None) => DiscordMessage::Interaction(t),
+    })
+}
+
+/// The answer Discord needs for a verified request handed to a queue (or an async
+/// origin), in place of hookgate's `202`: a command or modal submit (types 2, 5) is
+/// deferred (`{"type":5}`), a component (3) acknowledged (`{"type":6}`), a webhook event
+/// `204` as the Events URL requires. `None`: keep the usual answer (a sync origin's
+/// passes through; other interaction types need an origin to answer them).
+pub fn discord_ack(verified: &Verified) -> Option<(u16, &'static str)> {
+    let record = verified.record();
+    if record.auth().scheme().descriptor().handshake != Some(Handshake::DiscordPing) {
+        return None;
+    }
+    if let TargetKind::Origin(o) = record.target().kind() {
+        if o.mode() == crate::model::OriginMode::Sync {
+            return None;
+        }
+    }
+    match discord_message(&verified.inbound().body)? {
+        DiscordMessage::Interaction(2 | 5) => Some((200, r#"{"type":5}"#)),
+        DiscordMessage::Interaction(3) => Some((200, r#"{"type":6}"#)),
+        DiscordMessage::Event => Some((204, "")),
+        _ => None,
     }
 }

@@ -8,6 +8,7 @@
 mod engine;
 pub mod handshake;
 pub mod parse;
+mod public_key;
 pub mod sign;
 mod twilio;
 
@@ -37,6 +38,10 @@ pub enum VerifyError {
     /// Kestra style with `basic_auth`: no `Authorization: Basic …`.
     BasicAuthMissing,
     BasicAuthMismatch,
+    /// Meta's subscription GET with another `hub.verify_token`.
+    VerifyTokenMismatch,
+    ClientStateMissing,
+    ClientStateMismatch,
     /// The stored configuration cannot verify anything. For the operator's log only.
     Misconfigured(&'static str),
 }
@@ -49,6 +54,9 @@ pub struct Verified {
     inbound: Inbound,
     /// Index into the record's secrets of the one that verified.
     secret_index: usize,
+    /// A handshake proved by its own shape before any signature (Meta's verify token,
+    /// Twitter's CRC, Dropbox's, Graph's and Okta's echoes): answered, never forwarded.
+    challenge: Option<handshake::HandshakeReply>,
 }
 
 impl fmt::Debug for Verified {
@@ -94,11 +102,20 @@ pub fn verify(
     if let Some(basic) = route.record().basic_auth() {
         check_basic(basic, &inbound)?;
     }
+    if let Some((secret_index, reply)) = handshake::challenge(route.record(), &inbound, now)? {
+        return Ok(Verified {
+            route,
+            inbound,
+            secret_index,
+            challenge: Some(reply),
+        });
+    }
     let secret_index = check(&route, &inbound, now)?;
     Ok(Verified {
         route,
         inbound,
         secret_index,
+        challenge: None,
     })
 }
 
@@ -131,6 +148,8 @@ fn check(route: &RouteMatch, inbound: &Inbound, now: UnixMillis) -> Result<usize
                 .map_err(|_| VerifyError::Misconfigured("the stored template does not parse"))?;
             engine::run(&layout, auth, inbound, now)
         }
+        Check::PublicKey(layout) => public_key::run(layout, auth, inbound, now),
+        Check::ClientState => public_key::client_state(auth, inbound, now),
     }
 }
 
@@ -165,7 +184,7 @@ fn check_basic(basic: &crate::model::BasicAuth, inbound: &Inbound) -> Result<(),
 /// Tries every stored secret with `matches` (no early exit) and returns the index of
 /// the first active one that matched. A match only with a secret past its rotation
 /// grace period is `SecretExpired`; no match at all is `mismatch`.
-fn first_matching_secret(
+pub(crate) fn first_matching_secret(
     auth: &AuthConfig,
     now: UnixMillis,
     mismatch: VerifyError,

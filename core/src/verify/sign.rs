@@ -37,6 +37,8 @@ pub enum SignError {
     NoActiveSecret,
     /// The stored configuration cannot sign (it could not verify either).
     Misconfigured(&'static str),
+    /// The scheme verifies with the provider's public key: only the provider can sign.
+    PublicKeyOnly,
 }
 
 /// A synthetic event for `record`, signed with its newest active secret at `now`.
@@ -154,7 +156,20 @@ fn sign(
             format!("Basic {}", STANDARD.encode(pair)),
         ));
     }
+    let mut body = body;
     match &auth.scheme().descriptor().check {
+        Check::PublicKey(_) => return Err(SignError::PublicKeyOnly),
+        Check::ClientState => {
+            // Graph's notification shape, with the secret as every item's clientState.
+            body = serde_json::json!({"value": [{
+                "subscriptionId": test_id,
+                "clientState": secret.expose(),
+                "changeType": "created",
+                "resource": "hookgate/test",
+            }]})
+            .to_string()
+            .into_bytes();
+        }
         Check::SharedSecret { headers: names } => {
             let name = auth.header().unwrap_or(names[0]);
             headers.push((name.to_string(), secret.expose().to_string()));
@@ -345,6 +360,8 @@ mod tests {
         for scheme in Scheme::ALL {
             let auth = match scheme {
                 Scheme::Hmac => r#"{"scheme":"hmac","template":{"header":"X-Sig","content":"{id}.{timestamp}.{body}","id_header":"X-Id","timestamp_header":"X-Ts","prefix":"v0=","encoding":"base64"}}"#.to_string(),
+                Scheme::Meta => r#"{"scheme":"meta","verify_token":"vt-0123456789"}"#.to_string(),
+                Scheme::Discord | Scheme::Sendgrid => continue,
                 _ => format!(r#"{{"scheme":"{}"}}"#, scheme.name()),
             };
             let r = record(&format!(
@@ -353,7 +370,8 @@ mod tests {
             let signed = test_request(&r, ORIGIN, NOW, "t1").unwrap();
             assert_eq!(check(&r, &signed, NOW), Ok(()), "{}", scheme.name());
             // And the signature is real: the same webhook with another generated secret
-            // does not verify it.
+            // refuses it, with the scheme's own refusal for a wrong credential (not just
+            // any error: a request that fails to parse would also be an error).
             let spec = format!(r#"{{"path":"/h","auth":{auth},"target":{{"queue":"EVENTS"}}}}"#);
             let other = crate::admin::validate_create(
                 crate::admin::WebhookSpec::parse(spec.as_bytes()).unwrap(),
@@ -367,7 +385,36 @@ mod tests {
             )
             .unwrap()
             .record;
-            assert!(check(&other, &signed, NOW).is_err(), "{}", scheme.name());
+            let wrong_credential = match scheme {
+                Scheme::SharedSecret => VerifyError::SecretMismatch,
+                Scheme::UrlKey => VerifyError::UrlKeyMismatch,
+                Scheme::HmacSha256Hex
+                | Scheme::StandardWebhooks
+                | Scheme::Svix
+                | Scheme::Github
+                | Scheme::GithubSha1
+                | Scheme::Stripe
+                | Scheme::Slack
+                | Scheme::Shopify
+                | Scheme::Twilio
+                | Scheme::Paddle
+                | Scheme::Linear
+                | Scheme::Zoom
+                | Scheme::Twitch
+                | Scheme::Hmac
+                | Scheme::Meta
+                | Scheme::Twitter
+                | Scheme::Dropbox => VerifyError::SignatureMismatch,
+                Scheme::Okta => VerifyError::SecretMismatch,
+                Scheme::MicrosoftGraph => VerifyError::ClientStateMismatch,
+                Scheme::Discord | Scheme::Sendgrid => unreachable!("skipped above"),
+            };
+            assert_eq!(
+                check(&other, &signed, NOW),
+                Err(wrong_credential),
+                "{}",
+                scheme.name()
+            );
         }
     }
 

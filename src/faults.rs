@@ -115,9 +115,11 @@ pub async fn raw_kv(
     Some(result)
 }
 
-/// `GET /admin/test/r2/{key}`: whether a body is in R2 (its size and SHA-256), and
+/// `GET /admin/test/r2/{key}`: whether a body is in R2 (its size and SHA-256);
 /// `POST /admin/test/queue/{binding}`: the request's body sent as one raw message, so
-/// the suite can hand a consumer what no webhook can. Only in the fault-injection build.
+/// the suite can hand a consumer what no webhook can; `GET
+/// /admin/test/storage-calls/{webhook_id}`: the storage calls its object's incarnation
+/// made. Only in the fault-injection build.
 #[cfg(feature = "fault-injection")]
 pub async fn raw_r2_and_queue(
     req: &mut Request,
@@ -144,6 +146,16 @@ pub async fn raw_r2_and_queue(
         }
         .await;
         return Some(result);
+    }
+    if let Some(id) = path.strip_prefix("/admin/test/storage-calls/") {
+        let Some(id) = hookgate_core::secret::WebhookId::parse(id) else {
+            return Some(Err(Problem::new(ErrorCode::NotFound, "no such webhook id")));
+        };
+        return Some(
+            crate::guard::client::storage_calls(env, &id)
+                .await
+                .map(|n| (200, serde_json::json!({ "storage_calls": n }))),
+        );
     }
     let binding = path.strip_prefix("/admin/test/queue/")?.to_string();
     let result = async {

@@ -119,3 +119,9 @@ pub async fn deliveries(env: &Env, id: &WebhookId, limit: usize) -> Result<Vec<L
     )
     .await
 }
+
+/// The storage calls the object's incarnation made (test-only build).
+#[cfg(feature = "fault-injection")]
+pub async fn storage_calls(env: &Env, id: &WebhookId) -> Result<u64, Problem> {
+    call(env, id, Method::Get, "/storage-calls", None, &[]).await
+}

@@ -78,6 +78,20 @@ pub struct Guard {
     /// of `held` and updates both, and an object is the only writer of its storage, so
     /// the copy cannot go stale.
     held_cache: RefCell<Option<(Option<Held>, Option<WebhookRecord>)>>,
+    /// The rate window, the key states and the refusals not yet written, in front of
+    /// storage (`hookgate_core::guard::memory`); loaded on the first delivery.
+    memory: RefCell<Option<Memory>>,
+    /// Storage calls made by this incarnation (`store::sql`, alarms set).
+    storage_calls: Cell<u64>,
+}
+
+/// What a Guard decides from while it lives; storage holds the same (`store.rs`).
+struct Memory {
+    hits: hookgate_core::guard::memory::Hits,
+    keys: hookgate_core::guard::memory::Keys,
+    pending: hookgate_core::guard::memory::Pending,
+    /// `hits` and `keys` were read from storage (else only `pending` is meaningful).
+    loaded: bool,
 }
 
 /// `PUT /record`: an admin write, computed from `base_revision`. `record: None` deletes.
@@ -143,6 +157,8 @@ impl DurableObject for Guard {
             awaited: RefCell::new(HashSet::new()),
             alarm_at: Cell::new(None),
             held_cache: RefCell::new(None),
+            memory: RefCell::new(None),
+            storage_calls: Cell::new(0),
         }
     }
 
@@ -176,6 +192,10 @@ impl DurableObject for Guard {
                 let id = p["/replay/".len()..].to_string();
                 Response::from_json(&self.replay(&id).await?)
             }
+            #[cfg(feature = "fault-injection")]
+            (worker::Method::Get, "/storage-calls") => {
+                Response::from_json(&self.storage_calls.get())
+            }
             (worker::Method::Get, "/deliveries") => {
                 let limit = req
                     .url()?
@@ -198,7 +218,11 @@ impl DurableObject for Guard {
                 hookgate_core::time::UnixMillis(now),
             )
         });
+        self.flush_pending()?;
         self.clean_up(now, window_start)?;
+        if let Some(m) = self.memory.borrow_mut().as_mut() {
+            m.keys.expire(now);
+        }
         self.alarm_at.set(None);
         self.schedule_cleanup(now, None).await?;
         Response::ok("cleaned")
@@ -359,6 +383,7 @@ impl Guard {
         if self.alarm_at.get().is_some_and(|t| t <= due) {
             return Ok(());
         }
+        self.storage_calls.set(self.storage_calls.get() + 1);
         self.state.storage().set_alarm(due as i64).await?;
         self.alarm_at.set(Some(due));
         Ok(())

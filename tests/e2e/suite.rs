@@ -15,6 +15,7 @@ mod openapi;
 mod origins;
 mod registry;
 mod schemes;
+mod storage_budget;
 mod styles;
 
 use hookgate_harness::gateway::{derived_config, Gateway, TempDir};
@@ -95,6 +96,7 @@ pub fn main() {
         .chain(registry::TESTS)
         .chain(guard::TESTS)
         .chain(guarantees::TESTS)
+        .chain(storage_budget::TESTS)
         .chain(origins::TESTS)
         .chain(styles::TESTS)
         .chain(dashboard::TESTS)

@@ -154,7 +154,7 @@ pub async fn raw_r2_and_queue(
         return Some(
             crate::guard::client::storage_calls(env, &id)
                 .await
-                .map(|n| (200, serde_json::json!({ "storage_calls": n }))),
+                .map(|counts| (200, counts)),
         );
     }
     let binding = path.strip_prefix("/admin/test/queue/")?.to_string();

@@ -120,8 +120,8 @@ pub async fn deliveries(env: &Env, id: &WebhookId, limit: usize) -> Result<Vec<L
     .await
 }
 
-/// The storage calls the object's incarnation made (test-only build).
+/// The storage and queue calls the object's incarnation made (test-only build).
 #[cfg(feature = "fault-injection")]
-pub async fn storage_calls(env: &Env, id: &WebhookId) -> Result<u64, Problem> {
+pub async fn storage_calls(env: &Env, id: &WebhookId) -> Result<serde_json::Value, Problem> {
     call(env, id, Method::Get, "/storage-calls", None, &[]).await
 }

@@ -723,10 +723,10 @@ impl Guard {
         let timed_out = || Handed::Failed(format!("no answer within {MAX_HANDOVER_WAIT_MS} ms"));
         match record.target().kind() {
             TargetKind::Queue(queue) => {
-                let sent = crate::queues::send_text(&self.env, queue, &request.message, 0);
+                let sent = super::group::send(&self.groups, &self.env, queue, &request.message);
                 match within(MAX_HANDOVER_WAIT_MS, sent).await {
                     Some(Ok(())) => Handed::Queued,
-                    Some(Err(e)) => Handed::Failed(e.to_string()),
+                    Some(Err(e)) => Handed::Failed(e),
                     None => timed_out(),
                 }
             }
@@ -742,9 +742,12 @@ impl Guard {
                 if let Err(e) = self.store_delivery(&job) {
                     return Handed::Failed(e.to_string());
                 }
-                let failed = match within(MAX_HANDOVER_WAIT_MS, self.enqueue(&job, 0)).await {
+                let json = serde_json::to_string(&job).expect("job serializes");
+                let sent =
+                    super::group::send(&self.groups, &self.env, super::DELIVERIES_BINDING, &json);
+                let failed = match within(MAX_HANDOVER_WAIT_MS, sent).await {
                     Some(Ok(())) => return Handed::Queued,
-                    Some(Err(e)) => Handed::Failed(e.to_string()),
+                    Some(Err(e)) => Handed::Failed(e),
                     None => timed_out(),
                 };
                 let _ = self.forget_delivery(&meta.id);

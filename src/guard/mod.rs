@@ -35,6 +35,7 @@
 
 pub mod client;
 mod deliver;
+mod group;
 mod store;
 
 use crate::platform::now;
@@ -83,6 +84,8 @@ pub struct Guard {
     memory: RefCell<Option<Memory>>,
     /// Storage calls made by this incarnation (`store::sql`, alarms set).
     storage_calls: Cell<u64>,
+    /// Hand-overs to each queue, sent alone or in batches (`group.rs`).
+    groups: std::rc::Rc<group::Groups>,
 }
 
 /// What a Guard decides from while it lives; storage holds the same (`store.rs`).
@@ -159,6 +162,7 @@ impl DurableObject for Guard {
             held_cache: RefCell::new(None),
             memory: RefCell::new(None),
             storage_calls: Cell::new(0),
+            groups: Default::default(),
         }
     }
 
@@ -194,7 +198,12 @@ impl DurableObject for Guard {
             }
             #[cfg(feature = "fault-injection")]
             (worker::Method::Get, "/storage-calls") => {
-                Response::from_json(&self.storage_calls.get())
+                let alarm = self.state.storage().get_alarm().await?;
+                Response::from_json(&serde_json::json!({
+                    "storage_calls": self.storage_calls.get(),
+                    "queue_calls": self.groups.queue_calls(),
+                    "alarm_in_ms": alarm.map(|at| at - now().0 as i64),
+                }))
             }
             (worker::Method::Get, "/deliveries") => {
                 let limit = req
@@ -384,7 +393,10 @@ impl Guard {
             return Ok(());
         }
         self.storage_calls.set(self.storage_calls.get() + 1);
-        self.state.storage().set_alarm(due as i64).await?;
+        // worker's `set_alarm(i64)` takes an offset from now, not a time: a Unix time
+        // there set the alarm decades ahead, and the cleanup never ran.
+        let offset_ms = due.saturating_sub(crate::platform::now().0).max(1);
+        self.state.storage().set_alarm(offset_ms as i64).await?;
         self.alarm_at.set(Some(due));
         Ok(())
     }

@@ -32,7 +32,7 @@ mod run {
     use std::sync::Arc;
     use std::time::Duration;
 
-    const TOKEN: &str = "bench-admin-token-0123456789abcdef0123";
+    const TOKEN: &str = "bench-admin-token-8a41f6c2e09d73b5";
 
     fn env_u64(name: &str, default: u64) -> u64 {
         std::env::var(name)

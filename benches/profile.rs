@@ -27,7 +27,7 @@ mod run {
     use std::time::Duration;
     use tungstenite::{connect, Message};
 
-    const TOKEN: &str = "profile-admin-token";
+    const TOKEN: &str = "profile-admin-token-3c9e51a0d7f2486b";
     const SECRET: &str = "profile-secret-0123456789";
 
     fn env_u64(name: &str, default: u64) -> u64 {

@@ -17,8 +17,11 @@ bash scripts/check-size.sh >&2
 # Local-only credentials, made once and kept beside the local state.
 dev_dir=".wrangler/hookgate-dev"
 mkdir -p "$dev_dir"
-random_token() { node -e 'console.log(require("crypto").randomBytes(24).toString("base64url"))'; }
-[ -s "$dev_dir/admin-token" ] || random_token > "$dev_dir/admin-token"
+random_token() { node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))'; }
+# The admin API stays closed with a token shorter than 32 characters: make a new one then.
+if [ "$(tr -d '\n' < "$dev_dir/admin-token" 2>/dev/null | wc -c)" -lt 32 ]; then
+  random_token > "$dev_dir/admin-token"
+fi
 [ -s "$dev_dir/demo-secret" ] || echo "hgs_$(random_token)" > "$dev_dir/demo-secret"
 admin_token="$(cat "$dev_dir/admin-token")"
 demo_secret="$(cat "$dev_dir/demo-secret")"

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The README's test command: installs what it needs, then runs every check and test.
 #   formatting, clippy (native and wasm32), the release build and its size budget, the
-#   test-only fault-injection build, the fuzz targets (built, not run: see
-#   fuzz/README.md), the core's unit, golden and conformance tests, and the end-to-end
-#   suite against workerd (with the dashboard in Debian's headless Chromium, installed
-#   here when missing).
+#   test-only fault-injection build, every fuzz target run from its seeds for a bounded
+#   time (scripts/fuzz.sh, about 2 minutes; fuzz/README.md), the core's unit, golden,
+#   conformance and memory tests, and the end-to-end suite against workerd (with the
+#   dashboard in Debian's headless Chromium, installed here when missing).
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 cd "$HOOKGATE_ROOT"
 
@@ -28,8 +28,8 @@ bash scripts/check-deploy.sh
 say "test-only build with KV fault injection (build-faults/, never deployed)"
 HOOKGATE_SKIP_BUILD=0 bash scripts/build.sh faults
 
-say "fuzz targets build"
-cargo build --manifest-path fuzz/Cargo.toml --locked --bins
+say "fuzz targets: each run for ${FUZZ_SECONDS:-18} s from its seeds, failing on any crash"
+bash scripts/fuzz.sh
 
 # The dashboard test drives Debian's Chromium over WebDriver; nothing downloads a browser.
 if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
@@ -39,5 +39,5 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   DEBIAN_FRONTEND=noninteractive sudo_if_needed apt-get install -y -qq chromium chromium-driver >&2
 fi
 
-say "tests: core (unit, golden, 143 published + 18 derived conformance vectors) and end-to-end in workerd"
+say "tests: core (unit, golden, unverified-body memory, 143 published + 24 derived conformance vectors) and end-to-end in workerd"
 cargo test --workspace --locked

@@ -7,6 +7,7 @@ set -euo pipefail
 HOOKGATE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORKER_BUILD_VERSION=0.8.7
 WASM_BINDGEN_VERSION=0.2.129
+CARGO_FUZZ_VERSION=0.13.2
 
 say() { printf '\033[1m[hookgate]\033[0m %s\n' "$*" >&2; }
 
@@ -31,6 +32,14 @@ if [ "$(installed_version wasm-bindgen)" != "$WASM_BINDGEN_VERSION" ]; then
   say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked >&2
 fi
+
+# cargo-fuzz, for the test command's fuzz step only (scripts/fuzz.sh calls this).
+ensure_cargo_fuzz() {
+  if [ "$(installed_version cargo-fuzz)" != "$CARGO_FUZZ_VERSION" ]; then
+    say "installing cargo-fuzz $CARGO_FUZZ_VERSION (a minute or two, once)"
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked >&2
+  fi
+}
 
 # Node 22 (wrangler needs >= 22.12), wrangler and wasm-opt come from the npm registry,
 # pinned by package-lock.json. Reinstall only when the lock file changed.

@@ -8,8 +8,9 @@ use crate::{body, http};
 use crate::{claims, namespace};
 use hookgate_core::admin::view::view as record_view;
 use hookgate_core::admin::{
-    authorize, deliveries_limit, rotate, rotate_forwarding, route, validate_create, validate_patch,
-    AdminRoute, Fresh, NamespaceSpec, Policy, RotateSpec, Validated, WebhookSpec,
+    authorize, deliveries_limit, list_page, next_cursor, rotate, rotate_forwarding, route,
+    token_unusable, validate_create, validate_patch, AdminRoute, Fresh, NamespaceSpec, Policy,
+    RotateSpec, Validated, WebhookSpec,
 };
 use hookgate_core::guard::authority::Held;
 use hookgate_core::guard::protocol::DEFAULT_LOG_ENTRIES;
@@ -17,23 +18,28 @@ use hookgate_core::model::{Scheme, Style, WebhookRecord};
 use hookgate_core::problem::{ErrorCode, Problem};
 use hookgate_core::secret::{Secret, WebhookId};
 use serde_json::{json, Value};
-use worker::{console_log, Env, Request, Response, Result};
+use worker::{console_error, console_log, Env, Request, Response, Result};
 
 const ADMIN_TOKEN: &str = "ADMIN_TOKEN";
 const MAX_ADMIN_BODY: u64 = 64 * 1024;
 
 /// The dashboard and the OpenAPI document, shipped inside the Worker: nothing is fetched
-/// from elsewhere at build or run time.
-const DASHBOARD_HTML: &str = include_str!("../dashboard/index.html");
+/// from elsewhere at build or run time. The page is as `build.rs` wrote it: its script
+/// tag carries the script's hash.
+const DASHBOARD_HTML: &str = include_str!(concat!(env!("OUT_DIR"), "/index.html"));
 const DASHBOARD_JS: &str = include_str!("../dashboard/app.js");
 const DASHBOARD_CSS: &str = include_str!("../dashboard/app.css");
 const OPENAPI: &str = include_str!("../openapi/openapi.json");
 
 /// No inline script or style, nothing from another origin; the page talks only to this
-/// Worker's admin API.
-const DASHBOARD_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
-    img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; \
-    frame-ancestors 'none'";
+/// Worker's admin API. The one script allowed is named by its SHA-256 (`build.rs`), so
+/// even another file served from this origin would not run.
+const DASHBOARD_CSP: &str = concat!(
+    "default-src 'none'; script-src '",
+    env!("HOOKGATE_APP_JS_INTEGRITY"),
+    "'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; \
+     form-action 'none'; frame-ancestors 'none'"
+);
 
 /// The files served without the token (`routes::PUBLIC_PATHS`): code and documentation.
 fn public_file(method: &str, path: &str) -> Option<(&'static str, &'static str)> {
@@ -70,12 +76,26 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
         Ok((status, _)) => (*status, "ok"),
         Err(p) => (p.status(), p.code.as_str()),
     };
-    console_log!(
-        "{}",
-        json!({"msg": "admin", "method": method, "path": path, "code": code, "status": status})
+    // Anyone can send a request that fails authentication: those lines share the
+    // senders' refusal budget, so a flood of them cannot flood the logs.
+    let refused_unauthenticated = matches!(
+        &result,
+        Err(p) if matches!(p.code, ErrorCode::Unauthorized | ErrorCode::AdminDisabled)
     );
+    let suppressed = if refused_unauthenticated {
+        crate::ingress::log_decision(env, status)
+    } else {
+        Some(0)
+    };
+    if let Some(suppressed) = suppressed {
+        console_log!(
+            "{}",
+            json!({"msg": "admin", "method": method, "path": path, "code": code,
+                "status": status, "suppressed": suppressed})
+        );
+    }
     match result {
-        Ok((204, _)) => Ok(Response::empty()?.with_status(204)),
+        Ok((204, _)) => http::no_content(),
         Ok((status, body)) => http::json(status, &body),
         Err(p) => http::problem(&p),
     }
@@ -88,8 +108,23 @@ fn configured_token(env: &Env) -> Option<String> {
         .ok()
 }
 
+thread_local! {
+    /// Whether this isolate has said why the admin API is closed (once is enough: the
+    /// configuration is fixed for an isolate's life).
+    static CLOSED_REASON_LOGGED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value), Problem> {
     let token = configured_token(env);
+    if let Some(reason) = token_unusable(token.as_deref()) {
+        if !CLOSED_REASON_LOGGED.with(|logged| logged.replace(true)) {
+            console_error!(
+                "{}",
+                json!({"msg": "admin_disabled", "reason": reason,
+                    "fix": "set an ADMIN_TOKEN of at least 32 characters"})
+            );
+        }
+    }
     let authorization = req.headers().get("Authorization").ok().flatten();
     authorize(token.as_deref(), authorization.as_deref())?;
     #[cfg(feature = "fault-injection")]
@@ -123,9 +158,14 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
             ))
         }
         AdminRoute::List => {
-            let records = registry.list().await?;
+            let page = list_page(req.url().ok().as_ref().and_then(|u| u.query()))?;
+            let (records, next) = registry.list_page(page.limit, page.kv_cursor).await?;
             let views: Vec<Value> = records.iter().map(view).collect();
-            Ok((200, json!({ "webhooks": views })))
+            let next_cursor = next.as_deref().map(next_cursor);
+            Ok((
+                200,
+                json!({ "webhooks": views, "next_cursor": next_cursor }),
+            ))
         }
         AdminRoute::Get(id) => {
             let (record, last_triggered_at) = find(env, &registry, &id).await?;

@@ -1,13 +1,24 @@
-//! Rendering the core's answers as HTTP responses.
+//! Rendering the core's answers as HTTP responses. Every answer is `no-store` and
+//! `nosniff`: a sync origin's body or a sender's echoed text is never guessed into HTML
+//! or script by a browser.
 
 use hookgate_core::problem::{Problem, PROBLEM_CONTENT_TYPE};
 use serde::Serialize;
 use worker::{Headers, Response, Result};
 
-pub fn problem(p: &Problem) -> Result<Response> {
+/// The header fields every answer carries, and its content type when it has a body.
+fn base_headers(content_type: Option<&str>) -> Result<Headers> {
     let headers = Headers::new();
-    headers.set("Content-Type", PROBLEM_CONTENT_TYPE)?;
+    if let Some(content_type) = content_type {
+        headers.set("Content-Type", content_type)?;
+    }
     headers.set("Cache-Control", "no-store")?;
+    headers.set("X-Content-Type-Options", "nosniff")?;
+    Ok(headers)
+}
+
+pub fn problem(p: &Problem) -> Result<Response> {
+    let headers = base_headers(Some(PROBLEM_CONTENT_TYPE))?;
     for (name, value) in &p.headers {
         headers.set(name, value)?;
     }
@@ -18,18 +29,14 @@ pub fn problem(p: &Problem) -> Result<Response> {
 
 pub fn json<T: Serialize>(status: u16, body: &T) -> Result<Response> {
     let text = serde_json::to_string(body).map_err(|e| worker::Error::RustError(e.to_string()))?;
-    let headers = Headers::new();
-    headers.set("Content-Type", "application/json")?;
-    headers.set("Cache-Control", "no-store")?;
+    let headers = base_headers(Some("application/json"))?;
     Ok(Response::ok(text)?
         .with_status(status)
         .with_headers(headers))
 }
 
 pub fn text(status: u16, content_type: &str, body: &str) -> Result<Response> {
-    let headers = Headers::new();
-    headers.set("Content-Type", content_type)?;
-    headers.set("Cache-Control", "no-store")?;
+    let headers = base_headers(Some(content_type))?;
     Ok(Response::ok(body)?
         .with_status(status)
         .with_headers(headers))
@@ -37,9 +44,7 @@ pub fn text(status: u16, content_type: &str, body: &str) -> Result<Response> {
 
 /// A JSON body already rendered (by the webhook's object), with extra header fields.
 pub fn raw_json(status: u16, body: &str, extra: &[(&str, String)]) -> Result<Response> {
-    let headers = Headers::new();
-    headers.set("Content-Type", "application/json")?;
-    headers.set("Cache-Control", "no-store")?;
+    let headers = base_headers(Some("application/json"))?;
     for (name, value) in extra {
         headers.set(name, value)?;
     }
@@ -50,9 +55,7 @@ pub fn raw_json(status: u16, body: &str, extra: &[(&str, String)]) -> Result<Res
 
 /// A problem in the shape of the webhook's style (`Problem::render`).
 pub fn rendered(r: &hookgate_core::problem::Rendered) -> Result<Response> {
-    let headers = Headers::new();
-    headers.set("Content-Type", r.content_type)?;
-    headers.set("Cache-Control", "no-store")?;
+    let headers = base_headers(Some(r.content_type))?;
     for (name, value) in &r.headers {
         headers.set(name, value)?;
     }
@@ -63,9 +66,9 @@ pub fn rendered(r: &hookgate_core::problem::Rendered) -> Result<Response> {
 
 /// `204 No Content`.
 pub fn no_content() -> Result<Response> {
-    let headers = Headers::new();
-    headers.set("Cache-Control", "no-store")?;
-    Ok(Response::empty()?.with_status(204).with_headers(headers))
+    Ok(Response::empty()?
+        .with_status(204)
+        .with_headers(base_headers(None)?))
 }
 
 /// `serde_json::to_value`, through text: the types the shell turns into a `Value` already

@@ -63,7 +63,7 @@ thread_local! {
 }
 
 /// Whether to write this request's line, and how many refusals were left out before it.
-fn log_decision(env: &Env, status: u16) -> Option<u64> {
+pub(crate) fn log_decision(env: &Env, status: u16) -> Option<u64> {
     match request_log(env) {
         RequestLog::Off => None,
         RequestLog::All => Some(0),

@@ -70,16 +70,13 @@ pub fn parse<T: DeserializeOwned>(path: &str, text: &str) -> std::result::Result
     serde_json::from_str(text).map_err(|e| format!("{path}: {e}"))
 }
 
-/// The rate window of a `hits (t, id)` table as three columns (`rate_limit::Window`),
-/// with `?1` the window's start and `?2` the limit: summed up in SQLite, so three
-/// numbers cross into the Worker, not a row per hit. A macro so that queries adding
-/// columns in front (the Guard's key) stay compile-time strings.
+/// The rate window of a `hits (t, id)` table as three columns (`rate_limit::Window`):
+/// the core's `window_columns!`, one text that the core's tests run in SQLite. A macro
+/// so that queries adding columns in front (the Guard's key) stay compile-time strings.
 #[macro_export]
 macro_rules! window_columns {
     () => {
-        "COUNT(*), MIN(t), (SELECT t FROM hits WHERE t > ?1 ORDER BY t LIMIT 1 \
-         OFFSET MAX(0, (SELECT COUNT(*) FROM hits WHERE t > ?1) - ?2)) \
-         FROM hits WHERE t > ?1"
+        hookgate_core::window_columns!()
     };
 }
 
@@ -87,7 +84,7 @@ macro_rules! window_columns {
 pub fn window(sql: &SqlStorage, start_ms: u64, limit: u32) -> Result<Window> {
     let row = first_row(
         sql,
-        concat!("SELECT ", window_columns!()),
+        hookgate_core::guard::rate_limit::WINDOW_QUERY,
         vec![int(start_ms), int(u64::from(limit))],
     )?;
     Ok(window_of(&mut row.into_iter()))

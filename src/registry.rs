@@ -298,23 +298,30 @@ impl<'e> Registry<'e> {
             .map(|i| retired_records.swap_remove(i)))
     }
 
-    /// Every webhook, in path order. During an unrepaired move a webhook's id can be at
-    /// two paths; it is listed once, where its pointer says it lives.
-    pub async fn list(&self) -> Result<Vec<WebhookRecord>, Problem> {
-        let mut records: Vec<WebhookRecord> = Vec::new();
-        let mut cursor = None;
-        loop {
-            let page = raw_kv::list(self.env, "route:", cursor.take())
+    /// One page of the webhooks, in path order: at most `limit` (up to 100, KV's bulk
+    /// read) route keys from KV's list after `kv_cursor`, their records in one bulk read,
+    /// and KV's cursor for the next page (`None` on the last). A page costs two KV
+    /// operations, whatever the number of webhooks. During an unrepaired move a webhook's id can be at two
+    /// paths: on one page it is listed once, where its pointer says it lives; two pages
+    /// may each show one copy until the next admin access to it repairs the move.
+    pub async fn list_page(
+        &self,
+        limit: usize,
+        kv_cursor: Option<String>,
+    ) -> Result<(Vec<WebhookRecord>, Option<String>), Problem> {
+        let page = raw_kv::list(self.env, "route:", limit, kv_cursor)
+            .await
+            .map_err(|e| unavailable("list", e))?;
+        let names: Vec<&str> = page.keys.iter().map(|k| k.name.as_str()).collect();
+        let mut records: Vec<WebhookRecord> = Vec::with_capacity(names.len());
+        if !names.is_empty() {
+            let values = raw_kv::get_many(self.env, &names)
                 .await
-                .map_err(|e| unavailable("list", e))?;
-            for key in page.keys {
-                if let Some(record) = self.read(&key.name).await? {
-                    records.push(record);
+                .map_err(|e| unavailable("get", e))?;
+            for (key, text) in values {
+                if let Some(text) = text {
+                    records.push(decode(&key, &text)?);
                 }
-            }
-            match page.cursor {
-                Some(c) if !page.list_complete => cursor = Some(c),
-                _ => break,
             }
         }
         let mut by_id: BTreeMap<String, Vec<WebhookRecord>> = BTreeMap::new();
@@ -333,7 +340,8 @@ impl<'e> Registry<'e> {
             }
         }
         unique.sort_by(|a, b| a.path().cmp(b.path()));
-        Ok(unique)
+        let next = page.cursor.filter(|_| !page.list_complete);
+        Ok((unique, next))
     }
 
     pub async fn create(&self, record: &WebhookRecord) -> Result<(), Problem> {
@@ -425,7 +433,8 @@ impl<'e> Registry<'e> {
 mod raw_kv {
     use super::BINDING;
     use serde::Deserialize;
-    use worker::js_sys::{Function, Object, Promise, Reflect, JSON};
+    use std::collections::BTreeMap;
+    use worker::js_sys::{Array, Function, Object, Promise, Reflect, JSON};
     use worker::wasm_bindgen::{JsCast, JsValue};
     use worker::wasm_bindgen_futures::JsFuture;
     use worker::Env;
@@ -464,14 +473,38 @@ mod raw_kv {
             .map(|_| ())
     }
 
-    pub async fn list(env: &Env, prefix: &str, cursor: Option<String>) -> Result<ListPage, String> {
+    /// KV's bulk read: up to 100 keys in one operation, each key with its text or `None`.
+    pub async fn get_many(
+        env: &Env,
+        keys: &[&str],
+    ) -> Result<BTreeMap<String, Option<String>>, String> {
+        let (kv, get) = method(env, "get")?;
+        let names = Array::new();
+        for key in keys {
+            names.push(&JsValue::from_str(key));
+        }
+        // A `Map` of key to text (or null), read as JSON text like `list`'s answer.
+        let answer = settle(get.call1(&kv, &names)).await?;
+        let entries = Object::from_entries(&answer).map_err(|e| format!("{e:?}"))?;
+        let text: String = JSON::stringify(&entries)
+            .map_err(|e| format!("{e:?}"))?
+            .into();
+        serde_json::from_str(&text).map_err(|e| e.to_string())
+    }
+
+    pub async fn list(
+        env: &Env,
+        prefix: &str,
+        limit: usize,
+        cursor: Option<String>,
+    ) -> Result<ListPage, String> {
         let (kv, list) = method(env, "list")?;
         let options = Object::new();
-        let set =
-            |k: &str, v: &str| Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v));
-        set("prefix", prefix).map_err(|e| format!("{e:?}"))?;
+        let set = |k: &str, v: &JsValue| Reflect::set(&options, &JsValue::from_str(k), v);
+        set("prefix", &JsValue::from_str(prefix)).map_err(|e| format!("{e:?}"))?;
+        set("limit", &JsValue::from_f64(limit as f64)).map_err(|e| format!("{e:?}"))?;
         if let Some(c) = cursor {
-            set("cursor", &c).map_err(|e| format!("{e:?}"))?;
+            set("cursor", &JsValue::from_str(&c)).map_err(|e| format!("{e:?}"))?;
         }
         let answer = settle(list.call1(&kv, &options)).await?;
         let text: String = JSON::stringify(&answer)

@@ -83,9 +83,16 @@ impl Extras {
 
 /// The envelope's `body` object, tagged by `encoding`.
 enum BodyPart<'a> {
-    /// The body parsed as JSON; `data` is the sender's exact JSON text.
-    Json { size: usize, data: &'a RawValue },
-    /// UTF-8 that is not JSON.
+    /// The body is JSON (`crate::json`'s one rule); `data` is the sender's exact JSON
+    /// text, and the whitespace around it (which a JSON value cannot hold) is kept
+    /// beside it, so that the three together are the body's bytes.
+    Json {
+        size: usize,
+        leading: &'a str,
+        data: &'a str,
+        trailing: &'a str,
+    },
+    /// UTF-8 that is not JSON (by the rule the filter uses too).
     Text { size: usize, data: &'a str },
     /// Anything else, standard base64 with padding.
     Base64 { size: usize, data: String },
@@ -258,9 +265,22 @@ fn push_body(out: &mut String, body: BodyPart<'_>) {
     out.push_str(encoding);
     push_u64(out, *size as u64);
     match body {
-        BodyPart::Json { data, .. } => {
+        BodyPart::Json {
+            leading,
+            data,
+            trailing,
+            ..
+        } => {
             out.push_str(",\"data\":");
-            out.push_str(data.get());
+            out.push_str(data);
+            if !leading.is_empty() {
+                out.push_str(",\"leading_whitespace\":");
+                push_str(out, leading);
+            }
+            if !trailing.is_empty() {
+                out.push_str(",\"trailing_whitespace\":");
+                push_str(out, trailing);
+            }
         }
         BodyPart::Text { data, .. } => {
             out.push_str(",\"data\":");
@@ -337,19 +357,30 @@ pub fn build(
     let size = body.len();
     // Sized once for the body plus headers, instead of growing.
     let capacity = size * 4 / 3 + 1024 + headers.len() * 64;
-    // Borrowed from the body: validated, not copied.
-    let message = match serde_json::from_slice::<&RawValue>(body) {
-        Ok(data) => common.render(BodyPart::Json { size, data }, capacity),
-        Err(_) => match std::str::from_utf8(body) {
-            Ok(text) => common.render(BodyPart::Text { size, data: text }, capacity),
-            Err(_) => common.render(
-                BodyPart::Base64 {
+    // Borrowed from the body: validated, not copied. JSON by the rule the filter and
+    // the styles use, so a body is the same kind of thing to them and to the consumer.
+    let text = std::str::from_utf8(body).ok();
+    let message = match text {
+        Some(text) if crate::json::is_json(body) => {
+            let (leading, data, trailing) = crate::json::split_whitespace(text);
+            common.render(
+                BodyPart::Json {
                     size,
-                    data: STANDARD.encode(body),
+                    leading,
+                    data,
+                    trailing,
                 },
                 capacity,
-            ),
-        },
+            )
+        }
+        Some(text) => common.render(BodyPart::Text { size, data: text }, capacity),
+        None => common.render(
+            BodyPart::Base64 {
+                size,
+                data: STANDARD.encode(body),
+            },
+            capacity,
+        ),
     };
     if carrier.message_bytes(&message) > MAX_MESSAGE_BYTES {
         offloaded()
@@ -525,6 +556,65 @@ mod tests {
         ));
         assert_eq!(v["body"]["encoding"], "text");
         assert_eq!(v["body"]["size"], 0);
+    }
+
+    #[test]
+    fn a_body_is_json_only_by_the_filters_rule_and_forwards_as_its_exact_bytes() {
+        let deep = format!(
+            "{}{}",
+            "[".repeat(crate::json::MAX_DEPTH),
+            "]".repeat(crate::json::MAX_DEPTH)
+        );
+        let cases: Vec<(Vec<u8>, &str)> = vec![
+            (b"{\"a\":1}\n".to_vec(), "json"),
+            (b" \t{\"a\": [1, 2]}\r\n".to_vec(), "json"),
+            (
+                b"{\"big\": 123456789012345678901234567890}".to_vec(),
+                "json",
+            ),
+            (b"\"\\ud83d\\ude00\"".to_vec(), "json"),
+            // serde_json's raw value accepts these; its parse, which the filter uses, does not.
+            (b"\"\\ud800\"".to_vec(), "text"),
+            (b"{\"n\": 1e400}".to_vec(), "text"),
+            (deep.into_bytes(), "text"),
+            (b"{\"a\":1} trailing".to_vec(), "text"),
+            (b"  ".to_vec(), "text"),
+            (vec![0xff, b'{', b'}'], "base64"),
+        ];
+        for (body, encoding) in cases {
+            let v = verified(&body);
+            let message = build_plain(&v, &DeliveryId::generate([1; 16]), UnixMillis(0), "-")
+                .message()
+                .to_string();
+            let parsed: Value = serde_json::from_str(&message).unwrap();
+            let shown = String::from_utf8_lossy(&body);
+            assert_eq!(parsed["body"]["encoding"], encoding, "{shown}");
+            // The filter sees the same kind of thing: JSON, or the text as a string.
+            let view = crate::json::parse(&body);
+            assert_eq!(view.is_some(), encoding == "json", "{shown}");
+            // What an origin receives is exactly what the sender sent.
+            let forward = crate::delivery::forward::from_envelope(&message).unwrap();
+            assert_eq!(
+                forward.body,
+                crate::delivery::forward::Body::Inline(body.clone()),
+                "{shown}"
+            );
+        }
+    }
+
+    #[test]
+    fn whitespace_around_json_travels_beside_it() {
+        let v = inline(build_plain(
+            &verified(b"\n {\"a\":1}\r\n"),
+            &DeliveryId::generate([1; 16]),
+            UnixMillis(0),
+            "-",
+        ));
+        assert_eq!(
+            v["body"],
+            serde_json::json!({"encoding": "json", "size": 11, "data": {"a": 1},
+                "leading_whitespace": "\n ", "trailing_whitespace": "\r\n"})
+        );
     }
 
     #[test]

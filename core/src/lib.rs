@@ -5,7 +5,7 @@
 //! bytes the shell passes in). That keeps every rule unit-testable natively.
 //!
 //! Layers, each importing only those above it (no cycles):
-//! `time`, `secret`, `codec`, `path`, `filter` → `model` → `request` → `verify` →
+//! `time`, `secret`, `codec`, `path`, `json`, `filter` → `model` → `request` → `verify` →
 //! `envelope`, `guard`, `style` → `pipeline`; `admin` and `problem` (the error-to-HTTP
 //! table) sit on top.
 
@@ -15,6 +15,7 @@ pub mod delivery;
 pub mod envelope;
 pub mod filter;
 pub mod guard;
+pub mod json;
 mod json_text;
 pub mod log_budget;
 pub mod model;

@@ -38,9 +38,10 @@ impl fmt::Display for PathError {
             PathError::Empty => f.write_str("path must have at least one segment"),
             PathError::Traversal => f.write_str("'.' and '..' segments are not allowed"),
             PathError::ReservedAdmin => f.write_str("paths under /admin are reserved"),
-            PathError::InvalidCharacter(c) => {
-                write!(f, "character {c:?} is not allowed in a path segment")
-            }
+            PathError::InvalidCharacter(_) => f.write_str(
+                "a character is not allowed in a path segment (letters, digits, \
+                 -._~!$&'()*+,;=:@ and %XX escapes are)",
+            ),
             PathError::InvalidEncoding => f.write_str("path is not valid percent-encoded UTF-8"),
         }
     }

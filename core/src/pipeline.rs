@@ -47,7 +47,8 @@ pub fn prepare(
     let parsed: Option<Value> = if style == Style::Kubiya {
         Some(kubiya::validate(&inbound.body)?)
     } else if needs_body {
-        serde_json::from_slice(&inbound.body).ok().or_else(|| {
+        // JSON by the one rule (`crate::json`), which the envelope's `encoding` follows.
+        crate::json::parse(&inbound.body).or_else(|| {
             std::str::from_utf8(&inbound.body)
                 .ok()
                 .filter(|t| !t.is_empty())

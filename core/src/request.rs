@@ -1,7 +1,6 @@
 //! The platform-free picture of an incoming request, where it lands in the registry,
 //! and the checks made on it before the body is read.
 
-use crate::model::scheme::{is_credential_header, is_delivery_id_header};
 use crate::model::{Scheme, WebhookRecord};
 use crate::path::WebhookPath;
 use std::collections::BTreeMap;
@@ -76,10 +75,8 @@ impl Headers {
         &'a self,
         record: &'a WebhookRecord,
     ) -> impl Iterator<Item = &'a (String, String)> {
-        let own: Vec<&str> = record.auth().own_credential_headers().collect();
-        self.0
-            .iter()
-            .filter(move |(k, _)| !own.contains(&k.as_str()) && !looks_like_credential(k))
+        let auth = record.auth();
+        self.0.iter().filter(move |(k, _)| !auth.never_forwarded(k))
     }
 
     /// The forwardable headers with every value kept apart (Kestra's `trigger.headers`).
@@ -115,21 +112,6 @@ impl fmt::Debug for Headers {
             .entries(self.0.iter().map(|(k, _)| k))
             .finish()
     }
-}
-
-/// Known credential headers of any scheme, plus the names credentials usually have.
-fn looks_like_credential(lowercase_name: &str) -> bool {
-    // The cheap tests first: most headers are none of these, and the delivery-id
-    // exemption (a walk over every scheme) only matters for a name that matched.
-    let named_like_one = matches!(
-        lowercase_name,
-        "authorization" | "proxy-authorization" | "cookie"
-    ) || lowercase_name.ends_with("api-key")
-        || lowercase_name.ends_with("-signature")
-        || lowercase_name.ends_with("-token")
-        || lowercase_name.ends_with("-secret")
-        || is_credential_header(lowercase_name);
-    named_like_one && !is_delivery_id_header(lowercase_name)
 }
 
 /// Everything about a request that verification and envelope building need.

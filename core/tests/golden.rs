@@ -284,6 +284,19 @@ fn envelope_v1_json_body_is_pinned() {
     assert_golden("envelope_v1_json.json", h.message());
 }
 
+/// JSON with whitespace around it (a file sent with `curl --data-binary @event.json`):
+/// still `encoding: "json"` with the value as `data`, the whitespace in two optional
+/// members added beside it, so the three are the body's bytes.
+#[test]
+fn envelope_v1_json_body_with_surrounding_whitespace_is_pinned() {
+    let h = envelope_for(
+        b"\n  {\"parameters\": {\"env\": \"prod\"}}\r\n",
+        "/hooks/deploys",
+        HMAC_SPEC,
+    );
+    assert_golden("envelope_v1_json_whitespace.json", h.message());
+}
+
 #[test]
 fn envelope_v1_text_body_is_pinned() {
     let h = envelope_for(b"a=1&b=two", "/hooks/deploys", HMAC_SPEC);

@@ -40,7 +40,17 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     if let Some(n) = codec::unix_seconds(s) {
-        assert!(n >= 0);
+        // A round trip: the number is the digits that were sent (less leading zeros), and
+        // writing it out reads back as itself.
+        let digits = s.trim();
+        let significant = digits.trim_start_matches('0');
+        let expected = if significant.is_empty() {
+            "0"
+        } else {
+            significant
+        };
+        assert_eq!(n.to_string(), expected, "{s:?}");
+        assert_eq!(codec::unix_seconds(&n.to_string()), Some(n));
     }
     let mut bytes = [0u8; 32];
     if codec::hex_exact(s, &mut bytes).is_some() {

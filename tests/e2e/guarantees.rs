@@ -3,6 +3,7 @@
 //! test-only build (`build-faults/`, `x-hookgate-test-guard-fault`); origins from a
 //! real server on loopback.
 
+use super::hostile::drain;
 use super::{remember_secret, TestResult, World};
 use hookgate_harness::client::{hmac_hex, send, unique, Admin, Resp};
 use hookgate_harness::gateway::Gateway;
@@ -120,25 +121,6 @@ fn replayed(r: &Resp) -> bool {
 
 fn admin(g: &Gateway, method: &str, path: &str, body: Option<&Value>) -> Resp {
     Admin::of(g).call(method, path, body)
-}
-
-/// Everything the consumer has been sent before this call has been logged: a fresh
-/// event through a webhook of its own is, and the local queue delivers in order.
-fn drain(g: &Gateway) {
-    static SENTINELS: OnceLock<std::sync::Mutex<Vec<(String, Hook)>>> = OnceLock::new();
-    let sentinels = SENTINELS.get_or_init(Default::default);
-    let mut all = sentinels.lock().unwrap();
-    if !all.iter().any(|(base, _)| base == &g.url("")) {
-        all.push((
-            g.url(""),
-            hook(g, json!({"rate_limit": {"limit": 10000, "window_s": 60}})),
-        ));
-    }
-    let (_, sentinel) = all.iter().find(|(base, _)| base == &g.url("")).unwrap();
-    let body = format!("{{\"drain\":\"{}\"}}", unique("drain"));
-    let r = post(g, sentinel, body.as_bytes(), &[]);
-    assert_eq!(r.status, 202, "{}", r.body);
-    g.wait_envelope(r.json()["id"].as_str().unwrap());
 }
 
 fn wait_until(what: &str, within: Duration, mut check: impl FnMut() -> bool) {

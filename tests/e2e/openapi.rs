@@ -1,9 +1,12 @@
 //! `openapi/openapi.json` against the running Worker: the served document is the
 //! repository's; every documented operation is called, and each real answer (status,
 //! content type, body) is validated against the document with a JSON Schema 2020-12
-//! validator; the operations the Worker serves (`admin::routes::OPERATIONS`, the public
-//! files, the sender's path) are exactly the documented ones, and a method the document
-//! does not list for a path is refused.
+//! validator, after checking that it is the answer the call must get (its status, and
+//! its `code` for a problem: a document that lists 201 and 409 does not make a duplicate
+//! create answered 201 right); the operations the Worker serves
+//! (`admin::routes::OPERATIONS`, the public files, the sender's path) are exactly the
+//! documented ones, and a method the document does not list for a path is refused with
+//! `405` and an `Allow` naming the documented ones.
 
 use super::{remember_secret, TestResult, World};
 use hookgate_core::admin::routes::{OPERATIONS, PUBLIC_PATHS};
@@ -33,7 +36,19 @@ struct Checker {
 }
 
 impl Checker {
-    fn check(&self, method: &str, template: &str, r: &Resp) {
+    /// A problem answer: `want` with this `code`, and as documented.
+    fn check_problem(&self, method: &str, template: &str, want: u16, code: &str, r: &Resp) {
+        r.assert_problem(want, code);
+        self.check(method, template, want, r);
+    }
+
+    /// The answer the call must get (`want`), and as the document describes it.
+    fn check(&self, method: &str, template: &str, want: u16, r: &Resp) {
+        assert_eq!(
+            r.status, want,
+            "{method} {template}: want {want}, got {}: {}",
+            r.status, r.body
+        );
         let op = &self.doc["paths"][template][method.to_ascii_lowercase()];
         assert!(op.is_object(), "{method} {template} is not documented");
         let status = r.status.to_string();
@@ -109,7 +124,7 @@ fn every_operation(world: &World) -> TestResult {
 
     // The served document is the repository's.
     let served = send("GET", &g.url("/admin/v1/openapi.json"), &[], b"");
-    c.check("GET", "/admin/v1/openapi.json", &served);
+    c.check("GET", "/admin/v1/openapi.json", 200, &served);
     assert_eq!(
         served.json(),
         *doc,
@@ -122,19 +137,26 @@ fn every_operation(world: &World) -> TestResult {
         ("/admin/app.css", "/admin/app.css"),
     ] {
         let r = send("GET", &g.url(path), &[], b"");
-        c.check("GET", template, &r);
+        c.check("GET", template, 200, &r);
         let csp = r.header("content-security-policy").unwrap_or_default();
         assert!(
-            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            csp.contains("script-src 'sha256-") && !csp.contains("unsafe-inline"),
             "{csp}"
         );
     }
 
     let list = "/admin/v1/webhooks";
-    c.check("GET", list, &send("GET", &g.url(list), &[], b""));
+    c.check_problem(
+        "GET",
+        list,
+        401,
+        "unauthorized",
+        &send("GET", &g.url(list), &[], b""),
+    );
     c.check(
         "GET",
         "/admin/v1/schemes",
+        200,
         &admin.call("GET", "/admin/v1/schemes", None),
     );
 
@@ -143,7 +165,7 @@ fn every_operation(world: &World) -> TestResult {
     let spec = json!({"path": path, "auth": {"scheme": "hmac-sha256-hex"},
         "target": {"queue": "EVENTS"}, "event_type": {"header": "X-Event"}});
     let created = admin.call("POST", list, Some(&spec));
-    c.check("POST", list, &created);
+    c.check("POST", list, 201, &created);
     let hook = created.json();
     let secret = hook["secret"].as_str().unwrap().to_string();
     remember_secret(&secret);
@@ -151,17 +173,27 @@ fn every_operation(world: &World) -> TestResult {
     let id = hook["id"].as_str().unwrap().to_string();
     let one = "/admin/v1/webhooks/{id}";
     let at = |suffix: &str| format!("/admin/v1/webhooks/{id}{suffix}");
-    c.check("POST", list, &admin.call("POST", list, Some(&spec))); // 409 path_conflict
-    c.check(
+    c.check_problem(
         "POST",
         list,
+        409,
+        "path_conflict",
+        &admin.call("POST", list, Some(&spec)),
+    );
+    c.check_problem(
+        "POST",
+        list,
+        400,
+        "invalid_webhook",
         &admin.call("POST", list, Some(&json!({"path": 5}))),
-    ); // 400
-    c.check("GET", list, &admin.call("GET", list, None));
-    c.check("GET", one, &admin.call("GET", &at(""), None));
-    c.check(
+    );
+    c.check("GET", list, 200, &admin.call("GET", list, None));
+    c.check("GET", one, 200, &admin.call("GET", &at(""), None));
+    c.check_problem(
         "GET",
         one,
+        404,
+        "not_found",
         &admin.call(
             "GET",
             "/admin/v1/webhooks/wh_000000000000000000000000",
@@ -171,11 +203,14 @@ fn every_operation(world: &World) -> TestResult {
     c.check(
         "PATCH",
         one,
+        200,
         &admin.call("PATCH", &at(""), Some(&json!({"name": "renamed"}))),
     );
-    c.check(
+    c.check_problem(
         "PATCH",
         one,
+        400,
+        "invalid_filter",
         &admin.call("PATCH", &at(""), Some(&json!({"filter": "{{"}))),
     );
     let rotated = admin.call(
@@ -183,13 +218,19 @@ fn every_operation(world: &World) -> TestResult {
         &at("/rotate-secret"),
         Some(&json!({"grace_period_s": 0})),
     );
-    c.check("POST", "/admin/v1/webhooks/{id}/rotate-secret", &rotated);
+    c.check(
+        "POST",
+        "/admin/v1/webhooks/{id}/rotate-secret",
+        200,
+        &rotated,
+    );
     let secret = rotated.json()["secret"].as_str().unwrap().to_string();
     remember_secret(&secret);
     let fwd = admin.call("POST", &at("/rotate-forwarding-secret"), None);
     c.check(
         "POST",
         "/admin/v1/webhooks/{id}/rotate-forwarding-secret",
+        200,
         &fwd,
     );
     remember_secret(fwd.json()["forwarding_secret"].as_str().unwrap());
@@ -204,8 +245,7 @@ fn every_operation(world: &World) -> TestResult {
         &[("X-Webhook-Signature", &sig), ("X-Event", "check")],
         body,
     );
-    c.check("POST", sender, &accepted);
-    assert_eq!(accepted.status, 202);
+    c.check("POST", sender, 202, &accepted);
     let delivery = accepted.json()["id"].as_str().unwrap().to_string();
     let signed_post = || {
         send(
@@ -215,40 +255,63 @@ fn every_operation(world: &World) -> TestResult {
             body,
         )
     };
-    c.check("POST", sender, &signed_post()); // replay 202
-    c.check("POST", sender, &send("POST", &g.url(&path), &[], body)); // 401
-    c.check(
+    let replayed = signed_post();
+    c.check("POST", sender, 202, &replayed);
+    assert_eq!(replayed.header("idempotent-replayed"), Some("true"));
+    assert_eq!(replayed.json()["id"], delivery.as_str());
+    c.check_problem(
         "POST",
         sender,
+        401,
+        "signature_missing",
+        &send("POST", &g.url(&path), &[], body),
+    );
+    c.check_problem(
+        "POST",
+        sender,
+        404,
+        "webhook_not_found",
         &send("POST", &g.url("/oa/nothing-here"), &[], body),
-    ); // 404
-    c.check("POST", sender, &send("GET", &g.url(&path), &[], b"")); // 405
+    );
+    let wrong_method = send("GET", &g.url(&path), &[], b"");
+    c.check_problem("POST", sender, 405, "method_not_allowed", &wrong_method);
+    assert_eq!(wrong_method.header("allow"), Some("POST"));
 
     // The test action, the log, one delivery, the counts.
     c.check(
         "POST",
         "/admin/v1/webhooks/{id}/test",
+        200,
         &admin.call("POST", &at("/test"), None),
     );
     let deliveries = "/admin/v1/webhooks/{id}/deliveries";
     c.check(
         "GET",
         deliveries,
+        200,
         &admin.call("GET", &at("/deliveries?limit=10"), None),
     );
-    c.check(
+    c.check_problem(
         "GET",
         deliveries,
+        400,
+        "invalid_query",
         &admin.call("GET", &at("/deliveries?limit=0"), None),
-    ); // 400
+    );
     let detail = "/admin/v1/webhooks/{id}/deliveries/{delivery_id}";
     let d = admin.call("GET", &at(&format!("/deliveries/{delivery}")), None);
-    c.check("GET", detail, &d);
+    c.check("GET", detail, 200, &d);
     assert_eq!(d.json()["request"]["body"], r#"{"openapi": true}"#);
     let missing = format!("/deliveries/evt_{}", "0".repeat(32));
-    c.check("GET", detail, &admin.call("GET", &at(&missing), None)); // 404
+    c.check_problem(
+        "GET",
+        detail,
+        404,
+        "not_found",
+        &admin.call("GET", &at(&missing), None),
+    );
     let stats = admin.call("GET", &at("/stats"), None);
-    c.check("GET", "/admin/v1/webhooks/{id}/stats", &stats);
+    c.check("GET", "/admin/v1/webhooks/{id}/stats", 200, &stats);
     assert!(stats.json()["last_hour"]["accepted"].as_u64().unwrap() >= 2);
 
     // Replay needs a delivery to an async origin.
@@ -276,16 +339,18 @@ fn every_operation(world: &World) -> TestResult {
         &format!("/admin/v1/webhooks/{o_id}/deliveries/{o_delivery}/replay"),
         None,
     );
-    c.check("POST", replay, &r);
-    assert_eq!(r.status, 202, "{}", r.body);
-    c.check(
+    c.check("POST", replay, 202, &r);
+    c.check_problem(
         "POST",
         replay,
+        404,
+        "not_found",
         &admin.call("POST", &at(&format!("{missing}/replay")), None),
-    ); // 404
+    );
     c.check(
         "GET",
         detail,
+        200,
         &admin.call(
             "GET",
             &format!("/admin/v1/webhooks/{o_id}/deliveries/{o_delivery}"),
@@ -299,27 +364,36 @@ fn every_operation(world: &World) -> TestResult {
     c.check(
         "PUT",
         ns_t,
+        200,
         &admin.call(
             "PUT",
             &ns,
             Some(&json!({"rate_limit": {"limit": 5, "window_s": 60}})),
         ),
     );
-    c.check(
+    c.check_problem(
         "PUT",
         ns_t,
+        400,
+        "invalid_webhook",
         &admin.call(
             "PUT",
             &ns,
             Some(&json!({"rate_limit": {"limit": 0, "window_s": 60}})),
         ),
-    ); // 400
-    c.check("GET", ns_t, &admin.call("GET", &ns, None));
+    );
+    c.check("GET", ns_t, 200, &admin.call("GET", &ns, None));
 
     // Delete, and what comes after.
-    c.check("DELETE", one, &admin.call("DELETE", &at(""), None));
-    c.check("DELETE", one, &admin.call("DELETE", &at(""), None)); // 404
-    c.check("POST", sender, &signed_post());
+    c.check("DELETE", one, 204, &admin.call("DELETE", &at(""), None));
+    c.check_problem(
+        "DELETE",
+        one,
+        404,
+        "not_found",
+        &admin.call("DELETE", &at(""), None),
+    );
+    c.check_problem("POST", sender, 404, "webhook_not_found", &signed_post());
 
     // Every documented operation was called.
     let documented: BTreeSet<(String, String)> = doc["paths"]
@@ -358,7 +432,8 @@ fn every_operation(world: &World) -> TestResult {
         "served operations and the document differ"
     );
 
-    // A method the document does not list for an admin path is refused (404 or 405).
+    // A method the document does not list for an admin path is refused with 405, and
+    // `Allow` names exactly the methods the document lists for it.
     let sample = |template: &str| {
         template
             .replace("{id}", &id)
@@ -369,16 +444,28 @@ fn every_operation(world: &World) -> TestResult {
         if template == sender {
             continue;
         }
+        let listed: BTreeSet<&str> = documented
+            .iter()
+            .filter(|(_, t)| t == template)
+            .map(|(m, _)| m.as_str())
+            .collect();
         for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
-            if documented.contains(&(method.to_string(), template.clone())) {
+            if listed.contains(method) {
                 continue;
             }
             let r = admin.call(method, &sample(template), Some(&json!({})));
-            assert!(
-                r.status == 404 || r.status == 405,
-                "{method} {template} is served ({}) but not documented",
-                r.status
+            assert_eq!(
+                r.status, 405,
+                "{method} {template} is not documented: want 405, got {}: {}",
+                r.status, r.body
             );
+            let allow: BTreeSet<&str> = r
+                .header("allow")
+                .unwrap_or_else(|| panic!("{method} {template}: 405 without Allow"))
+                .split(',')
+                .map(str::trim)
+                .collect();
+            assert_eq!(allow, listed, "Allow of {method} {template}");
         }
     }
     Ok(())

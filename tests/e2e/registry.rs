@@ -14,7 +14,7 @@ type Test = (&'static str, fn(&World) -> TestResult);
 
 pub const TESTS: &[Test] = &[
     (
-        "registry::a_failed_pointer_write_never_takes_a_live_webhook_down",
+        "registry::an_in_place_update_writes_no_pointer_so_a_pointer_fault_cannot_fail_it",
         pointer_write_failure_on_update,
     ),
     (
@@ -46,7 +46,7 @@ pub const TESTS: &[Test] = &[
         scheme_change_resets,
     ),
     (
-        "build::the_release_wasm_has_no_fault_switch",
+        "build::the_release_wasm_has_none_of_the_test_switches",
         release_has_no_fault_switch,
     ),
 ];
@@ -130,7 +130,9 @@ fn encode(key: &str) -> String {
 }
 
 /// Regression: PATCH and rotate rewrote the id pointer, and when that write failed they
-/// deleted the live route.
+/// deleted the live route. What this can still catch: an in-place update (PATCH without
+/// a move, rotate) that writes the pointer again, which the injected fault then fails
+/// (a moving PATCH's pointer fault is `interrupted_moves`).
 fn pointer_write_failure_on_update(world: &World) -> TestResult {
     let g = &world.faults;
     let (id, path, secret) = webhook(g, "ptr");
@@ -441,16 +443,35 @@ fn scheme_change_resets(world: &World) -> TestResult {
     Ok(())
 }
 
+/// Every test-only switch of the fault build, by the text that turns it on: the KV fault
+/// header and the raw KV, R2, queue and storage-count routes (`src/faults.rs`), the
+/// hand-over and guard fault headers (`src/guard/`), and the guard's fault names. Each
+/// must be in the fault build's wasm (or looking for it proves nothing) and in none of
+/// the release's.
 fn release_has_no_fault_switch(_: &World) -> TestResult {
     let read = |dir: &str| std::fs::read(repo_root().join(dir).join("index_bg.wasm")).unwrap();
-    let contains = |hay: &[u8]| hay.windows(FAULT.len()).any(|w| w == FAULT.as_bytes());
-    assert!(
-        contains(&read("build-faults")),
-        "the test build must carry the switch (or this check proves nothing)"
-    );
-    assert!(
-        !contains(&read("build")),
-        "the release wasm carries the test-only fault switch"
-    );
+    let (faults, release) = (read("build-faults"), read("build"));
+    let contains =
+        |hay: &[u8], needle: &str| hay.windows(needle.len()).any(|w| w == needle.as_bytes());
+    for switch in [
+        FAULT,
+        "x-hookgate-test-fail-handover",
+        "x-hookgate-test-guard-fault",
+        "/admin/test/kv/",
+        "/admin/test/r2/",
+        "/admin/test/queue/",
+        "slow-fail-handover-ms=",
+        "namespace-answer-lost",
+        "lose-answer",
+    ] {
+        assert!(
+            contains(&faults, switch),
+            "the test build must carry {switch:?} (or this check proves nothing)"
+        );
+        assert!(
+            !contains(&release, switch),
+            "the release wasm carries the test-only switch {switch:?}"
+        );
+    }
     Ok(())
 }

@@ -108,7 +108,9 @@ fn budget(world: &World) -> TestResult {
     assert_eq!(post(r#"{"n":0}"#, "k-0").status, 202);
     // The cleanup alarm is set for when the first hit leaves the 600 s window, not
     // later (worker's set_alarm takes an offset: a Unix time there was decades ahead).
-    let alarm_in_ms = counts(g, &id)["alarm_in_ms"].as_i64().expect("an alarm is set");
+    let alarm_in_ms = counts(g, &id)["alarm_in_ms"]
+        .as_i64()
+        .expect("an alarm is set");
     assert!(
         (0..=601_000).contains(&alarm_in_ms),
         "the cleanup alarm is {alarm_in_ms} ms away"

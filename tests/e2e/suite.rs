@@ -10,6 +10,7 @@ mod dashboard;
 mod guarantees;
 mod guard;
 mod hostile;
+mod hostile_input;
 mod ingress;
 mod openapi;
 mod origins;
@@ -22,7 +23,8 @@ use hookgate_harness::gateway::{derived_config, Gateway, TempDir};
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::sync::{Arc, Mutex};
 
-pub const ADMIN_TOKEN: &str = "e2e-admin-token-5b1d0c";
+/// At least 32 characters, or the admin API stays closed.
+pub const ADMIN_TOKEN: &str = "e2e-admin-token-5b1d0c-7f3a9e21c4d85b60";
 
 pub type TestResult = Result<(), Failed>;
 
@@ -101,6 +103,7 @@ pub fn main() {
         .chain(styles::TESTS)
         .chain(dashboard::TESTS)
         .chain(openapi::TESTS)
+        .chain(hostile_input::TESTS)
     {
         trials.push(trial(&world, name, *f));
     }

@@ -13,7 +13,9 @@ pub mod view;
 pub use create::{validate_create, Fresh};
 pub use patch::validate_patch;
 pub use rotate::{rotate, rotate_forwarding, DEFAULT_GRACE_PERIOD_S, MAX_GRACE_PERIOD_S};
-pub use routes::{authorize, deliveries_limit, route, AdminRoute};
+pub use routes::{
+    authorize, deliveries_limit, list_page, next_cursor, route, token_unusable, AdminRoute,
+};
 pub use spec::{NamespaceSpec, RotateSpec, WebhookSpec};
 
 use crate::filter::Filter;
@@ -133,13 +135,14 @@ fn parse_path(raw: &str, c: &mut Complaints) -> Option<WebhookPath> {
 
 fn parse_methods(raw: &[String], c: &mut Complaints) -> Vec<Method> {
     let mut methods = Vec::new();
-    for m in raw {
+    for (i, m) in raw.iter().enumerate() {
         match Method::parse(&m.to_ascii_uppercase()) {
             Some(m) if !methods.contains(&m) => methods.push(m),
             Some(_) => {}
+            // Which item, not what it says: admin errors never quote a value.
             None => c.invalid(
-                "methods",
-                format!("{m:?} is not one of GET, POST, PUT, PATCH, DELETE"),
+                &format!("methods[{i}]"),
+                "is not one of GET, POST, PUT, PATCH, DELETE",
             ),
         }
     }
@@ -154,7 +157,7 @@ fn parse_scheme(raw: &str, c: &mut Complaints) -> Option<Scheme> {
             ErrorCode::UnknownScheme,
             "auth.scheme",
             format!(
-                "{raw:?} is not a supported scheme (supported: {})",
+                "is not a supported scheme (supported: {})",
                 names.join(", ")
             ),
         );
@@ -245,7 +248,7 @@ fn parse_style(raw: &str, c: &mut Complaints) -> Option<Style> {
         let names: Vec<&str> = Style::ALL.iter().map(|s| s.name()).collect();
         c.invalid(
             "style",
-            format!("{raw:?} is not a style (one of {})", names.join(", ")),
+            format!("is not a style (one of {})", names.join(", ")),
         );
     }
     style

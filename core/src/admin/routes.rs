@@ -2,15 +2,37 @@
 
 use crate::problem::{ErrorCode, Problem};
 use crate::secret::{constant_time_eq_hashed, WebhookId};
+use sha2::{Digest, Sha256};
+
+/// The shortest `ADMIN_TOKEN` that opens the admin API: a bearer token is all that
+/// guards it, so a short one would be guessable.
+pub const MIN_ADMIN_TOKEN_CHARS: usize = 32;
+
+/// Why the configured `ADMIN_TOKEN` keeps the admin API closed, if it does: for the
+/// operator's log (the answer says only that it is closed).
+pub fn token_unusable(configured: Option<&str>) -> Option<&'static str> {
+    match configured {
+        None | Some("") => Some("no ADMIN_TOKEN is configured"),
+        Some(t) if t.chars().count() < MIN_ADMIN_TOKEN_CHARS => {
+            Some("ADMIN_TOKEN is shorter than 32 characters")
+        }
+        Some(_) => None,
+    }
+}
 
 /// Decides whether an admin request may proceed. `configured` is the `ADMIN_TOKEN`
-/// secret; when it is unset or empty the admin API is closed, never open.
+/// secret; when it is unset, empty or shorter than [`MIN_ADMIN_TOKEN_CHARS`] the admin
+/// API is closed, never open.
 pub fn authorize(configured: Option<&str>, authorization: Option<&str>) -> Result<(), Problem> {
-    let Some(expected) = configured.filter(|t| !t.is_empty()) else {
-        return Err(Problem::new(
-            ErrorCode::AdminDisabled,
-            "no ADMIN_TOKEN is configured; set it with `wrangler secret put ADMIN_TOKEN`",
-        ));
+    let expected = match (token_unusable(configured), configured) {
+        (None, Some(expected)) => expected,
+        _ => {
+            return Err(Problem::new(
+                ErrorCode::AdminDisabled,
+                "the admin API is closed: ADMIN_TOKEN is unset or shorter than 32 characters; \
+                 set one with `wrangler secret put ADMIN_TOKEN`",
+            ))
+        }
     };
     let presented = authorization
         .and_then(|h| h.strip_prefix("Bearer "))
@@ -27,13 +49,17 @@ pub fn authorize(configured: Option<&str>, authorization: Option<&str>) -> Resul
     }
 }
 
-/// `?limit=N` of the deliveries endpoint: 1 to `max`, `max` when absent.
-pub fn deliveries_limit(query: Option<&str>, max: usize) -> Result<usize, Problem> {
-    let raw = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .find(|(k, _)| k == "limit")
-        .map(|(_, v)| v.into_owned());
-    match raw {
-        None => Ok(max),
+/// The first `name=` value of a query string.
+fn query_param(query: Option<&str>, name: &str) -> Option<String> {
+    form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// `?limit=N`: 1 to `max`, `default` when absent.
+fn limit(query: Option<&str>, default: usize, max: usize) -> Result<usize, Problem> {
+    match query_param(query, "limit") {
+        None => Ok(default),
         Some(v) => match v.parse::<usize>() {
             Ok(n) if (1..=max).contains(&n) => Ok(n),
             _ => Err(Problem::new(
@@ -42,6 +68,66 @@ pub fn deliveries_limit(query: Option<&str>, max: usize) -> Result<usize, Proble
             )),
         },
     }
+}
+
+/// `?limit=N` of the deliveries endpoint: 1 to `max`, `max` when absent.
+pub fn deliveries_limit(query: Option<&str>, max: usize) -> Result<usize, Problem> {
+    limit(query, max, max)
+}
+
+/// Webhooks per page of `GET /admin/v1/webhooks` when `limit` is not given, and at
+/// most: a page is one KV list and one KV bulk read, which takes up to 100 keys.
+pub const DEFAULT_LIST_LIMIT: usize = 50;
+pub const MAX_LIST_LIMIT: usize = 100;
+
+/// A page of the webhook list asked for: how many, and after which (the KV list cursor
+/// the previous page's `next_cursor` carries).
+#[derive(Debug, PartialEq, Eq)]
+pub struct ListPage {
+    pub limit: usize,
+    pub kv_cursor: Option<String>,
+}
+
+/// Bytes of the check that ends a `next_cursor`: a cursor cut short or mistyped is
+/// refused here, not passed on to KV (which may fail on it, or start again).
+const CURSOR_CHECK_BYTES: usize = 4;
+const MAX_CURSOR_CHARS: usize = 2048;
+
+/// `?limit=N&cursor=C` of `GET /admin/v1/webhooks`.
+pub fn list_page(query: Option<&str>) -> Result<ListPage, Problem> {
+    let limit = limit(query, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT)?;
+    let kv_cursor = query_param(query, "cursor")
+        .map(|c| {
+            decode_cursor(&c).ok_or_else(|| {
+                Problem::new(
+                    ErrorCode::InvalidQuery,
+                    "cursor is not a next_cursor this API gave; list again without it",
+                )
+            })
+        })
+        .transpose()?;
+    Ok(ListPage { limit, kv_cursor })
+}
+
+/// The `next_cursor` that continues after a page: KV's cursor with a check, in hex (URL
+/// safe, and the hex codec is in the Worker already).
+pub fn next_cursor(kv_cursor: &str) -> String {
+    let mut bytes = kv_cursor.as_bytes().to_vec();
+    bytes.extend_from_slice(&Sha256::digest(kv_cursor.as_bytes())[..CURSOR_CHECK_BYTES]);
+    hex::encode(bytes)
+}
+
+fn decode_cursor(cursor: &str) -> Option<String> {
+    if cursor.len() > MAX_CURSOR_CHARS {
+        return None;
+    }
+    let bytes = hex::decode(cursor).ok()?;
+    let split = bytes.len().checked_sub(CURSOR_CHECK_BYTES)?;
+    let (kv, check) = bytes.split_at(split);
+    if split == 0 || Sha256::digest(kv)[..CURSOR_CHECK_BYTES] != *check {
+        return None;
+    }
+    String::from_utf8(kv.to_vec()).ok()
 }
 
 /// The admin operations, parsed from method and path.
@@ -148,6 +234,10 @@ pub fn route(method: &str, path: &str) -> Result<AdminRoute, Problem> {
 }
 
 fn route_any(method: &str, path: &str) -> Result<AdminRoute, Problem> {
+    // The public files are served (GET) before routing; any other method reaches here.
+    if PUBLIC_PATHS.contains(&path) {
+        return Err(not_allowed("GET"));
+    }
     if path == "/admin/v1/schemes" {
         return match method {
             "GET" => Ok(AdminRoute::Schemes),
@@ -261,6 +351,8 @@ fn not_allowed(allow: &str) -> Problem {
 mod tests {
     use super::*;
 
+    const TOKEN: &str = "tok-0123456789abcdef0123456789abcdef";
+
     #[test]
     fn closed_without_token_and_strict_with_one() {
         assert_eq!(
@@ -271,18 +363,83 @@ mod tests {
             authorize(Some(""), Some("Bearer ")).unwrap_err().code,
             ErrorCode::AdminDisabled
         );
-        assert!(authorize(Some("tok-123"), Some("Bearer tok-123")).is_ok());
+        assert!(authorize(Some(TOKEN), Some(&format!("Bearer {TOKEN}"))).is_ok());
         for bad in [
             None,
-            Some("tok-123"),
-            Some("Bearer tok-1234"),
-            Some("Basic tok-123"),
-            Some("Bearer "),
+            Some(TOKEN.to_string()),
+            Some(format!("Bearer {TOKEN}4")),
+            Some(format!("Basic {TOKEN}")),
+            Some("Bearer ".to_string()),
         ] {
             assert_eq!(
-                authorize(Some("tok-123"), bad).unwrap_err().code,
+                authorize(Some(TOKEN), bad.as_deref()).unwrap_err().code,
                 ErrorCode::Unauthorized,
                 "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_short_token_keeps_the_admin_api_closed() {
+        let short = &TOKEN[..MIN_ADMIN_TOKEN_CHARS - 1];
+        let p = authorize(Some(short), Some(&format!("Bearer {short}"))).unwrap_err();
+        assert_eq!(p.code, ErrorCode::AdminDisabled);
+        // The answer does not tell a caller how long the token is; the log does.
+        assert_eq!(
+            p.detail,
+            authorize(None, None).unwrap_err().detail,
+            "one answer for unset and short"
+        );
+        assert_eq!(
+            token_unusable(Some(short)),
+            Some("ADMIN_TOKEN is shorter than 32 characters")
+        );
+        assert_eq!(token_unusable(None), Some("no ADMIN_TOKEN is configured"));
+        let exact = &TOKEN[..MIN_ADMIN_TOKEN_CHARS];
+        assert_eq!(token_unusable(Some(exact)), None);
+        assert!(authorize(Some(exact), Some(&format!("Bearer {exact}"))).is_ok());
+    }
+
+    #[test]
+    fn list_pages_are_bounded_and_cursors_checked() {
+        assert_eq!(
+            list_page(None).unwrap(),
+            ListPage {
+                limit: DEFAULT_LIST_LIMIT,
+                kv_cursor: None
+            }
+        );
+        let cursor = next_cursor("AAEC/route:x+y=");
+        assert!(cursor.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(
+            list_page(Some(&format!("limit=100&cursor={cursor}"))).unwrap(),
+            ListPage {
+                limit: 100,
+                kv_cursor: Some("AAEC/route:x+y=".into())
+            }
+        );
+        for bad in [
+            "limit=0".to_string(),
+            "limit=101".into(),
+            "limit=ten".into(),
+            "limit=".into(),
+            "cursor=".into(),
+            "cursor=not%20hex".into(),
+            "cursor=abc".into(),
+            format!("cursor={}", &cursor[..cursor.len() - 1]),
+            format!("cursor={}A", cursor),
+            // One character changed: the check refuses it.
+            format!(
+                "cursor={}{}",
+                if cursor.starts_with('a') { 'b' } else { 'a' },
+                &cursor[1..]
+            ),
+            format!("cursor={}", "A".repeat(MAX_CURSOR_CHARS + 1)),
+        ] {
+            assert_eq!(
+                list_page(Some(&bad)).unwrap_err().code,
+                ErrorCode::InvalidQuery,
+                "{bad}"
             );
         }
     }
@@ -354,6 +511,17 @@ mod tests {
             route("GET", "/admin/v2").unwrap_err().code,
             ErrorCode::NotFound
         );
+        for public in PUBLIC_PATHS {
+            let refused = route("POST", public).unwrap_err();
+            assert_eq!(refused.code, ErrorCode::MethodNotAllowed, "{public}");
+            assert!(
+                refused
+                    .headers
+                    .iter()
+                    .any(|(k, v)| *k == "Allow" && v == "GET"),
+                "{public}"
+            );
+        }
         assert_eq!(
             route("GET", "/admin/v1/webhooksX").unwrap_err().code,
             ErrorCode::NotFound

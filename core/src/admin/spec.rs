@@ -246,16 +246,30 @@ fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Problem>
     })
 }
 
-/// serde quotes the offending value in "invalid type: string \"…\", expected …"; that
-/// value may be a mistyped secret, so only its kind is kept.
+/// serde quotes the offending value in "invalid type: string \"…\", expected …" and
+/// "unknown variant `…`, expected …"; that value may be a mistyped secret, so only its
+/// kind is kept. The split is at the last ", expected", which serde writes after the
+/// value (the value itself may contain the words).
+/// Around the last ", expected" (searched forwards: a reverse search is more wasm).
+fn split_expected(rest: &str) -> Option<(&str, &str)> {
+    let (at, _) = rest.match_indices(", expected").last()?;
+    Some((&rest[..at], &rest[at + ", expected".len()..]))
+}
+
 fn without_values(message: &str) -> String {
     for lead in ["invalid type: ", "invalid value: "] {
         if let Some(rest) = message.strip_prefix(lead) {
-            if let Some((found, expected)) = rest.split_once(", expected") {
+            if let Some((found, expected)) = split_expected(rest) {
                 let kind = found.split([' ', '`']).next().unwrap_or_default();
                 return format!("{lead}{kind}, expected{expected}");
             }
         }
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        return match split_expected(rest) {
+            Some((_, expected)) => format!("unknown variant, expected{expected}"),
+            None => "unknown variant".to_string(),
+        };
     }
     message.to_string()
 }

@@ -86,7 +86,7 @@ fn bad_specs_are_refused_with_the_reason() {
         (
             r#"{"path":"/h","auth":{"scheme":"rot13"},"target":{"queue":"EVENTS"}}"#,
             ErrorCode::UnknownScheme,
-            "rot13",
+            "auth.scheme: is not a supported scheme",
         ),
         (
             r#"{"path":"/a/../b","auth":{"scheme":"url-key"},"target":{"queue":"EVENTS"}}"#,
@@ -151,7 +151,7 @@ fn bad_specs_are_refused_with_the_reason() {
         (
             r#"{"path":"/h","methods":["BREW"],"auth":{"scheme":"url-key"},"target":{"queue":"EVENTS"}}"#,
             ErrorCode::InvalidWebhook,
-            "BREW",
+            "methods[0]: is not one of GET",
         ),
         (
             r#"{"path":"/h","methods":[],"auth":{"scheme":"url-key"},"target":{"queue":"EVENTS"}}"#,
@@ -561,4 +561,67 @@ fn the_body_hash_window_defaults_is_shown_and_is_bounded_by_the_window() {
         .replace(r#""window_s":60"#, r#""window_s":30"#);
     let decoded = crate::model::WebhookRecord::decode(&legacy).unwrap();
     assert_eq!(decoded.idempotency().body_hash_window_s, 30);
+}
+
+/// Every input the admin API parses, given a wrong value that holds a sentinel: the
+/// answer names the field and what is expected, never the value (it may be a secret
+/// pasted into the wrong field).
+const SENTINEL: &str = "Zq7Sentinel";
+
+fn bad_values_with_the_sentinel() -> Vec<String> {
+    let s = SENTINEL;
+    let q = r#""queue":"EVENTS""#;
+    [
+        format!(r#"{{"path":"/h","auth":{{"scheme":"{s}"}},"target":{{{q}}}}}"#),
+        format!(r#"{{"path":"/h","auth":{{"scheme":"github"}},"style":"{s}","target":{{{q}}}}}"#),
+        format!(r#"{{"path":"/h","auth":{{"scheme":"github"}},"methods":["POST","{s}"],"target":{{{q}}}}}"#),
+        format!(r#"{{"path":"/h","auth":{{"scheme":"github","secret_encoding":"{s}"}},"target":{{{q}}}}}"#),
+        format!(r#"{{"path":"/h","auth":{{"scheme":"github"}},"idempotency":{{"on_duplicate":"{s}"}},"target":{{{q}}}}}"#),
+        format!(r#"{{"path":"/h","auth":{{"scheme":"github"}},"target":{{"origin":{{"url":"https://o.example","mode":"{s}"}}}}}}"#),
+        format!(r#"{{"path":"/h","auth":{{"scheme":"hmac","template":{{"header":"x-sig","algorithm":"{s}"}}}},"target":{{{q}}}}}"#),
+        format!(r#"{{"path":"/h","auth":{{"scheme":"hmac","template":{{"header":"x-sig","encoding":"{s}"}}}},"target":{{{q}}}}}"#),
+        format!(r#"{{"path":"/h","auth":{{"scheme":"hmac","template":{{"header":"x-sig","content":"{{{s}}}.{{body}}"}}}},"target":{{{q}}}}}"#),
+        format!(r#"{{"path":"/h {s}","auth":{{"scheme":"github"}},"target":{{{q}}}}}"#),
+        format!(r#"{{"path":"/h","auth":{{"scheme":"github","header":"{s} x"}},"target":{{{q}}}}}"#),
+        format!(r#"{{"path":"/h","auth":{{"scheme":"github"}},"enabled":"{s}","target":{{{q}}}}}"#),
+        format!(r#"{{"path":"/h","auth":{{"scheme":"github"}},"enabled":"a, expected {s}","target":{{{q}}}}}"#),
+        format!(r#"{{"path":"/h","auth":{{"scheme":"github"}},"max_body_bytes":"{s}","target":{{{q}}}}}"#),
+        format!(r#"{{"path":"/h","auth":{{"scheme":"github","secret":"{s}{s}{s}\u0001"}},"target":{{{q}}}}}"#),
+        format!(r#"{{"path":"/h","auth":{{"scheme":"github"}},"target":{{"queue":"{s}-queue"}}}}"#),
+        format!(r#"{{"path":"/h","auth":{{"scheme":"github"}},"target":{{"origin":{{"url":"ftp://{s}.example"}}}}}}"#),
+        format!(r#"{{"path":"/h","auth":{{"scheme":"github"}},"namespace":"{s}!","target":{{{q}}}}}"#),
+        format!(r#"{{"path":"/h","auth":{{"scheme":"github"}},"name":"{}","target":{{{q}}}}}"#, s.repeat(20)),
+        format!(r#"{{"path":"/h","auth":{{"scheme":"github"}},"filter":"{{{{ {s} == 'x' }}}}","target":{{{q}}}}}"#),
+        format!(r#"{{"path":"/h","auth":{{"scheme":"github"}},"filter":"{{{{ trigger.body.a == 1 {s} }}}}","target":{{{q}}}}}"#),
+        format!(r#"{{"path":"/h","auth":{{"scheme":"github"}},"filter":{{"field":"{s}.a","eq":1}},"target":{{{q}}}}}"#),
+        format!(r#"{{"path":"/h","auth":{{"scheme":"github"}},"filter":{{"field":"body[{s}]","eq":1}},"target":{{{q}}}}}"#),
+        format!(r#"{{"path":"/h","auth":{{"scheme":"github"}},"event_type":{{"field":"{s}"}},"target":{{{q}}}}}"#),
+        format!(r#"{{"path":"/h","auth":{{"scheme":"github"}},"event_type":{{"header":"x-{s}-token"}},"target":{{{q}}}}}"#),
+    ]
+    .into()
+}
+
+#[test]
+fn admin_errors_never_quote_a_sent_value() {
+    let lower = SENTINEL.to_ascii_lowercase();
+    for json in bad_values_with_the_sentinel() {
+        let answer = problem(&json).to_json();
+        assert!(
+            !answer.to_ascii_lowercase().contains(&lower),
+            "{json}\nquotes the value: {answer}"
+        );
+    }
+    let current = record(r#"{"path":"/h","auth":{"scheme":"github"},"target":{"queue":"EVENTS"}}"#);
+    let answer = patch_problem(&current, &format!(r#"{{"style":"{SENTINEL}"}}"#)).to_json();
+    assert!(!answer.contains(SENTINEL), "{answer}");
+    for parse in [
+        RotateSpec::parse(format!(r#"{{"grace_period_s":"{SENTINEL}"}}"#).as_bytes()).err(),
+        NamespaceSpec::parse(
+            format!(r#"{{"rate_limit":{{"limit":"{SENTINEL}","window_s":60}}}}"#).as_bytes(),
+        )
+        .err(),
+    ] {
+        let answer = parse.expect("refused").to_json();
+        assert!(!answer.contains(SENTINEL), "{answer}");
+    }
 }

@@ -78,10 +78,16 @@ struct BodyHead {
     sha256: Option<String>,
 }
 
+/// A JSON body: the sender's JSON text, and the whitespace around it that the envelope
+/// keeps beside it (absent when there was none).
 #[derive(Deserialize)]
 struct RawData<'a> {
     #[serde(borrow)]
     data: &'a RawValue,
+    #[serde(default)]
+    leading_whitespace: String,
+    #[serde(default)]
+    trailing_whitespace: String,
 }
 
 #[derive(Deserialize)]
@@ -116,7 +122,14 @@ pub fn from_envelope(envelope: &str) -> Result<Forward, BadEnvelope> {
     let body = match head.encoding.as_str() {
         "json" => {
             let raw: RawData<'_> = serde_json::from_str(e.body.get()).map_err(|_| BadEnvelope)?;
-            Body::Inline(raw.data.get().as_bytes().to_vec())
+            let data = raw.data.get();
+            let mut bytes = Vec::with_capacity(
+                raw.leading_whitespace.len() + data.len() + raw.trailing_whitespace.len(),
+            );
+            bytes.extend_from_slice(raw.leading_whitespace.as_bytes());
+            bytes.extend_from_slice(data.as_bytes());
+            bytes.extend_from_slice(raw.trailing_whitespace.as_bytes());
+            Body::Inline(bytes)
         }
         "text" => Body::Inline(text()?.data.into_bytes()),
         "base64" => Body::Inline(STANDARD.decode(text()?.data).map_err(|_| BadEnvelope)?),

@@ -87,9 +87,11 @@ fn lex(s: &str) -> Result<Vec<Token>, FilterError> {
                 match b.get(i) {
                     None => return Err(FilterError::new(format!("at {start}"), "unclosed string")),
                     Some(&q) if q == c => break,
+                    // The escaped character whole: it may take several bytes.
                     Some(b'\\') if i + 1 < b.len() => {
-                        text.push(b[i + 1] as char);
-                        i += 2;
+                        let ch = s[i + 1..].chars().next().unwrap_or('\u{fffd}');
+                        text.push(ch);
+                        i += 1 + ch.len_utf8();
                     }
                     Some(_) => {
                         let ch = s[i..].chars().next().unwrap_or('\u{fffd}');
@@ -134,11 +136,8 @@ fn lex(s: &str) -> Result<Vec<Token>, FilterError> {
             });
             i += sym.len();
         } else {
-            let ch = s[i..].chars().next().unwrap_or('?');
-            return Err(FilterError::new(
-                format!("at {i}"),
-                format!("unexpected character {ch:?}"),
-            ));
+            // Where, not what: an admin error never quotes what was sent.
+            return Err(FilterError::new(format!("at {i}"), "unexpected character"));
         }
     }
     Ok(out)
@@ -330,6 +329,10 @@ impl Parser {
             Tok::Sym("[") => {
                 let mut items = Vec::new();
                 loop {
+                    // Lists hold literals, so they cannot nest: refused before recursing.
+                    if matches!(self.peek(), Some(Tok::Sym("["))) {
+                        return Err(self.error("a list holds literals only, not lists"));
+                    }
                     match self.operand()? {
                         Operand::Literal(l) => items.push(l),
                         _ => return Err(self.error_at(at, "a list holds literals only")),
@@ -346,10 +349,10 @@ impl Parser {
                 }
                 Operand::List(items)
             }
-            Tok::Ident(w) => {
+            Tok::Ident(_) => {
                 return Err(self.error_at(
                     at,
-                    &format!("{w:?} is not known; values are trigger.body, trigger.headers or trigger.parameters"),
+                    "this name is not known; values are trigger.body, trigger.headers or trigger.parameters",
                 ))
             }
             Tok::Sym(s) => return Err(self.error_at(at, &format!("unexpected {s:?}"))),
@@ -436,5 +439,41 @@ fn one_or(mut parts: Vec<Condition>, join: fn(Vec<Condition>) -> Condition) -> C
         parts.remove(0)
     } else {
         join(parts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_escaped_multibyte_character_is_one_character() {
+        let c = parse("{{ trigger.body.a == '\\é' }}").unwrap();
+        let Condition::Test { op, .. } = c else {
+            panic!("{c:?}")
+        };
+        assert_eq!(op, Op::Eq(Scalar::String("é".into())));
+        for text in [
+            "trigger.body.a == '\\日本'",
+            "trigger.body.a == \"\\🚀\"",
+            "'\\é",
+        ] {
+            // Parsed or refused, never a panic.
+            let _ = parse(text);
+        }
+        assert_eq!(
+            parse("trigger.body.a == '\\é\\'").unwrap_err().message,
+            "unclosed string"
+        );
+    }
+
+    #[test]
+    fn lists_do_not_nest() {
+        let deep = format!("trigger.body.a in {}", "[".repeat(4000));
+        let e = parse(&deep).unwrap_err();
+        assert_eq!(e.at, "at 19");
+        assert!(e.message.contains("literals only"), "{e:?}");
+        assert!(parse("trigger.body.a in [['x']]").is_err());
+        assert!(parse("trigger.body.a in ['x', 1, true, null]").is_ok());
     }
 }

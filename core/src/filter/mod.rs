@@ -209,7 +209,7 @@ impl<'de> Deserialize<'de> for Filter {
 
 /// Parses a selector such as `body.items[0].name`, `headers.x-github-event` or
 /// `query.page` (a leading `$.` is allowed). Shared by both spellings and by
-/// `event_type`.
+/// `event_type`. Its errors never quote the selector: the caller says where it was.
 pub fn parse_selector(text: &str) -> Result<Selector, FilterError> {
     let text = text.trim();
     let text = text.strip_prefix("$.").unwrap_or(text);
@@ -217,9 +217,7 @@ pub fn parse_selector(text: &str) -> Result<Selector, FilterError> {
     let root = Root::parse(&text[..root_end]).ok_or_else(|| {
         FilterError::new(
             "",
-            format!(
-                "{text:?} must start with body, headers, query, path or method (e.g. \"body.action\")"
-            ),
+            "must start with body, headers, query, path or method (e.g. \"body.action\")",
         )
     })?;
     let mut steps = Vec::new();
@@ -228,32 +226,34 @@ pub fn parse_selector(text: &str) -> Result<Selector, FilterError> {
         if steps.len() == MAX_STEPS {
             return Err(FilterError::new(
                 "",
-                format!("{text:?} has more than {MAX_STEPS} steps"),
+                format!("has more than {MAX_STEPS} steps"),
             ));
         }
         if let Some(after) = rest.strip_prefix('.') {
             let end = after.find(['.', '[']).unwrap_or(after.len());
             let key = &after[..end];
             if key.is_empty() {
-                return Err(FilterError::new("", format!("{text:?} has an empty step")));
+                return Err(FilterError::new("", "has an empty step"));
             }
             steps.push(Step::Key(key.to_string()));
             rest = &after[end..];
         } else if let Some(after) = rest.strip_prefix('[') {
             let close = after
                 .find(']')
-                .ok_or_else(|| FilterError::new("", format!("{text:?} has an unclosed [")))?;
+                .ok_or_else(|| FilterError::new("", "has an unclosed ["))?;
             let inside = after[..close].trim();
             let step = if let Some(quoted) = unquote(inside) {
                 Step::Key(quoted.to_string())
             } else if !inside.is_empty() && inside.bytes().all(|b| b.is_ascii_digit()) {
-                Step::Index(inside.parse().map_err(|_| {
-                    FilterError::new("", format!("{text:?} has an index that is too large"))
-                })?)
+                Step::Index(
+                    inside
+                        .parse()
+                        .map_err(|_| FilterError::new("", "has an index that is too large"))?,
+                )
             } else {
                 return Err(FilterError::new(
                     "",
-                    format!("{text:?}: [{inside}] must be an index or a quoted key"),
+                    "has a [ ] step that is not an index or a quoted key",
                 ));
             };
             steps.push(step);
@@ -261,20 +261,17 @@ pub fn parse_selector(text: &str) -> Result<Selector, FilterError> {
         } else {
             return Err(FilterError::new(
                 "",
-                format!("{text:?} is not a selector such as body.a.b[0]"),
+                "is not a selector such as body.a.b[0]",
             ));
         }
     }
     if matches!(root, Root::Path | Root::Method) && !steps.is_empty() {
-        return Err(FilterError::new(
-            "",
-            format!("{text:?}: path and method take no steps"),
-        ));
+        return Err(FilterError::new("", "path and method take no steps"));
     }
     if matches!(root, Root::Headers | Root::Query) && steps.is_empty() {
         return Err(FilterError::new(
             "",
-            format!("{text:?} must name a header or parameter, e.g. headers.x-event"),
+            "must name a header or parameter, e.g. headers.x-event",
         ));
     }
     if root == Root::Headers {

@@ -101,10 +101,11 @@ fn provider_id(record: &WebhookRecord, headers: &Headers, body: &[u8]) -> Option
         DeliveryIdSource::Header(names) => names
             .iter()
             .find_map(|n| Some((headers.get(n).and_then(bounded)?, IdAt::Header(n))))?,
-        DeliveryIdSource::BodyField(field) => (
-            crate::codec::top_level_string(body, field).and_then(|v| bounded(&v))?,
-            IdAt::Body,
-        ),
+        // One member read; the rest of the body is not kept.
+        DeliveryIdSource::BodyField(field) => match crate::json::top_level_member(body, field)?? {
+            crate::json::Member::Text(id) => (bounded(&id)?, IdAt::Body),
+            _ => return None,
+        },
     };
     let signed = match &descriptor.check {
         Check::Hmac(layout) => covers(layout, at),

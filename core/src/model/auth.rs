@@ -135,4 +135,12 @@ impl AuthConfig {
             .chain(template.map(|t| t.header.as_str()))
             .chain(template.and_then(|t| t.timestamp_header.as_deref()))
     }
+
+    /// Whether a header is stripped from everything forwarded for this webhook (the
+    /// rule `Headers::forwardable` applies): this record's own credential headers, any
+    /// scheme's, or one named like a credential.
+    pub fn never_forwarded(&self, lowercase_name: &str) -> bool {
+        self.own_credential_headers().any(|h| h == lowercase_name)
+            || super::scheme::looks_like_credential(lowercase_name)
+    }
 }

@@ -610,6 +610,21 @@ pub fn is_credential_header(lowercase_name: &str) -> bool {
     names.lengths & length_bit(lowercase_name) != 0 && names.all.contains(&lowercase_name)
 }
 
+/// Known credential headers of any scheme, plus the names credentials usually have.
+pub fn looks_like_credential(lowercase_name: &str) -> bool {
+    // The cheap tests first: most headers are none of these, and the delivery-id
+    // exemption (a walk over every scheme) only matters for a name that matched.
+    let named_like_one = matches!(
+        lowercase_name,
+        "authorization" | "proxy-authorization" | "cookie"
+    ) || lowercase_name.ends_with("api-key")
+        || lowercase_name.ends_with("-signature")
+        || lowercase_name.ends_with("-token")
+        || lowercase_name.ends_with("-secret")
+        || is_credential_header(lowercase_name);
+    named_like_one && !is_delivery_id_header(lowercase_name)
+}
+
 /// Whether `lowercase_name` is some provider's delivery id: never a credential.
 pub fn is_delivery_id_header(lowercase_name: &str) -> bool {
     DESCRIPTORS.iter().any(|d| match d.delivery_id {

@@ -122,14 +122,30 @@ pub fn kestra_flow(path: &str) -> Option<(&str, &str)> {
 }
 
 pub(crate) fn check_style(record: &WebhookRecord, v: &mut Violations) {
+    // The event type is copied into every envelope: a header that is never forwarded
+    // (by the strip list's own rule) must not travel that way either.
+    let credential = "names a credential header, which is never forwarded; name another \
+                      header (such as x-github-event) or a body field";
     if let Some(e) = &record.event_type {
         match (&e.header, &e.field) {
-            (Some(h), None) => super::rules::check_header_name(h, "event_type.header", v),
-            (None, Some(f)) => {
-                if let Err(err) = crate::filter::parse_selector(f) {
-                    v.invalid("event_type.field", err.message);
+            (Some(h), None) => {
+                super::rules::check_header_name(h, "event_type.header", v);
+                if record.auth.never_forwarded(h) {
+                    v.invalid("event_type.header", credential);
                 }
             }
+            (None, Some(f)) => match crate::filter::parse_selector(f) {
+                Err(err) => v.invalid("event_type.field", err.message),
+                Ok(selector) => {
+                    if let (crate::filter::Root::Headers, Some(crate::filter::Step::Key(h))) =
+                        (selector.root, selector.steps.first())
+                    {
+                        if record.auth.never_forwarded(h) {
+                            v.invalid("event_type.field", credential);
+                        }
+                    }
+                }
+            },
             _ => v.invalid(
                 "event_type",
                 "needs exactly one of \"header\" or \"field\" (e.g. {\"field\": \"body.type\"})",
@@ -189,5 +205,93 @@ pub(crate) fn check_style(record: &WebhookRecord, v: &mut Violations) {
             "auth.secret",
             format!("a Kestra key has at most {KESTRA_MAX_KEY_CHARS} characters"),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::admin::{validate_create, Fresh, Policy, WebhookSpec};
+    use crate::problem::ErrorCode;
+    use crate::request::Headers;
+    use crate::secret::WebhookId;
+
+    fn create(auth: &str, event_type: &str) -> Result<crate::model::WebhookRecord, String> {
+        let spec = format!(
+            r#"{{"path":"/e","auth":{auth},"event_type":{event_type},"target":{{"queue":"EVENTS"}}}}"#
+        );
+        validate_create(
+            WebhookSpec::parse(spec.as_bytes()).unwrap(),
+            Fresh {
+                id: WebhookId::generate([3; 12]),
+                secret_bytes: [4; 32],
+                forwarding_secret_bytes: [5; 32],
+                now: crate::testing::NOW,
+            },
+            Policy::default(),
+        )
+        .map(|v| v.record)
+        .map_err(|p| {
+            assert_eq!(p.code, ErrorCode::InvalidWebhook, "{}", p.detail);
+            p.detail
+        })
+    }
+
+    #[test]
+    fn an_event_type_never_reads_a_header_that_is_never_forwarded() {
+        let shared = r#"{"scheme":"shared-secret","header":"X-Custom-Auth"}"#;
+        let github = r#"{"scheme":"github"}"#;
+        for (auth, event_type) in [
+            (github, r#"{"header":"X-Webhook-Secret"}"#),
+            (github, r#"{"header":"authorization"}"#),
+            (github, r#"{"header":"X-Hub-Signature-256"}"#),
+            (github, r#"{"header":"x-api-key"}"#),
+            (github, r#"{"field":"headers.authorization"}"#),
+            (github, r#"{"field":"headers['Cookie']"}"#),
+            (github, r#"{"field":"headers.x-webhook-token"}"#),
+            (shared, r#"{"header":"x-custom-auth"}"#),
+            (shared, r#"{"field":"headers.X-Custom-Auth"}"#),
+        ] {
+            let detail = create(auth, event_type).unwrap_err();
+            assert!(detail.contains("never forwarded"), "{event_type}: {detail}");
+        }
+        // What a sender forwards is fine, delivery ids included.
+        for event_type in [
+            r#"{"header":"X-GitHub-Event"}"#,
+            r#"{"header":"X-GitHub-Delivery"}"#,
+            r#"{"field":"headers.x-github-event"}"#,
+            r#"{"field":"body.authorization"}"#,
+        ] {
+            create(github, event_type).unwrap();
+        }
+    }
+
+    #[test]
+    fn the_rule_is_the_forwarded_header_strip_list() {
+        let record = create(
+            r#"{"scheme":"shared-secret","header":"X-Custom-Auth"}"#,
+            r#"{"header":"x-github-event"}"#,
+        )
+        .unwrap();
+        let names = [
+            "x-custom-auth",
+            "x-webhook-secret",
+            "authorization",
+            "cookie",
+            "x-my-api-key",
+            "x-hub-signature-256",
+            "x-github-event",
+            "x-github-delivery",
+            "content-type",
+            "i-twilio-idempotency-token",
+        ];
+        let headers = Headers::new(names.iter().map(|n| (n.to_string(), "v".to_string())));
+        let forwarded = headers.forwardable(&record);
+        for name in names {
+            assert_eq!(
+                record.auth().never_forwarded(name),
+                !forwarded.contains_key(name),
+                "{name}"
+            );
+        }
     }
 }

@@ -115,11 +115,9 @@ pub enum TemplateError {
 impl fmt::Display for TemplateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            TemplateError::UnknownPlaceholder(p) => {
-                write!(
-                    f,
-                    "unknown placeholder {{{p}}}; use {{id}}, {{timestamp}} or {{body}}"
-                )
+            // Not quoted: an admin error never repeats what was sent.
+            TemplateError::UnknownPlaceholder(_) => {
+                f.write_str("has an unknown placeholder; use {id}, {timestamp} or {body}")
             }
             TemplateError::UnbalancedBrace => {
                 f.write_str("a '{' or '}' is not part of a placeholder")

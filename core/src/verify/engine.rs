@@ -5,15 +5,16 @@
 //! The order of the checks decides which code a broken request gets: the signature
 //! header first (`signature_missing`), then the time (`timestamp_*`), then the
 //! signature's format (`signature_malformed`), then signed headers (`header_missing`),
-//! then the MAC itself.
+//! then the MAC itself. A time inside the body (Linear's `webhookTimestamp`) is read
+//! last, after the MAC: before it matched, the body is only hashed, never parsed.
 
 use super::{first_matching_secret, parse, twilio, VerifyError};
-use crate::codec;
 use crate::model::scheme::{Layout, Piece, Prefix, SignatureSource, TimestampSource};
 use crate::model::template::{Algorithm, SignatureEncoding};
 use crate::model::AuthConfig;
 use crate::request::{Headers, Inbound};
 use crate::time::UnixMillis;
+use crate::{codec, json};
 use hmac::{Hmac, Mac};
 use std::borrow::Cow;
 use subtle::ConstantTimeEq;
@@ -83,17 +84,9 @@ pub(super) fn run(
             check_fresh(auth, signed.0 as i64, now)?;
             Some(ts)
         }
-        Some(TimestampSource::BodyUnixMillis(field)) => {
-            let body: serde_json::Map<String, serde_json::Value> =
-                serde_json::from_slice(&inbound.body).map_err(|_| VerifyError::TimestampMissing)?;
-            let ms = body
-                .get(field)
-                .ok_or(VerifyError::TimestampMissing)?
-                .as_i64()
-                .ok_or(VerifyError::TimestampMalformed)?;
-            check_fresh(auth, ms, now)?;
-            None
-        }
+        // Read from the body only once the MAC over it matched (step 6): an unverified
+        // body is hashed, never parsed.
+        Some(TimestampSource::BodyUnixMillis(_)) => None,
     };
 
     // 3. The presented MACs, decoded; none in the right shape is malformed.
@@ -132,32 +125,36 @@ pub(super) fn run(
     }
 
     // 4. The signed content: usually one sequence of pieces; Twilio has alternatives.
-    let mut contents: Vec<Vec<Cow<'_, [u8]>>> = vec![Vec::with_capacity(layout.content.len())];
+    // Borrowed from the request: the body is never copied.
+    let twilio = match layout.content.contains(&Piece::TwilioUrlAndParams) {
+        true => Some(twilio::signed(&inbound.url, &inbound.body)?),
+        false => None,
+    };
+    let mut contents: Vec<Vec<Chunk<'_>>> = vec![Vec::with_capacity(layout.content.len())];
     for piece in layout.content.iter() {
-        let bytes: Cow<'_, [u8]> = match piece {
-            Piece::Literal(text) => Cow::Borrowed(text.as_bytes()),
-            Piece::Body => Cow::Borrowed(&inbound.body),
-            Piece::Timestamp => Cow::Borrowed(
-                signed_time
-                    .ok_or(VerifyError::Misconfigured(
-                        "the content signs a time the scheme does not read",
-                    ))?
-                    .as_bytes(),
-            ),
-            Piece::Header(name) => Cow::Borrowed(
-                headers
-                    .get(name)
-                    .ok_or_else(|| VerifyError::HeaderMissing(name.to_string()))?
-                    .as_bytes(),
-            ),
+        let bytes: &[u8] = match piece {
+            Piece::Literal(text) => text.as_bytes(),
+            Piece::Body => &inbound.body,
+            Piece::Timestamp => signed_time
+                .ok_or(VerifyError::Misconfigured(
+                    "the content signs a time the scheme does not read",
+                ))?
+                .as_bytes(),
+            Piece::Header(name) => headers
+                .get(name)
+                .ok_or_else(|| VerifyError::HeaderMissing(name.to_string()))?
+                .as_bytes(),
             Piece::TwilioUrlAndParams => {
-                let alternatives = twilio::signed_contents(&inbound.url, &inbound.body)?;
+                let Some(signed) = &twilio else { continue };
                 contents = contents
                     .iter()
                     .flat_map(|prefix| {
-                        alternatives.iter().map(move |alt| {
+                        signed.urls.iter().map(move |url| {
                             let mut c = prefix.clone();
-                            c.push(Cow::Owned(alt.clone()));
+                            c.push(Chunk::Bytes(url.as_bytes()));
+                            if let Some(params) = &signed.params {
+                                c.push(Chunk::Form(params));
+                            }
                             c
                         })
                     })
@@ -166,24 +163,43 @@ pub(super) fn run(
             }
         };
         for c in &mut contents {
-            c.push(bytes.clone());
+            c.push(Chunk::Bytes(bytes));
         }
     }
 
     // 5. Every secret, every content, every candidate: no early exit.
-    first_matching_secret(auth, now, VerifyError::SignatureMismatch, |secret| {
+    let matched = first_matching_secret(auth, now, VerifyError::SignatureMismatch, |secret| {
         let key = auth.key_bytes(secret).ok_or(VerifyError::Misconfigured(
             "a stored secret does not decode as its scheme requires",
         ))?;
         let mut found = subtle::Choice::from(0);
-        for pieces in &contents {
-            let tag = mac(layout.algorithm, &key, pieces);
+        for chunks in &contents {
+            let tag = mac_of(layout.algorithm, &key, &|update| {
+                for chunk in chunks {
+                    match chunk {
+                        Chunk::Bytes(bytes) => update(bytes),
+                        Chunk::Form(params) => params.feed(update),
+                    }
+                }
+            });
             for candidate in &candidates {
                 found |= tag.as_slice().ct_eq(candidate.as_slice());
             }
         }
         Ok(found.into())
-    })
+    })?;
+
+    // 6. A time inside the signed body (Linear signs the body alone, so its MAC can be
+    // checked first): one member read, nothing else of the body kept.
+    if let Some(TimestampSource::BodyUnixMillis(field)) = layout.timestamp {
+        let ms = match json::top_level_member(&inbound.body, field).flatten() {
+            None => return Err(VerifyError::TimestampMissing),
+            Some(json::Member::Integer(ms)) => ms,
+            Some(_) => return Err(VerifyError::TimestampMalformed),
+        };
+        check_fresh(auth, ms, now)?;
+    }
+    Ok(matched)
 }
 
 /// The signature as read in step 1.
@@ -262,18 +278,37 @@ fn check_fresh(auth: &AuthConfig, signed_ms: i64, now: UnixMillis) -> Result<(),
     }
 }
 
+/// One piece of signed content: bytes of the request, or Twilio's form parameters,
+/// decoded as they stream into the MAC.
+#[derive(Clone, Copy)]
+enum Chunk<'a> {
+    Bytes(&'a [u8]),
+    Form(&'a twilio::FormParams<'a>),
+}
+
 pub(crate) fn mac(algorithm: Algorithm, key: &[u8], pieces: &[Cow<'_, [u8]>]) -> Tag {
-    fn run<M: Mac + hmac::digest::KeyInit>(key: &[u8], pieces: &[Cow<'_, [u8]>]) -> Tag {
+    mac_of(algorithm, key, &|update| {
+        for p in pieces {
+            update(p);
+        }
+    })
+}
+
+/// Hands the signed content, in order, to the `update` function it is given.
+type Feed<'f> = &'f dyn Fn(&mut dyn FnMut(&[u8]));
+
+/// The MAC of what `feed` hands over. `dyn`, so there is one copy per algorithm in the
+/// wasm, not one per caller.
+fn mac_of(algorithm: Algorithm, key: &[u8], feed: Feed<'_>) -> Tag {
+    fn run<M: Mac + hmac::digest::KeyInit>(key: &[u8], feed: Feed<'_>) -> Tag {
         let mut m =
             <M as hmac::digest::KeyInit>::new_from_slice(key).expect("HMAC takes any key length");
-        for p in pieces {
-            m.update(p);
-        }
+        feed(&mut |bytes| m.update(bytes));
         Tag::of(&m.finalize().into_bytes())
     }
     match algorithm {
-        Algorithm::Sha256 => run::<Hmac<sha2::Sha256>>(key, pieces),
-        Algorithm::Sha1 => run::<Hmac<sha1::Sha1>>(key, pieces),
-        Algorithm::Sha512 => run::<Hmac<sha2::Sha512>>(key, pieces),
+        Algorithm::Sha256 => run::<Hmac<sha2::Sha256>>(key, feed),
+        Algorithm::Sha1 => run::<Hmac<sha1::Sha1>>(key, feed),
+        Algorithm::Sha512 => run::<Hmac<sha2::Sha512>>(key, feed),
     }
 }

@@ -313,7 +313,8 @@ mod tests {
             let signed = test_request(&r, ORIGIN, NOW, "t1").unwrap();
             assert_eq!(check(&r, &signed, NOW), Ok(()), "{}", scheme.name());
             // And the signature is real: the same webhook with another generated secret
-            // does not verify it.
+            // refuses it, with the scheme's own refusal for a wrong credential (not just
+            // any error: a request that fails to parse would also be an error).
             let spec = format!(r#"{{"path":"/h","auth":{auth},"target":{{"queue":"EVENTS"}}}}"#);
             let other = crate::admin::validate_create(
                 crate::admin::WebhookSpec::parse(spec.as_bytes()).unwrap(),
@@ -327,7 +328,30 @@ mod tests {
             )
             .unwrap()
             .record;
-            assert!(check(&other, &signed, NOW).is_err(), "{}", scheme.name());
+            let wrong_credential = match scheme {
+                Scheme::SharedSecret => VerifyError::SecretMismatch,
+                Scheme::UrlKey => VerifyError::UrlKeyMismatch,
+                Scheme::HmacSha256Hex
+                | Scheme::StandardWebhooks
+                | Scheme::Svix
+                | Scheme::Github
+                | Scheme::GithubSha1
+                | Scheme::Stripe
+                | Scheme::Slack
+                | Scheme::Shopify
+                | Scheme::Twilio
+                | Scheme::Paddle
+                | Scheme::Linear
+                | Scheme::Zoom
+                | Scheme::Twitch
+                | Scheme::Hmac => VerifyError::SignatureMismatch,
+            };
+            assert_eq!(
+                check(&other, &signed, NOW),
+                Err(wrong_credential),
+                "{}",
+                scheme.name()
+            );
         }
     }
 

@@ -1,6 +1,12 @@
 #!/usr/bin/env python3
 """Writes derived-vectors.json: signature vectors for the schemes that have no published
-vectors in ../shared/conformance (Linear, Zoom, Twitch, the generic template).
+vectors in ../shared/conformance (Linear, Zoom, Twitch, the generic template), and
+single-fault vectors for published invalid vectors that carry more than one fault.
+
+A published vector with two faults (Paddle's `ts=1234;h1=invalid_signature`: a stale time
+and a bad h1) is refused for whichever the engine checks first, so its expected code says
+nothing about the other fault. Each such fault gets a vector of its own here, built with
+the provider's recipe from the same example values, in which that fault is the only one.
 
 Each is computed here, with Python's stdlib only (independently of hookgate's Rust code),
 from the recipe and example values in the provider's own documentation, named in
@@ -79,6 +85,33 @@ common = dict(scheme="hmac", source="hookgate README, verification schemes: the 
 add(id="template-sha512-base64-valid", body=body512, headers={"X-Signature": sig512, "X-Delivery": "d-42"}, now=0, expect="valid", note="SHA-512, base64, {id}.{body}.", **common)
 add(id="template-sha512-base64-missing-id", body=body512, headers={"X-Signature": sig512}, now=0, expect="invalid", expect_code="header_missing", note="The signed id header removed.", **common)
 add(id="template-sha512-truncated", body=body512, headers={"X-Signature": sig512[:44], "X-Delivery": "d-42"}, now=0, expect="invalid", expect_code="signature_malformed", note="A MAC shorter than SHA-512's 64 bytes.", **common)
+
+# Paddle: Paddle-Signature = ts=<unix>;h1=hex(HMAC-SHA256(secret, ts + ":" + body)), read
+# with the Node SDK's 5 s window. Single-fault companions of the multi-fault published
+# vectors paddle-node-bad-h1, paddle-node-bad-ts, paddle-node-malformed-ts,
+# paddle-node-malformed-h1 and paddle-go-bad-format, on the Node SDK's example values.
+PADDLE_DOC = "https://developer.paddle.com/webhooks/signature-verification (Paddle-Signature: ts and h1 over ts:body)"
+pd_secret = "VALID_SECRET"
+pd_body = '{"data": ["1", "2"]}'
+pd_ts = "1698796800"
+def pd_h1(ts):
+    return hex_mac(pd_secret, f"{ts}:{pd_body}")
+assert pd_h1(pd_ts) == "a300428748dce5c70e4da19bffd60769591ea969c99dea3105d0ec9612cf43f9"
+common = dict(scheme="paddle", source=PADDLE_DOC, secret=pd_secret, secret_encoding="utf8", body=pd_body, tolerance_s=5, now=int(pd_ts), expect="invalid")
+add(id="paddle-single-h1-not-hex", headers={"Paddle-Signature": f"ts={pd_ts};h1=invalid_signature"}, expect_code="signature_malformed", note="paddle-node-bad-h1's h1 with a fresh ts: the bad h1 is the only fault.", **common)
+add(id="paddle-single-stale-ts", headers={"Paddle-Signature": f"ts=9876;h1={pd_h1('9876')}"}, expect_code="timestamp_out_of_tolerance", note="paddle-node-bad-ts's ts with h1 computed for it: the stale time is the only fault.", **common)
+add(id="paddle-single-no-h1", headers={"Paddle-Signature": f"ts={pd_ts};h2=invalid_header"}, expect_code="signature_malformed", note="paddle-node-malformed-ts's header (no h1) with a fresh ts: the missing h1 is the only fault.", **common)
+add(id="paddle-single-no-ts", headers={"Paddle-Signature": f"h1={pd_h1(pd_ts)}"}, expect_code="signature_malformed", note="paddle-node-malformed-h1's shape (no ts) with the correct h1: the missing ts is the only fault.", **common)
+add(id="paddle-single-ts-not-a-number", headers={"Paddle-Signature": f"ts=x;h1={pd_h1('x')}"}, expect_code="signature_malformed", note="paddle-go-bad-format's ts=x with h1 computed over x:body: the ts that is not Unix seconds is the only fault.", **common)
+
+# GitHub's legacy X-Hub-Signature: the go-github vector's correct MAC without its sha1=
+# prefix (github-sha1-go-github-bad-yo lacks the prefix and is not hex).
+GITHUB_DOC = "https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries (X-Hub-Signature: sha1=<hex>)"
+gh_secret = "0123456789abcdef"
+gh_body = '{"yo":true}'
+gh_sig = hex_mac(gh_secret, gh_body, hashlib.sha1)
+assert gh_sig == "126f2c800419c60137ce748d7672e77b65cf16d6", gh_sig
+add(id="github-sha1-single-no-prefix", scheme="github-sha1", source=GITHUB_DOC, secret=gh_secret, secret_encoding="utf8", body=gh_body, headers={"X-Hub-Signature": gh_sig}, now=None, expect="invalid", expect_code="signature_malformed", note="The correct HMAC-SHA1 hex without sha1=: the missing prefix is the only fault.")
 
 out = pathlib.Path(__file__).with_name("derived-vectors.json")
 out.write_text(json.dumps(vectors, indent=1) + "\n")

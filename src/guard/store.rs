@@ -2,8 +2,10 @@
 //! a fixed cost in workerd (~85 µs measured alone, more under load), so statements that
 //! belong together are sent as one. workerd binds parameters only in the last statement
 //! of an `exec`: values before it are written into the text, integers and our own ids
-//! as they are (`token_literal`), anything else as a hex blob literal (`hex_text`),
-//! which no byte of its value can escape from.
+//! as they are (`token_literal`), anything else as a string literal with its quotes
+//! doubled (`quoted`), which nothing in its value can end early. A statement is limited
+//! to 100 KB on the platform: what is batched into one is bounded by its bytes
+//! (`memory::Pending::is_due`).
 //!
 //! Storage is the durable copy of what the object keeps in memory
 //! (`hookgate_core::guard::memory`): every write here is made in the same synchronous
@@ -411,10 +413,21 @@ fn rows(
     Ok(out)
 }
 
-/// `value` as an SQL text expression that nothing in it can end: its bytes as a hex
-/// blob literal, read back as text. For values before the last statement of an `exec`.
-fn hex_text(value: &str) -> String {
-    format!("CAST(x'{}' AS TEXT)", hex::encode(value))
+/// `value` as an SQL string literal. SQLite's literals know one escape, a doubled
+/// quote, so doubling every `'` leaves nothing in the value that can end the literal
+/// early. For values before the last statement of an `exec`, whose size counts against
+/// the platform's 100 KB statement limit (a hex literal doubled it).
+fn quoted(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('\'');
+    for ch in value.chars() {
+        if ch == '\'' {
+            out.push('\'');
+        }
+        out.push(ch);
+    }
+    out.push('\'');
+    out
 }
 
 /// Appends the statements that write `pending`: each log entry, each minute's counts
@@ -422,11 +435,7 @@ fn hex_text(value: &str) -> String {
 fn push_pending(out: &mut String, pending: &Pending) {
     use std::fmt::Write as _;
     for entry in &pending.entries {
-        let _ = write!(
-            out,
-            "INSERT INTO log (entry) VALUES ({}); ",
-            hex_text(entry)
-        );
+        let _ = write!(out, "INSERT INTO log (entry) VALUES ({}); ", quoted(entry));
     }
     for ((minute, column), n) in &pending.counts {
         let _ = write!(
@@ -434,5 +443,21 @@ fn push_pending(out: &mut String, pending: &Pending) {
             "INSERT INTO minutes (m, {column}) VALUES ({minute}, {n}) \
              ON CONFLICT (m) DO UPDATE SET {column} = {column} + {n}; "
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quoted;
+
+    #[test]
+    fn a_quoted_value_cannot_end_its_literal() {
+        assert_eq!(quoted("plain"), "'plain'");
+        assert_eq!(quoted("it's"), "'it''s'");
+        assert_eq!(
+            quoted("'); DROP TABLE log; --"),
+            "'''); DROP TABLE log; --'"
+        );
+        assert_eq!(quoted(""), "''");
     }
 }

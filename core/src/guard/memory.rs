@@ -165,13 +165,19 @@ pub struct Pending {
     pub entries: Vec<String>,
     /// `(minute, counter column)` → how many.
     pub counts: Vec<((u64, &'static str), u64)>,
+    /// The entries' bytes.
+    pub bytes: usize,
 }
 
-/// Refusals written together at most this many at a time.
+/// Refusals written together at most this many at a time…
 pub const FLUSH_EVERY: usize = 32;
+/// …or when their log entries reach this many bytes: they go into one statement, which
+/// the platform limits to 100 KB (with one more entry, a reservation and the counts).
+pub const FLUSH_BYTES: usize = 24 * 1024;
 
 impl Pending {
     pub fn add(&mut self, entry_json: String, minute: u64, column: &'static str) {
+        self.bytes += entry_json.len();
         self.entries.push(entry_json);
         match self.counts.iter_mut().find(|(k, _)| *k == (minute, column)) {
             Some((_, n)) => *n += 1,
@@ -180,7 +186,7 @@ impl Pending {
     }
 
     pub fn is_due(&self) -> bool {
-        self.entries.len() >= FLUSH_EVERY
+        self.entries.len() >= FLUSH_EVERY || self.bytes >= FLUSH_BYTES
     }
 
     pub fn is_empty(&self) -> bool {
@@ -193,6 +199,7 @@ impl Pending {
 
     /// Puts back what was taken for a write that failed, before what came since.
     pub fn restore(&mut self, mut taken: Pending) {
+        taken.bytes += self.bytes;
         taken.entries.append(&mut self.entries);
         for (k, n) in self.counts.drain(..) {
             match taken.counts.iter_mut().find(|(t, _)| *t == k) {
@@ -283,5 +290,16 @@ mod tests {
             taken.counts.iter().map(|(_, n)| n).sum::<u64>(),
             FLUSH_EVERY as u64
         );
+        // Large entries are due by their bytes first.
+        let mut big = Pending::default();
+        big.add("x".repeat(FLUSH_BYTES / 2), 1, "duplicate");
+        assert!(!big.is_due());
+        big.add("x".repeat(FLUSH_BYTES / 2), 1, "duplicate");
+        assert!(big.is_due());
+        let mut later = Pending::default();
+        later.add("y".into(), 1, "duplicate");
+        later.restore(big.take());
+        assert_eq!(later.bytes, FLUSH_BYTES + 1);
+        assert_eq!(later.entries.len(), 3);
     }
 }

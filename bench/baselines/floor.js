@@ -39,7 +39,7 @@ export class FloorGuard {
   async fetch(request) {
     const { key, id, limit, window_s, message } = await request.json();
     const seen = this.keys.get(key);
-    if (seen?.state === "done") return new Response(seen.answer, { headers: { "idempotent-replayed": "true" } });
+    if (seen?.state === "done") return new Response(seen.answer, { status: 202, headers: { "idempotent-replayed": "true" } });
     if (seen?.state === "in_flight") return new Response('{"code":"idempotency_key_in_flight"}', { status: 409 });
     const now = Date.now();
     while (this.hits.length && this.hits[0] <= now - window_s * 1000) this.hits.shift();

@@ -9,9 +9,12 @@ type MakeRequest = dyn Fn() -> (Vec<(String, String)>, Vec<u8>) + Send + Sync;
 
 pub struct Case {
     pub name: String,
-    pub url: String,
+    /// Connection `i` sends to `urls[i % urls.len()]`.
+    pub urls: Vec<String>,
     pub expect: u16,
     pub make: Arc<MakeRequest>,
+    /// Overrides the run's connection count (a latency case uses one).
+    pub connections: Option<usize>,
 }
 
 impl Case {
@@ -23,10 +26,23 @@ impl Case {
     ) -> Case {
         Case {
             name: name.to_string(),
-            url,
+            urls: vec![url],
             expect,
             make: Arc::new(make),
+            connections: None,
         }
+    }
+
+    /// The same case with `n` connections.
+    pub fn with_connections(mut self, n: usize) -> Case {
+        self.connections = Some(n);
+        self
+    }
+
+    /// The same case spread over `urls`, one per connection in turn.
+    pub fn over(mut self, urls: Vec<String>) -> Case {
+        self.urls = urls;
+        self
     }
 }
 
@@ -41,14 +57,16 @@ pub struct Stats {
 }
 
 pub fn drive(case: &Case, connections: usize, duration: Duration, max_requests: u64) -> Stats {
+    let connections = case.connections.unwrap_or(connections);
     let issued = Arc::new(AtomicU64::new(0));
     let unexpected = Arc::new(AtomicU64::new(0));
     let start = Instant::now();
     let deadline = start + duration;
     let handles: Vec<_> = (0..connections)
-        .map(|_| {
+        .map(|i| {
             let (issued, unexpected) = (Arc::clone(&issued), Arc::clone(&unexpected));
-            let (url, expect, make) = (case.url.clone(), case.expect, Arc::clone(&case.make));
+            let url = case.urls[i % case.urls.len()].clone();
+            let (expect, make) = (case.expect, Arc::clone(&case.make));
             std::thread::spawn(move || {
                 let agent = ureq::AgentBuilder::new()
                     .timeout(Duration::from_secs(30))

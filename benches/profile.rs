@@ -7,7 +7,9 @@
 //! `target/profile/accepted.cpuprofile` (open it in Chrome's DevTools, Performance tab).
 //! Knobs: HOOKGATE_PROFILE_SECS (default 8), HOOKGATE_BENCH_CONNECTIONS (8).
 
+// Shared with the load bench, which uses more of it (spread and one-connection cases).
 #[cfg(not(target_arch = "wasm32"))]
+#[allow(dead_code)]
 mod load;
 
 fn main() {

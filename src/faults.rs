@@ -119,7 +119,9 @@ pub async fn raw_kv(
 /// `PUT|DELETE /admin/test/r2/{key}`: overwrite or remove it, so the suite can tamper
 /// with a stored body the way a stray writer or a lifecycle rule would; and
 /// `POST /admin/test/queue/{binding}`: the request's body sent as one raw message, so
-/// the suite can hand a consumer what no webhook can. Only in the fault-injection build.
+/// the suite can hand a consumer what no webhook can; `GET
+/// /admin/test/storage-calls/{webhook_id}`: the storage calls its object's incarnation
+/// made. Only in the fault-injection build.
 #[cfg(feature = "fault-injection")]
 pub async fn raw_r2_and_queue(
     req: &mut Request,
@@ -158,6 +160,16 @@ pub async fn raw_r2_and_queue(
         }
         .await;
         return Some(result);
+    }
+    if let Some(id) = path.strip_prefix("/admin/test/storage-calls/") {
+        let Some(id) = hookgate_core::secret::WebhookId::parse(id) else {
+            return Some(Err(Problem::new(ErrorCode::NotFound, "no such webhook id")));
+        };
+        return Some(
+            crate::guard::client::storage_calls(env, &id)
+                .await
+                .map(|counts| (200, counts)),
+        );
     }
     let binding = path.strip_prefix("/admin/test/queue/")?.to_string();
     let result = async {

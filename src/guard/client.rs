@@ -144,3 +144,9 @@ pub async fn replay_progress(
     )
     .await
 }
+
+/// The storage and queue calls the object's incarnation made (test-only build).
+#[cfg(feature = "fault-injection")]
+pub async fn storage_calls(env: &Env, id: &WebhookId) -> Result<serde_json::Value, Problem> {
+    call(env, id, Method::Get, "/storage-calls", None, &[]).await
+}

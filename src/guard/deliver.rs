@@ -3,6 +3,21 @@
 //! bounded), **settle** (write `done`, or give the reservation back). The reservation is
 //! a value: only the attempt that made it can settle or release it, and the object
 //! remembers in memory which reservations it is still awaiting.
+//!
+//! # Memory and storage
+//! Decisions read memory only (`Guard::memory`: the window's hits, the key states, the
+//! refusals not yet written). Every write of a phase is one `exec` (one transaction),
+//! made in the same synchronous block as the memory update it mirrors, and memory is
+//! updated only after the write returned (G2: nothing interleaves). So memory never says
+//! what storage does not hold, nor the other way round, with one deliberate exception:
+//! refusals (duplicates, 429s, filtered and refused requests) are logged and counted in
+//! memory first and written in a batch, with the next reservation or 32 at a time, or
+//! before the log or counts are read. A crash loses at most those (31 log entries and
+//! their counts): never a key, a hit or an accepted delivery. A new incarnation rebuilds
+//! memory from storage before its first decision: the window's hits, and the live keys,
+//! all of them when they fit (10,000), else the newest, with a read for any other. Hence
+//! a duplicate and a 429 make no storage call, and an accepted delivery two: its
+//! reservation, and its settlement with its log entry.
 
 use super::{decoded, Guard};
 use crate::objects::token_literal;
@@ -13,6 +28,7 @@ use hookgate_core::guard::authority::{standing, Held, Standing};
 use hookgate_core::guard::idempotency::{
     self, kept_for_replay, Decision, KeyState, Liveness, MAX_HANDOVER_WAIT_MS,
 };
+use hookgate_core::guard::memory::Lookup;
 use hookgate_core::guard::protocol::{DeliverAnswer, DeliverRequest, LogEntry, Outcome, Refusal};
 use hookgate_core::guard::rate_limit::{self, RateDecision};
 use hookgate_core::model::{OriginMode, TargetKind, WebhookRecord};
@@ -99,6 +115,8 @@ pub(super) struct Reservation<'g> {
     key: Option<String>,
     /// The attempt: its delivery id, also the id of its window hit.
     attempt: String,
+    /// `attempt` as an SQL literal (`token_literal`).
+    id_literal: String,
     /// How long the key identifies a delivery once done.
     window_s: u64,
     awaited: &'g RefCell<HashSet<String>>,
@@ -132,16 +150,16 @@ enum Reserved<'g> {
 }
 
 impl Guard {
-    /// The delivery log entry for this request, written with its outcome.
-    fn log_outcome(
+    /// The delivery log entry for this request.
+    fn entry(
         &self,
         request: &DeliverRequest,
         started: u64,
         outcome: Outcome,
         status: u16,
-    ) -> Result<()> {
+    ) -> LogEntry {
         let meta = &request.delivery;
-        let entry = LogEntry {
+        LogEntry {
             id: meta.id.clone(),
             received_at: UnixMillis(meta.received_at_ms).to_rfc3339(),
             method: meta.method.clone(),
@@ -154,8 +172,36 @@ impl Guard {
             latency_ms: now().0.saturating_sub(started),
             test: meta.test,
             request: request.preview.clone(),
+        }
+    }
+
+    /// Logs a request that was not accepted (or whose settlement failed to be written):
+    /// in memory, written in a batch with the next reservation or when enough are
+    /// waiting (`memory::Pending`). A duplicate or a 429 makes no storage call, but one
+    /// in `memory::FLUSH_EVERY` writes the batch.
+    fn log_outcome(
+        &self,
+        request: &DeliverRequest,
+        started: u64,
+        outcome: Outcome,
+        status: u16,
+    ) -> Result<()> {
+        let entry = self.entry(request, started, outcome, status);
+        self.log_later(&entry, request.delivery.received_at_ms)
+    }
+
+    fn log_later(&self, entry: &LogEntry, at_ms: u64) -> Result<()> {
+        let json = serde_json::to_string(entry).expect("log entry serializes");
+        let due = {
+            let mut memory = self.memory.borrow_mut();
+            let pending = &mut memory_or_default(&mut memory).pending;
+            pending.add(json, at_ms / 60_000, entry.outcome.stat_column());
+            pending.is_due()
         };
-        self.record_outcome(&entry, meta.received_at_ms)
+        if due {
+            self.flush_pending()?;
+        }
+        Ok(())
     }
 
     fn refuse(
@@ -341,18 +387,10 @@ impl Guard {
             at_ms: now().0,
             content_type: kept_type,
         };
-        if let Err(e) = faults
-            .fail("settle-write")
-            .and_then(|()| self.settle(reservation, &done))
-        {
+        let entry = self.entry(&request, started, Outcome::Accepted, status);
+        let at_ms = request.delivery.received_at_ms;
+        if let Err(e) = self.settle(reservation, &done, &entry, at_ms, &faults) {
             bookkeeping_failed(&record, id, "settle", &e);
-        }
-        // The log entry and the alarm are bookkeeping: a failure is logged, not answered.
-        if let Err(e) = faults
-            .fail("log-write")
-            .and_then(|()| self.log_outcome(&request, started, Outcome::Accepted, status))
-        {
-            bookkeeping_failed(&record, id, "log", &e);
         }
         // The hit is due after the rate window, the key after the idempotency window.
         let policy = record.rate_limit();
@@ -395,8 +433,16 @@ impl Guard {
         let now_ms = now();
         let policy = record.rate_limit();
         let window_start = rate_limit::window_start_ms(policy, now_ms);
-        let (key_state, window) =
-            self.key_and_window(key.as_deref(), window_start, policy.limit)?;
+        self.ensure_memory(now_ms.0, window_start)?;
+        let key_state = match &key {
+            Some(k) => self.key_state(k, now_ms.0)?,
+            None => None,
+        };
+        let window = {
+            let mut memory = self.memory.borrow_mut();
+            let memory = memory.as_mut().expect("loaded above");
+            memory.hits.window(window_start, policy.limit)
+        };
         let awaited = |a: &str| self.awaited.borrow().contains(a);
         let live = Liveness {
             incarnation: &self.incarnation,
@@ -457,15 +503,36 @@ impl Guard {
             incarnation: self.incarnation.clone(),
         };
         let expires = idempotency::expires_at_ms(&reservation, window_s);
-        self.reserve_rows(
+        // One `exec`: the hit, the key's row, and the refusals waiting to be written.
+        // Memory follows storage once the write succeeded (one `exec` is one
+        // transaction: all of it or nothing).
+        let pending = {
+            let mut memory = self.memory.borrow_mut();
+            memory.as_mut().expect("loaded above").pending.take()
+        };
+        let written = self.write_reservation(
             now_ms.0,
             &id_literal,
+            &pending,
             key.as_deref().map(|k| (k, &reservation, expires)),
-        )?;
+        );
+        {
+            let mut memory = self.memory.borrow_mut();
+            let memory = memory.as_mut().expect("loaded above");
+            if let Err(e) = written {
+                memory.pending.restore(pending);
+                return Err(e);
+            }
+            memory.hits.push(now_ms.0, &attempt);
+            if let Some(k) = &key {
+                memory.keys.put(k, reservation, expires);
+            }
+        }
         self.awaited.borrow_mut().insert(attempt.clone());
         Ok(Reserved::Held(
             Reservation {
                 key,
+                id_literal,
                 attempt,
                 window_s,
                 awaited: &self.awaited,
@@ -474,13 +541,101 @@ impl Guard {
         ))
     }
 
-    /// Writes `done` over the reservation (only its own row: `store::SETTLE_KEY`).
-    fn settle(&self, reservation: Reservation<'_>, done: &KeyState) -> Result<()> {
-        let Some(key) = &reservation.key else {
+    /// Memory for this incarnation, read from storage on its first delivery.
+    fn ensure_memory(&self, now_ms: u64, window_start: u64) -> Result<()> {
+        if matches!(&*self.memory.borrow(), Some(m) if m.loaded) {
             return Ok(());
+        }
+        let (hits, keys) = self.load_memory(now_ms, window_start)?;
+        let mut memory = self.memory.borrow_mut();
+        // Refusals logged before the first delivery stay pending.
+        let pending = memory.take().map(|m| m.pending).unwrap_or_default();
+        *memory = Some(super::Memory {
+            hits,
+            keys,
+            pending,
+            loaded: true,
+        });
+        Ok(())
+    }
+
+    /// A key's state, from memory; from storage only when memory does not hold every
+    /// live key and not this one.
+    fn key_state(&self, key: &str, now_ms: u64) -> Result<Option<KeyState>> {
+        if let Some(memory) = self.memory.borrow().as_ref() {
+            if let Lookup::Known(state) = memory.keys.get(key, now_ms) {
+                return Ok(state.cloned());
+            }
+        }
+        let stored = self.read_key(key)?;
+        let mut memory = self.memory.borrow_mut();
+        let memory = memory.as_mut().expect("loaded");
+        Ok(match stored {
+            Some((state, expires)) if expires > now_ms => {
+                memory.keys.put(key, state.clone(), expires);
+                Some(state)
+            }
+            _ => None,
+        })
+    }
+
+    /// Writes the refusals waiting in memory (before the log or the counts are read,
+    /// and every `memory::FLUSH_EVERY`).
+    pub(super) fn flush_pending(&self) -> Result<()> {
+        let pending = match self.memory.borrow_mut().as_mut() {
+            Some(m) => m.pending.take(),
+            None => return Ok(()),
         };
+        if let Err(e) = self.write_pending(&pending) {
+            if let Some(m) = self.memory.borrow_mut().as_mut() {
+                m.pending.restore(pending);
+            }
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Writes `done` over the reservation (only its own row: `store::SETTLE_KEY`) and
+    /// the accepted delivery's log entry, in one `exec`. When that fails, `done` alone
+    /// is tried (it is what keeps a retry from being forwarded twice) and the entry
+    /// waits in memory like a refusal's.
+    fn settle(
+        &self,
+        reservation: Reservation<'_>,
+        done: &KeyState,
+        entry: &LogEntry,
+        at_ms: u64,
+        faults: &Faults,
+    ) -> Result<()> {
         let expires = idempotency::expires_at_ms(done, reservation.window_s);
-        if !self.settle_key(key, &reservation.attempt, done, expires)? {
+        let key = reservation
+            .key
+            .as_deref()
+            .map(|k| (k, reservation.attempt.as_str(), done, expires));
+        let together = faults
+            .fail("settle-write")
+            .and_then(|()| faults.fail("log-write"))
+            .and_then(|()| self.write_settlement(entry, at_ms, key));
+        let ours = match together {
+            Ok(ours) => ours,
+            Err(e) => {
+                bookkeeping_failed_at(&reservation.attempt, "settle with its log entry", &e);
+                let _ = self.log_later(entry, at_ms);
+                match key {
+                    Some((k, attempt, done, expires)) => {
+                        faults.fail("settle-write")?;
+                        self.write_done(k, attempt, done, expires)?
+                    }
+                    None => true,
+                }
+            }
+        };
+        if let (Some(k), true) = (&reservation.key, ours) {
+            if let Some(m) = self.memory.borrow_mut().as_mut() {
+                m.keys.put(k, done.clone(), expires);
+            }
+        }
+        if !ours {
             return Err(worker::Error::RustError(
                 "the reservation is no longer this attempt's".into(),
             ));
@@ -490,7 +645,24 @@ impl Guard {
 
     /// Gives the key and the hit back (only this attempt's rows: `store::RELEASE_KEY`).
     fn release(&self, reservation: Reservation<'_>) -> Result<()> {
-        self.release_rows(reservation.key.as_deref(), &reservation.attempt)
+        self.delete_reservation(
+            &reservation.id_literal,
+            reservation.key.as_deref(),
+            &reservation.attempt,
+        )?;
+        if let Some(m) = self.memory.borrow_mut().as_mut() {
+            m.hits.remove(&reservation.attempt);
+            if let Some(k) = &reservation.key {
+                let ours = matches!(
+                    m.keys.get(k, 0),
+                    Lookup::Known(Some(KeyState::InFlight { attempt, .. })) if *attempt == reservation.attempt
+                );
+                if ours {
+                    m.keys.forget(k);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Nothing was handed over: the reservation is given back before answering, so the
@@ -551,10 +723,10 @@ impl Guard {
         let timed_out = || Handed::Failed(format!("no answer within {MAX_HANDOVER_WAIT_MS} ms"));
         match record.target().kind() {
             TargetKind::Queue(queue) => {
-                let sent = crate::queues::send_text(&self.env, queue, &request.message, 0);
+                let sent = super::group::send(&self.groups, &self.env, queue, &request.message);
                 match within(MAX_HANDOVER_WAIT_MS, sent).await {
                     Some(Ok(())) => Handed::Queued,
-                    Some(Err(e)) => Handed::Failed(e.to_string()),
+                    Some(Err(e)) => Handed::Failed(e),
                     None => timed_out(),
                 }
             }
@@ -570,9 +742,12 @@ impl Guard {
                 if let Err(e) = self.store_delivery(&job) {
                     return Handed::Failed(e.to_string());
                 }
-                let failed = match within(MAX_HANDOVER_WAIT_MS, self.enqueue(&job, 0)).await {
+                let json = serde_json::to_string(&job).expect("job serializes");
+                let sent =
+                    super::group::send(&self.groups, &self.env, super::DELIVERIES_BINDING, &json);
+                let failed = match within(MAX_HANDOVER_WAIT_MS, sent).await {
                     Some(Ok(())) => return Handed::Queued,
-                    Some(Err(e)) => Handed::Failed(e.to_string()),
+                    Some(Err(e)) => Handed::Failed(e),
                     None => timed_out(),
                 };
                 let _ = self.forget_delivery(&meta.id);
@@ -634,4 +809,22 @@ fn bookkeeping_failed(record: &WebhookRecord, delivery_id: &str, what: &str, e: 
             "webhook_id": record.id().as_str(), "delivery_id": delivery_id,
             "error": e.to_string()})
     );
+}
+
+fn bookkeeping_failed_at(delivery_id: &str, what: &str, e: &worker::Error) {
+    console_error!(
+        "{}",
+        serde_json::json!({"msg": "bookkeeping_failed", "step": what,
+            "delivery_id": delivery_id, "error": e.to_string()})
+    );
+}
+
+/// The memory of an object that has not delivered yet: only refusals can be pending.
+fn memory_or_default(memory: &mut Option<super::Memory>) -> &mut super::Memory {
+    memory.get_or_insert_with(|| super::Memory {
+        hits: Default::default(),
+        keys: hookgate_core::guard::memory::Keys::from_rows(Vec::new(), 0),
+        pending: Default::default(),
+        loaded: false,
+    })
 }

@@ -35,6 +35,7 @@
 
 pub mod client;
 mod deliver;
+mod group;
 pub mod replays;
 mod store;
 
@@ -79,6 +80,22 @@ pub struct Guard {
     /// of `held` and updates both, and an object is the only writer of its storage, so
     /// the copy cannot go stale.
     held_cache: RefCell<Option<(Option<Held>, Option<WebhookRecord>)>>,
+    /// The rate window, the key states and the refusals not yet written, in front of
+    /// storage (`hookgate_core::guard::memory`); loaded on the first delivery.
+    memory: RefCell<Option<Memory>>,
+    /// Storage calls made by this incarnation (`store::sql`, alarms set).
+    storage_calls: Cell<u64>,
+    /// Hand-overs to each queue, sent alone or in batches (`group.rs`).
+    groups: std::rc::Rc<group::Groups>,
+}
+
+/// What a Guard decides from while it lives; storage holds the same (`store.rs`).
+struct Memory {
+    hits: hookgate_core::guard::memory::Hits,
+    keys: hookgate_core::guard::memory::Keys,
+    pending: hookgate_core::guard::memory::Pending,
+    /// `hits` and `keys` were read from storage (else only `pending` is meaningful).
+    loaded: bool,
 }
 
 /// `PUT /record`: an admin write, computed from `base_revision`. `record: None` deletes.
@@ -145,6 +162,9 @@ impl DurableObject for Guard {
             awaited: RefCell::new(HashSet::new()),
             alarm_at: Cell::new(None),
             held_cache: RefCell::new(None),
+            memory: RefCell::new(None),
+            storage_calls: Cell::new(0),
+            groups: Default::default(),
         }
     }
 
@@ -186,6 +206,15 @@ impl DurableObject for Guard {
             (worker::Method::Get, p) if p.starts_with("/replays/") => {
                 Response::from_json(&self.replay_view(&p["/replays/".len()..])?)
             }
+            #[cfg(feature = "fault-injection")]
+            (worker::Method::Get, "/storage-calls") => {
+                let alarm = self.state.storage().get_alarm().await?;
+                Response::from_json(&serde_json::json!({
+                    "storage_calls": self.storage_calls.get(),
+                    "queue_calls": self.groups.queue_calls(),
+                    "alarm_in_ms": alarm.map(|at| at - now().0 as i64),
+                }))
+            }
             (worker::Method::Get, "/deliveries") => {
                 let limit = req
                     .url()?
@@ -208,6 +237,7 @@ impl DurableObject for Guard {
                 hookgate_core::time::UnixMillis(now),
             )
         });
+        self.flush_pending()?;
         self.clean_up(now, window_start)?;
         // The same alarm continues bulk replays; a failed step is retried at the next.
         if let Err(e) = self.replay_step().await {
@@ -215,6 +245,9 @@ impl DurableObject for Guard {
                 "{}",
                 serde_json::json!({"msg": "replay_step_failed", "error": e.to_string()})
             );
+        }
+        if let Some(m) = self.memory.borrow_mut().as_mut() {
+            m.keys.expire(now);
         }
         self.alarm_at.set(None);
         self.schedule_cleanup(now, None).await?;
@@ -378,6 +411,7 @@ impl Guard {
         if self.alarm_at.get().is_some_and(|t| t <= due) {
             return Ok(());
         }
+        self.storage_calls.set(self.storage_calls.get() + 1);
         // worker's `set_alarm(i64)` takes an offset from now, not a time: a Unix time
         // there set the alarm decades ahead, and the cleanup never ran.
         let offset_ms = due.saturating_sub(crate::platform::now().0).max(1);

@@ -1,14 +1,22 @@
 //! The Guard's storage: its SQLite schema and every statement it runs. Each `exec` has
 //! a fixed cost in workerd (~85 µs measured alone, more under load), so statements that
-//! belong together are sent as one, with values that are ours (integers, our own ids)
-//! written into the statement text (`token_literal`) and the rest bound in the last.
+//! belong together are sent as one. workerd binds parameters only in the last statement
+//! of an `exec`: values before it are written into the text, integers and our own ids
+//! as they are (`token_literal`), anything else as a string literal with its quotes
+//! doubled (`quoted`), which nothing in its value can end early. A statement is limited
+//! to 100 KB on the platform: what is batched into one is bounded by its bytes
+//! (`memory::Pending::is_due`).
+//!
+//! Storage is the durable copy of what the object keeps in memory
+//! (`hookgate_core::guard::memory`): every write here is made in the same synchronous
+//! block as the memory update it mirrors, after the write succeeded.
 
 use super::Guard;
-use crate::objects::{as_text, as_u64, column, first_row, int, text, token_literal, window_of};
+use crate::objects::{as_text, as_u64, column, int, text, token_literal};
 use hookgate_core::delivery::{DeliveryJob, DeliveryState};
 use hookgate_core::guard::idempotency::KeyState;
-use hookgate_core::guard::protocol::{LogEntry, Outcome, DEFAULT_LOG_ENTRIES};
-use hookgate_core::guard::rate_limit::Window;
+use hookgate_core::guard::memory::{Hits, Keys, Pending};
+use hookgate_core::guard::protocol::{LogEntry, DEFAULT_LOG_ENTRIES};
 use hookgate_core::time::UnixMillis;
 use worker::{console_error, Result, SqlStorage, SqlStorageValue};
 
@@ -48,18 +56,23 @@ const SETTLE_KEY: &str = "UPDATE keys SET state = ?1, expires_ms = ?2 \
 const RELEASE_KEY: &str = "DELETE FROM keys WHERE k = ?1 \
      AND json_extract(state, '$.state') = 'in_flight' AND json_extract(state, '$.attempt') = ?2";
 
+/// Keeps the newest `DEFAULT_LOG_ENTRIES` (a range delete on the key: cheap, and part
+/// of a write that happens anyway).
+const TRIM_LOG: &str = "DELETE FROM log WHERE seq <= (SELECT MAX(seq) FROM log) - 100";
+const _: () = assert!(DEFAULT_LOG_ENTRIES == 100, "TRIM_LOG says 100");
+
 fn state_json(state: &KeyState) -> String {
     serde_json::to_string(state).expect("key state serializes")
 }
-
-/// The log holds at most `DEFAULT_LOG_ENTRIES + LOG_TRIM_EVERY - 1` rows.
-const LOG_TRIM_EVERY: u64 = 16;
 
 /// Minutes of counts kept for `GET …/stats`.
 const STATS_MINUTES: u64 = 60;
 
 impl Guard {
+    /// The object's SQL storage, for one `exec` (each call is counted: the test-only
+    /// build reports the count, so the suite can hold the hot paths to their budget).
     pub(super) fn sql(&self) -> SqlStorage {
+        self.storage_calls.set(self.storage_calls.get() + 1);
         self.state.storage().sql()
     }
 
@@ -81,57 +94,121 @@ impl Guard {
         Ok(())
     }
 
-    /// The key's state (none asked: `None`) and the rate window, in one query.
-    pub(super) fn key_and_window(
-        &self,
-        key: Option<&str>,
-        window_start: u64,
-        limit: u32,
-    ) -> Result<(Option<KeyState>, Window)> {
-        let row = first_row(
+    /// What this incarnation starts from: the hits after `window_start` and the live
+    /// key states (all of them when they fit in memory). Two reads, once per
+    /// incarnation.
+    pub(super) fn load_memory(&self, now_ms: u64, window_start: u64) -> Result<(Hits, Keys)> {
+        let hits = rows(
             &self.sql(),
-            concat!(
-                "SELECT (SELECT state FROM keys WHERE k = ?3), ",
-                crate::window_columns!()
-            ),
-            vec![
-                int(window_start),
-                int(u64::from(limit)),
-                key.map_or(SqlStorageValue::Null, text),
-            ],
-        )?;
-        let mut cells = row.into_iter();
-        let state = cells
-            .next()
-            .and_then(as_text)
-            .and_then(|s| serde_json::from_str(&s).ok());
-        let window = window_of(&mut cells);
-        Ok((state, window))
+            "SELECT t, id FROM hits WHERE t > ?",
+            vec![int(window_start)],
+        )?
+        .into_iter()
+        .filter_map(|row| {
+            let mut cells = row.into_iter();
+            Some((as_u64(cells.next()?)?, as_text(cells.next()?)?))
+        })
+        .collect();
+        let keys = rows(
+            &self.sql(),
+            "SELECT k, state, expires_ms FROM keys WHERE expires_ms > ? \
+             ORDER BY expires_ms DESC LIMIT ?",
+            vec![int(now_ms), int(KEYS_IN_MEMORY as u64 + 1)],
+        )?
+        .into_iter()
+        .filter_map(|row| {
+            let mut cells = row.into_iter();
+            let k = as_text(cells.next()?)?;
+            let state = serde_json::from_str(&as_text(cells.next()?)?).ok()?;
+            Some((k, state, as_u64(cells.next()?)?))
+        })
+        .collect();
+        Ok((Hits::from_rows(hits), Keys::from_rows(keys, KEYS_IN_MEMORY)))
     }
 
-    /// The reservation's two writes in one `exec`: the window hit (an integer and our
-    /// own id, checked by `token_literal`, in the text) and, when the delivery has a
-    /// key, the key's `in_flight` row (bound).
-    pub(super) fn reserve_rows(
+    /// One key's row, for a key memory does not hold (it fell out of memory).
+    pub(super) fn read_key(&self, key: &str) -> Result<Option<(KeyState, u64)>> {
+        let row = rows(
+            &self.sql(),
+            "SELECT state, expires_ms FROM keys WHERE k = ?",
+            vec![text(key)],
+        )?;
+        Ok(row.into_iter().next().and_then(|row| {
+            let mut cells = row.into_iter();
+            let state = serde_json::from_str(&as_text(cells.next()?)?).ok()?;
+            Some((state, as_u64(cells.next()?)?))
+        }))
+    }
+
+    /// The reservation in one `exec`: the window hit, the refusals waiting to be
+    /// written (`pending`), and, when the delivery has a key, its `in_flight` row
+    /// (bound, last).
+    pub(super) fn write_reservation(
         &self,
         at_ms: u64,
         id_literal: &str,
+        pending: &Pending,
         key: Option<(&str, &KeyState, u64)>,
     ) -> Result<()> {
-        let hit = format!("INSERT INTO hits (t, id) VALUES ({at_ms}, {id_literal})");
+        let mut statements = format!("INSERT INTO hits (t, id) VALUES ({at_ms}, {id_literal}); ");
+        push_pending(&mut statements, pending);
         match key {
-            Some((k, state, expires_ms)) => self.sql().exec(
-                &format!("{hit}; {PUT_KEY}"),
-                vec![text(k), text(&state_json(state)), int(expires_ms)],
-            )?,
-            None => self.sql().exec(&hit, None)?,
+            Some((k, state, expires_ms)) => {
+                statements.push_str(PUT_KEY);
+                self.sql().exec(
+                    &statements,
+                    vec![text(k), text(&state_json(state)), int(expires_ms)],
+                )?
+            }
+            None => self.sql().exec(&statements, None)?,
         };
         Ok(())
     }
 
-    /// Writes `done` over the attempt's own reservation; `false` when the row is no
-    /// longer that reservation (it never is while the attempt is awaited: `deliver.rs`).
-    pub(super) fn settle_key(
+    /// The settlement in one `exec`: the accepted delivery's log entry, its count and
+    /// `last_triggered_at`, the log trimmed, and `done` written over the attempt's own
+    /// reservation (bound, last: `SETTLE_KEY`). `false` when the row is no longer that
+    /// reservation (it never is while the attempt is awaited: `deliver.rs`).
+    pub(super) fn write_settlement(
+        &self,
+        entry: &LogEntry,
+        at_ms: u64,
+        key: Option<(&str, &str, &KeyState, u64)>,
+    ) -> Result<bool> {
+        let mut statements = String::new();
+        let mut accepted = Pending::default();
+        let json = serde_json::to_string(entry).expect("log entry serializes");
+        accepted.add(json, at_ms / 60_000, entry.outcome.stat_column());
+        push_pending(&mut statements, &accepted);
+        let at = token_literal(&entry.received_at)
+            .ok_or_else(|| worker::Error::RustError("received_at is not RFC 3339".into()))?;
+        statements.push_str(&format!(
+            "INSERT INTO meta (k, v) VALUES ('last_triggered_at', {at}) \
+             ON CONFLICT (k) DO UPDATE SET v = excluded.v; {TRIM_LOG}; "
+        ));
+        let Some((k, attempt, done, expires_ms)) = key else {
+            statements.push_str("SELECT 1");
+            self.sql().exec(&statements, None)?;
+            return Ok(true);
+        };
+        statements.push_str(SETTLE_KEY);
+        let matched = column(
+            &self.sql(),
+            &statements,
+            vec![
+                text(&state_json(done)),
+                int(expires_ms),
+                text(k),
+                text(attempt),
+            ],
+            as_u64,
+        )?;
+        Ok(!matched.is_empty())
+    }
+
+    /// `done` alone over the attempt's own reservation (the fallback when the
+    /// settlement with its log entry failed).
+    pub(super) fn write_done(
         &self,
         key: &str,
         attempt: &str,
@@ -153,50 +230,38 @@ impl Guard {
     }
 
     /// Gives back a reservation that handed nothing over: the attempt's key row (only
-    /// if it is still its own) and its window hit.
-    pub(super) fn release_rows(&self, key: Option<&str>, attempt: &str) -> Result<()> {
-        if let Some(k) = key {
-            self.sql().exec(RELEASE_KEY, vec![text(k), text(attempt)])?;
-        }
-        self.sql()
-            .exec("DELETE FROM hits WHERE id = ?", vec![text(attempt)])?;
+    /// if it is still its own) and its window hit, in one `exec`.
+    pub(super) fn delete_reservation(
+        &self,
+        id_literal: &str,
+        key: Option<&str>,
+        attempt: &str,
+    ) -> Result<()> {
+        let hit = format!("DELETE FROM hits WHERE id = {id_literal}");
+        match key {
+            Some(k) => self.sql().exec(
+                &format!("{hit}; {RELEASE_KEY}"),
+                vec![text(k), text(attempt)],
+            )?,
+            None => self.sql().exec(&hit, None)?,
+        };
         Ok(())
     }
 
-    /// Logs a delivery's outcome and counts it in its minute in one `exec`: the counter
-    /// and, for an accepted delivery, `last_triggered_at` go in the statement text (a
-    /// column name from a fixed list, integers, an RFC 3339 token: `token_literal`), the
-    /// entry is bound in the last statement. The log is trimmed every `LOG_TRIM_EVERY`
-    /// entries, not on each: readers take the newest `DEFAULT_LOG_ENTRIES`.
-    pub(super) fn record_outcome(&self, entry: &LogEntry, at_ms: u64) -> Result<()> {
-        let sql = self.sql();
-        let counter = entry.outcome.stat_column();
-        let minute = at_ms / 60_000;
-        let mut statements = format!(
-            "INSERT INTO minutes (m, {counter}) VALUES ({minute}, 1) \
-             ON CONFLICT (m) DO UPDATE SET {counter} = {counter} + 1; "
-        );
-        if entry.outcome == Outcome::Accepted {
-            let at = token_literal(&entry.received_at)
-                .ok_or_else(|| worker::Error::RustError("received_at is not RFC 3339".into()))?;
-            statements.push_str(&format!(
-                "INSERT INTO meta (k, v) VALUES ('last_triggered_at', {at}) \
-                 ON CONFLICT (k) DO UPDATE SET v = excluded.v; "
-            ));
+    /// Writes the refusals waiting in memory (their log entries and counts), one `exec`.
+    pub(super) fn write_pending(&self, pending: &Pending) -> Result<()> {
+        if pending.is_empty() {
+            return Ok(());
         }
-        statements.push_str("INSERT INTO log (entry) VALUES (?) RETURNING seq");
-        let json = serde_json::to_string(entry).expect("log entry serializes");
-        let seq = column(&sql, &statements, vec![text(&json)], as_u64)?;
-        if seq.first().is_some_and(|s| s % LOG_TRIM_EVERY == 0) {
-            sql.exec(
-                "DELETE FROM log WHERE seq <= (SELECT MAX(seq) FROM log) - ?",
-                vec![int(DEFAULT_LOG_ENTRIES as u64)],
-            )?;
-        }
+        let mut statements = String::new();
+        push_pending(&mut statements, pending);
+        statements.push_str(TRIM_LOG);
+        self.sql().exec(&statements, None)?;
         Ok(())
     }
 
     pub(super) fn log(&self, limit: usize) -> Result<Vec<LogEntry>> {
+        self.flush_pending()?;
         let rows = column(
             &self.sql(),
             "SELECT entry FROM log ORDER BY seq DESC LIMIT ?",
@@ -211,6 +276,7 @@ impl Guard {
 
     /// The last hour, minute by minute (oldest first), with zeros where nothing came.
     pub(super) fn stats(&self, now_ms: u64) -> Result<serde_json::Value> {
+        self.flush_pending()?;
         use hookgate_core::guard::protocol::STAT_COLUMNS;
         let current = now_ms / 60_000;
         let first = current + 1 - STATS_MINUTES;
@@ -327,5 +393,71 @@ impl Guard {
             (Some(a), None) | (None, Some(a)) => Some(a),
             (None, None) => None,
         })
+    }
+}
+
+/// How many key states an object keeps in memory: a webhook whose live keys fit never
+/// reads storage to decide; one with more reads a key that fell out (one query).
+const KEYS_IN_MEMORY: usize = 10_000;
+
+/// Every row of a query, every column.
+fn rows(
+    sql: &SqlStorage,
+    query: &str,
+    bindings: Vec<SqlStorageValue>,
+) -> Result<Vec<Vec<SqlStorageValue>>> {
+    let mut out = Vec::new();
+    for row in sql.exec(query, Some(bindings))?.raw() {
+        out.push(row?);
+    }
+    Ok(out)
+}
+
+/// `value` as an SQL string literal. SQLite's literals know one escape, a doubled
+/// quote, so doubling every `'` leaves nothing in the value that can end the literal
+/// early. For values before the last statement of an `exec`, whose size counts against
+/// the platform's 100 KB statement limit (a hex literal doubled it).
+fn quoted(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('\'');
+    for ch in value.chars() {
+        if ch == '\'' {
+            out.push('\'');
+        }
+        out.push(ch);
+    }
+    out.push('\'');
+    out
+}
+
+/// Appends the statements that write `pending`: each log entry, each minute's counts
+/// (column names from `protocol::STAT_COLUMNS`, integers).
+fn push_pending(out: &mut String, pending: &Pending) {
+    use std::fmt::Write as _;
+    for entry in &pending.entries {
+        let _ = write!(out, "INSERT INTO log (entry) VALUES ({}); ", quoted(entry));
+    }
+    for ((minute, column), n) in &pending.counts {
+        let _ = write!(
+            out,
+            "INSERT INTO minutes (m, {column}) VALUES ({minute}, {n}) \
+             ON CONFLICT (m) DO UPDATE SET {column} = {column} + {n}; "
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quoted;
+
+    #[test]
+    fn a_quoted_value_cannot_end_its_literal() {
+        assert_eq!(quoted("plain"), "'plain'");
+        assert_eq!(quoted("it's"), "'it''s'");
+        assert_eq!(
+            quoted("'); DROP TABLE log; --"),
+            "'''); DROP TABLE log; --'"
+        );
+        assert_eq!(quoted(""), "''");
     }
 }

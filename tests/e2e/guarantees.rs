@@ -73,6 +73,10 @@ pub const TESTS: &[Test] = &[
         "guarantees::a_live_webhooks_path_is_never_taken_over",
         live_path_kept,
     ),
+    (
+        "guarantees::a_stale_revision_retry_stores_the_body_it_forwards",
+        stale_retry_stores_the_new_bytes,
+    ),
 ];
 
 const FAULT: &str = "x-hookgate-test-guard-fault";
@@ -730,5 +734,41 @@ fn live_path_kept(world: &World) -> TestResult {
         ),
     );
     taken.assert_problem(409, "path_conflict");
+    Ok(())
+}
+
+/// A retry against a newer revision forwards other bytes (here the webhook became
+/// Flowker-style, which splices `_webhook` into the body): the R2 body is stored again,
+/// so the envelope's `sha256` and `size` describe what is in R2.
+fn stale_retry_stores_the_new_bytes(world: &World) -> TestResult {
+    let g = &world.faults;
+    let h = hook(g, json!({"max_body_bytes": 1048576}));
+    let route_key = format!("route:{}", h.path);
+    let before = raw_kv(g, "GET", &route_key, None)
+        .json()
+        .as_str()
+        .unwrap()
+        .to_string();
+    let url = format!("/admin/v1/webhooks/{}", h.id);
+    let patched = admin(g, "PATCH", &url, Some(&json!({"style": "flowker"})));
+    assert_eq!(patched.status, 200, "{}", patched.body);
+    // KV (and the isolate's cache) still serve the hookgate-style revision.
+    assert_eq!(raw_kv(g, "PUT", &route_key, Some(&before)).status, 204);
+    let body = format!("{{\"big\":\"{}\"}}", "s".repeat(130 * 1024)).into_bytes();
+    let r = post(g, &h, &body, &[("Content-Type", "application/json")]);
+    assert!((200..300).contains(&r.status), "{}", r.body);
+    let id = r.json()["executionId"].as_str().unwrap().to_string();
+    let envelope = g.wait_envelope(&id);
+    let claim = &envelope["envelope"]["body"];
+    assert_eq!(claim["encoding"], "r2", "{envelope}");
+    assert_eq!(
+        envelope["r2_body"],
+        json!({"size": claim["size"], "sha256": claim["sha256"]}),
+        "the R2 body is the one the envelope describes"
+    );
+    assert!(
+        claim["size"].as_u64().unwrap() > body.len() as u64,
+        "Flowker's _webhook is in the forwarded bytes"
+    );
     Ok(())
 }

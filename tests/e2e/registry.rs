@@ -460,6 +460,7 @@ fn release_has_no_fault_switch(_: &World) -> TestResult {
         "/admin/test/kv/",
         "/admin/test/r2/",
         "/admin/test/queue/",
+        "/admin/test/storage-calls/",
         "slow-fail-handover-ms=",
         "namespace-answer-lost",
         "lose-answer",

@@ -20,6 +20,7 @@ mod public_keys;
 mod registry;
 mod replays;
 mod schemes;
+mod storage_budget;
 mod styles;
 
 use hookgate_harness::gateway::{derived_config, Gateway, TempDir};
@@ -146,6 +147,7 @@ pub fn main() {
         .chain(registry::TESTS)
         .chain(guard::TESTS)
         .chain(guarantees::TESTS)
+        .chain(storage_budget::TESTS)
         .chain(origins::TESTS)
         .chain(styles::TESTS)
         .chain(dashboard::TESTS)

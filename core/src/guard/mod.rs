@@ -8,5 +8,6 @@
 pub mod authority;
 pub mod idempotency;
 pub mod key;
+pub mod memory;
 pub mod protocol;
 pub mod rate_limit;

@@ -1,0 +1,305 @@
+//! What the webhook's object keeps in memory while it lives, in front of its storage:
+//! the rate window's hits, the key states, and the refusals not yet written. Decisions
+//! are made from here; storage is the durable copy, written in the same synchronous
+//! block as memory (so the two never disagree), and read back only when this
+//! incarnation starts or a key fell out of memory.
+
+use super::idempotency::KeyState;
+use super::rate_limit::Window;
+use std::collections::{HashMap, VecDeque};
+
+/// The accepted hits of the rate window, oldest first: exactly the rows of the
+/// object's `hits` table after the window's start.
+#[derive(Debug, Default)]
+pub struct Hits {
+    hits: VecDeque<(u64, String)>,
+}
+
+impl Hits {
+    /// From storage's rows (any order).
+    pub fn from_rows(mut rows: Vec<(u64, String)>) -> Hits {
+        rows.sort();
+        Hits { hits: rows.into() }
+    }
+
+    /// The window after `start_ms` for `limit`; hits at or before `start_ms` are
+    /// dropped (they can never count again: the window only moves forward).
+    pub fn window(&mut self, start_ms: u64, limit: u32) -> Window {
+        while self.hits.front().is_some_and(|(t, _)| *t <= start_ms) {
+            self.hits.pop_front();
+        }
+        let count = self.hits.len();
+        let blocking = count.saturating_sub(limit as usize);
+        Window {
+            count: count as u64,
+            oldest_ms: self.hits.front().map(|(t, _)| *t),
+            blocking_ms: self.hits.get(blocking).map(|(t, _)| *t),
+        }
+    }
+
+    /// Records an accepted hit, kept in time order.
+    pub fn push(&mut self, at_ms: u64, id: &str) {
+        let at = self.hits.partition_point(|(t, _)| *t <= at_ms);
+        self.hits.insert(at, (at_ms, id.to_string()));
+    }
+
+    /// Gives a hit back (its delivery handed nothing over).
+    pub fn remove(&mut self, id: &str) {
+        if let Some(i) = self.hits.iter().position(|(_, h)| h == id) {
+            self.hits.remove(i);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.hits.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.hits.is_empty()
+    }
+}
+
+/// What memory says about a key.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Lookup<'a> {
+    /// The key's state (`None`: no such key), as storage holds it.
+    Known(Option<&'a KeyState>),
+    /// Not in memory and memory is not complete: ask storage.
+    Ask,
+}
+
+/// Key states, at most `capacity`, in front of the `keys` table. `complete` while
+/// memory holds every live row of the table (loaded whole at start, nothing evicted
+/// since): then a key memory does not know does not exist, and a new key costs no read.
+#[derive(Debug)]
+pub struct Keys {
+    states: HashMap<String, (KeyState, u64)>,
+    /// Insertion order, for eviction (a key written again moves to the back).
+    order: VecDeque<String>,
+    capacity: usize,
+    complete: bool,
+}
+
+impl Keys {
+    /// From storage's live rows `(key, state, expires_ms)`; `complete` when those were
+    /// all of them (the caller asked for one more than `capacity`).
+    pub fn from_rows(rows: Vec<(String, KeyState, u64)>, capacity: usize) -> Keys {
+        let complete = rows.len() <= capacity;
+        let mut keys = Keys {
+            states: HashMap::new(),
+            order: VecDeque::new(),
+            capacity,
+            complete,
+        };
+        for (k, state, expires) in rows.into_iter().take(capacity) {
+            keys.put(&k, state, expires);
+        }
+        keys.complete = complete;
+        keys
+    }
+
+    pub fn get(&self, key: &str, now_ms: u64) -> Lookup<'_> {
+        match self.states.get(key) {
+            Some((state, expires)) if *expires > now_ms => Lookup::Known(Some(state)),
+            // Expired: storage's row is as good as gone (the alarm deletes it).
+            Some(_) => Lookup::Known(None),
+            None if self.complete => Lookup::Known(None),
+            None => Lookup::Ask,
+        }
+    }
+
+    /// Memory learns what storage holds now (after a write, or a read on `Ask`).
+    pub fn put(&mut self, key: &str, state: KeyState, expires_ms: u64) {
+        if self
+            .states
+            .insert(key.to_string(), (state, expires_ms))
+            .is_some()
+        {
+            self.order.retain(|k| k != key);
+        }
+        self.order.push_back(key.to_string());
+        while self.states.len() > self.capacity {
+            let Some(oldest) = self.order.pop_front() else {
+                break;
+            };
+            self.states.remove(&oldest);
+            // Its row is still in storage: from now on a miss must be asked.
+            self.complete = false;
+        }
+    }
+
+    /// The key's row was deleted (a released reservation).
+    pub fn forget(&mut self, key: &str) {
+        if self.states.remove(key).is_some() {
+            self.order.retain(|k| k != key);
+        }
+    }
+
+    /// Drops the states that expired (the alarm deleted their rows).
+    pub fn expire(&mut self, now_ms: u64) {
+        self.states.retain(|_, (_, expires)| *expires > now_ms);
+        let states = &self.states;
+        self.order.retain(|k| states.contains_key(k));
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.complete
+    }
+
+    pub fn len(&self) -> usize {
+        self.states.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.states.is_empty()
+    }
+}
+
+/// Refusals (duplicates, 429s, filtered requests…) and their counts, logged in memory
+/// and written in one batch: with the next accepted delivery's reservation, or when
+/// [`FLUSH_EVERY`] are waiting, or before the log or the counts are read. A crash
+/// loses at most these: never a key, a hit or an accepted delivery.
+#[derive(Debug, Default)]
+pub struct Pending {
+    /// Log entries' JSON, oldest first.
+    pub entries: Vec<String>,
+    /// `(minute, counter column)` → how many.
+    pub counts: Vec<((u64, &'static str), u64)>,
+    /// The entries' bytes.
+    pub bytes: usize,
+}
+
+/// Refusals written together at most this many at a time…
+pub const FLUSH_EVERY: usize = 32;
+/// …or when their log entries reach this many bytes: they go into one statement, which
+/// the platform limits to 100 KB (with one more entry, a reservation and the counts).
+pub const FLUSH_BYTES: usize = 24 * 1024;
+
+impl Pending {
+    pub fn add(&mut self, entry_json: String, minute: u64, column: &'static str) {
+        self.bytes += entry_json.len();
+        self.entries.push(entry_json);
+        match self.counts.iter_mut().find(|(k, _)| *k == (minute, column)) {
+            Some((_, n)) => *n += 1,
+            None => self.counts.push(((minute, column), 1)),
+        }
+    }
+
+    pub fn is_due(&self) -> bool {
+        self.entries.len() >= FLUSH_EVERY || self.bytes >= FLUSH_BYTES
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn take(&mut self) -> Pending {
+        std::mem::take(self)
+    }
+
+    /// Puts back what was taken for a write that failed, before what came since.
+    pub fn restore(&mut self, mut taken: Pending) {
+        taken.bytes += self.bytes;
+        taken.entries.append(&mut self.entries);
+        for (k, n) in self.counts.drain(..) {
+            match taken.counts.iter_mut().find(|(t, _)| *t == k) {
+                Some((_, m)) => *m += n,
+                None => taken.counts.push((k, n)),
+            }
+        }
+        *self = taken;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::guard::rate_limit::Window;
+
+    #[test]
+    fn the_window_in_memory_is_the_windows_summary_of_its_hits() {
+        let mut hits = Hits::from_rows(vec![(30, "c".into()), (10, "a".into()), (20, "b".into())]);
+        assert_eq!(hits.window(0, 2), Window::of(&[10, 20, 30], 2));
+        assert_eq!(hits.window(10, 2), Window::of(&[20, 30], 2));
+        hits.push(25, "d");
+        assert_eq!(hits.window(10, 2), Window::of(&[20, 25, 30], 2));
+        hits.remove("d");
+        hits.remove("never");
+        assert_eq!(hits.window(10, 5), Window::of(&[20, 30], 5));
+        // Dropped from the front as the window moves, never counted again.
+        assert_eq!(hits.window(25, 5), Window::of(&[30], 5));
+        assert_eq!(hits.len(), 1);
+    }
+
+    fn done(n: u64) -> KeyState {
+        KeyState::Done {
+            fingerprint: "f".into(),
+            status: 202,
+            body: n.to_string(),
+            at_ms: n,
+            content_type: None,
+        }
+    }
+
+    #[test]
+    fn a_complete_memory_answers_misses_and_an_evicting_one_asks() {
+        let mut keys = Keys::from_rows(vec![("a".into(), done(1), 100)], 2);
+        assert!(keys.is_complete());
+        assert_eq!(keys.get("a", 50), Lookup::Known(Some(&done(1))));
+        assert_eq!(keys.get("zz", 50), Lookup::Known(None));
+        assert_eq!(keys.get("a", 100), Lookup::Known(None), "expired");
+        keys.put("b", done(2), 100);
+        keys.put("a", done(3), 100);
+        assert!(keys.is_complete());
+        keys.put("c", done(4), 100);
+        // "b" was the oldest write: evicted, and memory no longer knows every key.
+        assert!(!keys.is_complete());
+        assert_eq!(keys.get("b", 50), Lookup::Ask);
+        assert_eq!(keys.get("a", 50), Lookup::Known(Some(&done(3))));
+        assert_eq!(keys.len(), 2);
+        // Loaded from more rows than fit: incomplete from the start.
+        let rows = (0..3).map(|i| (i.to_string(), done(i), 100)).collect();
+        let partial = Keys::from_rows(rows, 2);
+        assert!(!partial.is_complete());
+        assert_eq!(partial.get("nope", 1), Lookup::Ask);
+    }
+
+    #[test]
+    fn expired_states_leave_memory() {
+        let mut keys = Keys::from_rows(vec![], 10);
+        keys.put("a", done(1), 10);
+        keys.put("b", done(2), 20);
+        keys.expire(10);
+        assert_eq!(keys.len(), 1);
+        assert_eq!(keys.get("a", 5), Lookup::Known(None));
+    }
+
+    #[test]
+    fn refusals_are_counted_per_minute_and_column_and_flushed_in_batches() {
+        let mut p = Pending::default();
+        for i in 0..FLUSH_EVERY {
+            assert!(!p.is_due());
+            p.add(format!("{{\"n\":{i}}}"), 7 + (i as u64 % 2), "duplicate");
+        }
+        assert!(p.is_due());
+        let taken = p.take();
+        assert!(p.is_empty());
+        assert_eq!(taken.entries.len(), FLUSH_EVERY);
+        assert_eq!(taken.counts.len(), 2);
+        assert_eq!(
+            taken.counts.iter().map(|(_, n)| n).sum::<u64>(),
+            FLUSH_EVERY as u64
+        );
+        // Large entries are due by their bytes first.
+        let mut big = Pending::default();
+        big.add("x".repeat(FLUSH_BYTES / 2), 1, "duplicate");
+        assert!(!big.is_due());
+        big.add("x".repeat(FLUSH_BYTES / 2), 1, "duplicate");
+        assert!(big.is_due());
+        let mut later = Pending::default();
+        later.add("y".into(), 1, "duplicate");
+        later.restore(big.take());
+        assert_eq!(later.bytes, FLUSH_BYTES + 1);
+        assert_eq!(later.entries.len(), 3);
+    }
+}

@@ -141,7 +141,13 @@ pub(super) fn challenge(
                 .headers
                 .get("x-okta-verification-challenge")
                 .map(str::trim)
-                .filter(|c| !c.is_empty() && c.len() <= MAX_CHALLENGE_LEN)
+                // Okta's challenge is a token of visible ASCII; anything else is no
+                // challenge (and would grow when escaped into the JSON answer).
+                .filter(|c| {
+                    !c.is_empty()
+                        && c.len() <= MAX_CHALLENGE_LEN
+                        && c.bytes().all(|b| b.is_ascii_graphic())
+                })
             else {
                 return Ok(None);
             };

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-const TOKEN: &str = "cli-e2e-admin-token-7c2e";
+const TOKEN: &str = "cli-e2e-admin-token-7c2e0123456789abcdef";
 
 struct Run {
     code: i32,

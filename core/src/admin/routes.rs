@@ -359,10 +359,11 @@ fn replay_route(method: &str, rest: &str) -> Option<Result<AdminRoute, Problem>>
         });
     }
     let (raw_id, replay) = rest.split_once("/replays/")?;
-    Some(if !super::replays::is_replay_id(replay) {
-        Err(Problem::new(ErrorCode::NotFound, "no such replay"))
-    } else if method != "GET" {
+    // The method first: a path's methods do not depend on which replay it names.
+    Some(if method != "GET" {
         Err(not_allowed("GET"))
+    } else if !super::replays::is_replay_id(replay) {
+        Err(Problem::new(ErrorCode::NotFound, "no such replay"))
     } else {
         webhook(raw_id).map(|id| AdminRoute::ReplayProgress(id, replay.to_string()))
     })

@@ -11,7 +11,7 @@
 //!    (`idempotency.body_hash_window_s`), so stripping an id header does not bypass
 //!    deduplication but a repeated alert is not lost for a day.
 
-use crate::model::scheme::{Check, DeliveryIdSource, Layout, Piece};
+use crate::model::scheme::{Check, DeliveryIdSource, Piece};
 use crate::model::WebhookRecord;
 use crate::request::Headers;
 use serde::{Deserialize, Serialize};
@@ -70,8 +70,8 @@ fn bounded(raw: &str) -> Option<String> {
 }
 
 /// Whether a layout's MAC covers the delivery id found at `source`.
-fn covers(layout: &Layout<'_>, source: IdAt<'_>) -> bool {
-    layout.content.iter().any(|piece| match (piece, source) {
+fn covers(pieces: &[Piece<'_>], source: IdAt<'_>) -> bool {
+    pieces.iter().any(|piece| match (piece, source) {
         (Piece::Header(signed), IdAt::Header(name)) => signed.eq_ignore_ascii_case(name),
         (Piece::Body, IdAt::Body) => true,
         _ => false,
@@ -93,7 +93,7 @@ fn provider_id(record: &WebhookRecord, headers: &Headers, body: &[u8]) -> Option
         let value = headers.get(name).and_then(bounded)?;
         let signed = template
             .layout()
-            .is_ok_and(|layout| covers(&layout, IdAt::Header(name)));
+            .is_ok_and(|layout| covers(&layout.content, IdAt::Header(name)));
         return Some((value, signed));
     }
     let descriptor = auth.scheme().descriptor();
@@ -107,16 +107,20 @@ fn provider_id(record: &WebhookRecord, headers: &Headers, body: &[u8]) -> Option
             _ => return None,
         },
     };
-    let signed = match &descriptor.check {
-        Check::Hmac(layout) => covers(layout, at),
-        Check::PublicKey(layout) => layout.content.iter().any(|piece| match (piece, at) {
-            (Piece::Header(signed), IdAt::Header(name)) => signed.eq_ignore_ascii_case(name),
-            (Piece::Body, IdAt::Body) => true,
-            _ => false,
-        }),
-        Check::SharedSecret { .. } | Check::UrlKey | Check::Template | Check::ClientState => false,
+    Some((value, signs(&descriptor.check, at)))
+}
+
+/// Whether a scheme's check covers the delivery id found at `at`. A shared secret, a
+/// URL key or Graph's `clientState` signs nothing.
+fn signs(check: &Check, at: IdAt<'_>) -> bool {
+    let pieces: &[Piece<'_>] = match check {
+        Check::Hmac(layout) => &layout.content,
+        Check::PublicKey(layout) => layout.content,
+        Check::SharedSecret { .. } | Check::UrlKey | Check::Template | Check::ClientState => {
+            return false
+        }
     };
-    Some((value, signed))
+    covers(pieces, at)
 }
 
 /// `body_sha256`: the body's SHA-256 (hex), which the caller computed once for the
@@ -206,6 +210,7 @@ mod tests {
             Scheme::Slack,
             Scheme::Paddle,
             Scheme::Twitch,
+            Scheme::Discord,
         ];
         for scheme in Scheme::ALL {
             let d = scheme.descriptor();
@@ -217,11 +222,7 @@ mod tests {
                 DeliveryIdSource::Header(names) => IdAt::Header(names[0]),
                 DeliveryIdSource::BodyField(_) => IdAt::Body,
             };
-            let covered = match &d.check {
-                Check::Hmac(layout) => covers(layout, at),
-                _ => false,
-            };
-            assert_eq!(covered, signed.contains(&scheme), "{}", d.name);
+            assert_eq!(signs(&d.check, at), signed.contains(&scheme), "{}", d.name);
         }
     }
 

@@ -3,9 +3,10 @@
 //! test-only build (`build-faults/`, `x-hookgate-test-guard-fault`); origins from a
 //! real server on loopback.
 
+use super::guard::{hmac_hook as hook, post, replayed, Hook};
 use super::hostile::drain;
 use super::{remember_secret, TestResult, World};
-use hookgate_harness::client::{hmac_hex, send, unique, Admin, Resp};
+use hookgate_harness::client::{send, unique, Admin, Resp};
 use hookgate_harness::gateway::Gateway;
 use hookgate_harness::origin::{OriginServer, Reply, BODY_DELAY_HEADER};
 use hookgate_harness::senders::{hmac_sha256, now_secs, v0_signature};
@@ -84,43 +85,6 @@ const FAULT: &str = "x-hookgate-test-guard-fault";
 fn origin() -> &'static OriginServer {
     static ORIGIN: OnceLock<OriginServer> = OnceLock::new();
     ORIGIN.get_or_init(OriginServer::start)
-}
-
-struct Hook {
-    id: String,
-    path: String,
-    secret: String,
-}
-
-fn hook(g: &Gateway, extra: Value) -> Hook {
-    let path = format!("/guarantees/{}", unique("hook"));
-    let mut spec =
-        json!({"path": path, "auth": {"scheme": "hmac-sha256-hex"}, "target": {"queue": "EVENTS"}});
-    for (k, v) in extra.as_object().unwrap() {
-        spec[k] = v.clone();
-    }
-    let created = Admin::of(g).create(spec);
-    let secret = created["secret"].as_str().unwrap().to_string();
-    remember_secret(&secret);
-    if let Some(f) = created["forwarding_secret"].as_str() {
-        remember_secret(f);
-    }
-    Hook {
-        id: created["id"].as_str().unwrap().to_string(),
-        path,
-        secret,
-    }
-}
-
-fn post(g: &Gateway, hook: &Hook, body: &[u8], extra: &[(&str, &str)]) -> Resp {
-    let sig = hmac_hex(&hook.secret, body);
-    let mut headers = vec![("X-Webhook-Signature", sig.as_str())];
-    headers.extend_from_slice(extra);
-    send("POST", &g.url(&hook.path), &headers, body)
-}
-
-fn replayed(r: &Resp) -> bool {
-    r.header("idempotent-replayed") == Some("true")
 }
 
 fn admin(g: &Gateway, method: &str, path: &str, body: Option<&Value>) -> Resp {

@@ -111,13 +111,13 @@ fn namespace_limit(world: &World) -> TestResult {
     Ok(())
 }
 
-struct Hook {
-    id: String,
-    path: String,
-    secret: String,
+pub(super) struct Hook {
+    pub(super) id: String,
+    pub(super) path: String,
+    pub(super) secret: String,
 }
 
-fn hmac_hook(g: &Gateway, extra: Value) -> Hook {
+pub(super) fn hmac_hook(g: &Gateway, extra: Value) -> Hook {
     let path = format!("/guard/{}", unique("hook"));
     let mut spec =
         json!({"path": path, "auth": {"scheme": "hmac-sha256-hex"}, "target": {"queue": "EVENTS"}});
@@ -127,6 +127,9 @@ fn hmac_hook(g: &Gateway, extra: Value) -> Hook {
     let created = Admin::of(g).create(spec);
     let secret = created["secret"].as_str().unwrap().to_string();
     remember_secret(&secret);
+    if let Some(f) = created["forwarding_secret"].as_str() {
+        remember_secret(f);
+    }
     Hook {
         id: created["id"].as_str().unwrap().to_string(),
         path,
@@ -134,14 +137,14 @@ fn hmac_hook(g: &Gateway, extra: Value) -> Hook {
     }
 }
 
-fn post(g: &Gateway, hook: &Hook, body: &[u8], extra: &[(&str, &str)]) -> Resp {
+pub(super) fn post(g: &Gateway, hook: &Hook, body: &[u8], extra: &[(&str, &str)]) -> Resp {
     let sig = hmac_hex(&hook.secret, body);
     let mut headers = vec![("X-Webhook-Signature", sig.as_str())];
     headers.extend_from_slice(extra);
     send("POST", &g.url(&hook.path), &headers, body)
 }
 
-fn replayed(r: &Resp) -> bool {
+pub(super) fn replayed(r: &Resp) -> bool {
     r.header("idempotent-replayed") == Some("true")
 }
 

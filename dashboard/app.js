@@ -104,16 +104,23 @@ async function loadSchemes() {
   const data = await api("GET", "/admin/v1/schemes");
   schemes = data.schemes;
   const select = $("f-scheme");
-  select.replaceChildren(...schemes.map((s) => el("option", { value: s.name }, s.name)));
+  select.replaceChildren(...schemes.map((s) => el("option", { value: s.name }, `${s.provider} (${s.name})`)));
   $("f-style").replaceChildren(...data.styles.map((s) => el("option", { value: s }, s)));
   describeScheme();
 }
 
 function describeScheme() {
   const s = schemes.find((x) => x.name === $("f-scheme").value);
-  $("scheme-help").textContent = s
-    ? `The sender sends: ${s.summary}${s.tolerance_s ? ` (timestamps within ${s.tolerance_s} s)` : ""}.`
-    : "";
+  const help = $("scheme-help");
+  help.replaceChildren();
+  if (s) {
+    help.append(`The sender sends: ${s.summary}${s.tolerance_s ? ` (timestamps within ${s.tolerance_s} s)` : ""}. `);
+    // Only the provider's own https pages are links; hookgate's generic schemes point
+    // into its README, which the dashboard does not serve.
+    if (s.docs.startsWith("https://")) {
+      help.append(el("a", { href: s.docs, target: "_blank", rel: "noopener noreferrer" }, `${s.provider}'s documentation`));
+    }
+  }
   // What the operator pastes from the provider (public key, verify token, app secret).
   const fields = (s && s.operator_fields) || [];
   $("scheme-fields").replaceChildren(...fields.flatMap((f) => [

@@ -235,16 +235,17 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
                 .iter()
                 .map(|s| {
                     let d = s.descriptor();
-                    let fields: Vec<Value> = s
-                        .operator_fields()
+                    let fields: Vec<Value> = d
+                        .operator_fields
                         .iter()
-                        .map(|(field, description, required)| {
-                            json!({"field": field, "description": description,
-                                "required": required})
+                        .map(|f| {
+                            json!({"field": f.name, "description": f.what,
+                                "required": f.required})
                         })
                         .collect();
-                    json!({"name": d.name, "summary": d.summary,
-                        "tolerance_s": d.default_tolerance_s, "operator_fields": fields})
+                    json!({"name": d.name, "provider": d.provider, "summary": d.summary,
+                        "docs": d.docs, "tolerance_s": d.default_tolerance_s,
+                        "operator_fields": fields})
                 })
                 .collect();
             let styles: Vec<&str> = Style::ALL.iter().map(|s| s.name()).collect();

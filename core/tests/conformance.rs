@@ -17,9 +17,11 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use hookgate_core::admin::{validate_create, Fresh, WebhookSpec};
+use hookgate_core::model::scheme::Check;
 use hookgate_core::model::WebhookRecord;
+use hookgate_core::path::WebhookPath;
 use hookgate_core::problem::Problem;
-use hookgate_core::request::{Headers, Inbound, RouteMatch};
+use hookgate_core::request::{resolve_route, Headers, Inbound, RouteMatch};
 use hookgate_core::secret::{Secret, WebhookId};
 use hookgate_core::time::UnixMillis;
 use hookgate_core::verify::verify;
@@ -73,6 +75,12 @@ fn record_for(v: &Value) -> (WebhookRecord, bool) {
     if let Some(t) = v.get("template") {
         auth["template"] = t.clone();
     }
+    // Settings a provider's record needs besides its secret (a notification URL, say).
+    if let Some(extra) = v.get("auth").and_then(Value::as_object) {
+        for (field, value) in extra {
+            auth[field] = value.clone();
+        }
+    }
     let spec = json!({"path": "/conformance", "auth": auth, "target": {"queue": "EVENTS"}});
     let validated = validate_create(
         WebhookSpec::parse(spec.to_string().as_bytes()).unwrap(),
@@ -95,6 +103,42 @@ fn record_for(v: &Value) -> (WebhookRecord, bool) {
     let record = WebhookRecord::decode_published_vector(&stored.to_string())
         .unwrap_or_else(|e| panic!("{}: {e}", v["id"]));
     (record, true)
+}
+
+/// Every vector of `tests/data/providers/<scheme>.json` (each written by
+/// `tests/data/providers/derive/<scheme>.py`), in file-name order.
+fn provider_vectors() -> Vec<Value> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/providers");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let mut all = Vec::new();
+    for file in files {
+        let relative = file.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap();
+        let vectors = data(relative.to_str().unwrap());
+        let vectors = vectors.as_array().unwrap();
+        assert!(!vectors.is_empty(), "{}: no vectors", file.display());
+        all.extend(vectors.iter().cloned());
+    }
+    all
+}
+
+/// The route the Worker would resolve: a URL-key record is registered one level above the
+/// path the sender calls, whose last segment is the key.
+fn route_for(record: WebhookRecord, url: &str) -> RouteMatch {
+    if !matches!(record.auth().scheme().descriptor().check, Check::UrlKey) {
+        return RouteMatch::exact(record);
+    }
+    let path = url
+        .split_once("://")
+        .map_or(url, |(_, rest)| rest.find('/').map_or("/", |i| &rest[i..]));
+    let path = path.split('?').next().unwrap_or(path);
+    let request_path = WebhookPath::parse_request(path).unwrap();
+    resolve_route(&request_path, None, Some(record.into()))
+        .unwrap_or_else(|| panic!("{url}: not under the record's path"))
 }
 
 fn body_of(v: &Value) -> Vec<u8> {
@@ -127,7 +171,7 @@ fn run(
             .iter()
             .map(|(k, val)| (k.clone(), val.as_str().unwrap().to_string()));
         let inbound = Inbound {
-            method: "POST".into(),
+            method: v["method"].as_str().unwrap_or("POST").into(),
             url: v["url"]
                 .as_str()
                 .unwrap_or("https://hooks.example.com/conformance")
@@ -138,7 +182,7 @@ fn run(
             body: body_of(v),
         };
         let now = UnixMillis(v["now"].as_u64().unwrap_or(0) * 1000);
-        let result = verify(RouteMatch::exact(record), inbound, now);
+        let result = verify(route_for(record, &inbound.url), inbound, now);
         let entry = tally
             .entry(v["scheme"].as_str().unwrap().to_string())
             .or_default();
@@ -176,6 +220,7 @@ fn main() {
     let derived = derived.as_array().unwrap();
     let expected = data("tests/data/conformance-expected-codes.json");
     let expected = &expected["expected"];
+    let per_provider = provider_vectors();
 
     let invalid = published
         .iter()
@@ -187,6 +232,7 @@ fn main() {
         "every invalid published vector needs its expected code"
     );
     assert!(derived.iter().all(|v| v["derived"] == true));
+    assert!(per_provider.iter().all(|v| v["derived"] == true));
 
     let mut failures = Vec::new();
     for (title, vectors, count) in [
@@ -195,6 +241,11 @@ fn main() {
             "derived (ours, from the providers' docs)",
             derived,
             Some(DERIVED_COUNT),
+        ),
+        (
+            "per provider (ours, tests/data/providers/)",
+            &per_provider,
+            None,
         ),
     ] {
         let mut tally = BTreeMap::new();
@@ -225,7 +276,7 @@ fn main() {
     for f in &failures {
         println!("FAILED {f}");
     }
-    let total = published.len() + derived.len();
+    let total = published.len() + derived.len() + per_provider.len();
     println!(
         "conformance: {} passed, {} failed",
         total - failures.len(),

@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod limits;
 pub mod pointer;
+pub mod providers;
 pub mod record;
 pub mod rules;
 pub mod scheme;

@@ -1,42 +1,13 @@
-//! The verification schemes, one [`Descriptor`] each: the single place that says what a
-//! provider sends and signs. Verification, the forwarded-header strip list, secret
-//! generation and validation, the fuzz targets and the tests all read these tables.
-//!
-//! Adding a provider is one `Scheme` variant, one descriptor below, and its vectors.
-//! (This file is long because it is the table: about 400 of its lines are descriptors.)
+//! The language the provider catalogue is written in: a [`Descriptor`] says, as data, what
+//! a provider sends and signs. Verification, the forwarded-header strip list, secret
+//! generation and validation, signing like a sender, the fuzz targets, the docs and the
+//! tests all read descriptors; the descriptors themselves live one per provider in
+//! `super::providers`, whose folder listing is the catalogue.
 
 use super::template::{Algorithm, SignatureEncoding};
-use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
-/// How a sender proves who it is. The serialized names are the `auth.scheme` values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Scheme {
-    HmacSha256Hex,
-    SharedSecret,
-    UrlKey,
-    StandardWebhooks,
-    Svix,
-    Github,
-    GithubSha1,
-    Stripe,
-    Slack,
-    Shopify,
-    Twilio,
-    Paddle,
-    Linear,
-    Zoom,
-    Twitch,
-    Hmac,
-    Discord,
-    Sendgrid,
-    Meta,
-    Twitter,
-    Dropbox,
-    MicrosoftGraph,
-    Okta,
-}
+pub use super::providers::Scheme;
 
 /// Everything scheme-specific, as data.
 #[derive(Debug)]
@@ -44,8 +15,16 @@ pub struct Descriptor {
     pub scheme: Scheme,
     /// The `auth.scheme` value.
     pub name: &'static str,
+    /// Who sends it, as a person would name them (the catalogue's first column).
+    pub provider: &'static str,
     /// What the sender sends, in one line (README, errors, the dashboard).
     pub summary: &'static str,
+    /// The provider's page the recipe was taken from (hookgate's README for its own
+    /// generic schemes).
+    pub docs: &'static str,
+    /// What the operator pastes from the provider into `auth` when creating the
+    /// webhook. Empty: an optional `secret`, generated when absent.
+    pub operator_fields: &'static [OperatorField],
     pub check: Check,
     /// The provider's replay window, for schemes that sign a timestamp.
     pub default_tolerance_s: Option<u64>,
@@ -57,6 +36,15 @@ pub struct Descriptor {
     /// Headers of this scheme that carry a credential or signature: never forwarded,
     /// whatever scheme the receiving webhook uses.
     pub never_forward: &'static [&'static str],
+}
+
+/// One field of `auth` the operator fills from the provider's console.
+#[derive(Debug)]
+pub struct OperatorField {
+    pub name: &'static str,
+    /// What it is and where the provider shows it.
+    pub what: &'static str,
+    pub required: bool,
 }
 
 /// What verification does with the request.
@@ -272,485 +260,7 @@ pub const GENERIC_CREDENTIAL_HEADERS: &[&str] = &[
     "x-gitlab-token",
 ];
 
-const fn hmac(layout: Layout<'static>) -> Check {
-    Check::Hmac(layout)
-}
-
-const fn one_header(
-    names: &'static [&'static str],
-    prefix: Prefix<'static>,
-    encoding: SignatureEncoding,
-    configurable: bool,
-) -> SignatureSource<'static> {
-    SignatureSource::Header {
-        names: Cow::Borrowed(names),
-        prefix,
-        encoding,
-        configurable,
-    }
-}
-
-use Algorithm::{Sha1, Sha256};
-use Piece::{Body, Literal, Timestamp};
-use SignatureEncoding::{Base64, Hex};
-
-/// Standard Webhooks and Svix differ only in their header names.
-const fn standard_webhooks(
-    scheme: Scheme,
-    name: &'static str,
-    summary: &'static str,
-    [ts, sig]: [&'static str; 2],
-    (id, signature): (&'static [&'static str], &'static [&'static str]),
-    content: &'static [Piece<'static>],
-) -> Descriptor {
-    Descriptor {
-        scheme,
-        name,
-        summary,
-        check: hmac(Layout {
-            algorithm: Sha256,
-            signature: SignatureSource::VersionedList { header: sig },
-            timestamp: Some(TimestampSource::UnixSecondsHeader(ts)),
-            content: Cow::Borrowed(content),
-        }),
-        default_tolerance_s: Some(300),
-        key: KeyFormat::Whsec,
-        delivery_id: Some(DeliveryIdSource::Header(id)),
-        handshake: None,
-        never_forward: signature,
-    }
-}
-
-/// GitHub's two signature headers differ in name, prefix and algorithm. It sends both
-/// when a secret is set, so neither is ever forwarded.
-const fn github(
-    scheme: Scheme,
-    name: &'static str,
-    summary: &'static str,
-    (header, prefix, algorithm): (&'static [&'static str], &'static str, Algorithm),
-) -> Descriptor {
-    Descriptor {
-        scheme,
-        name,
-        summary,
-        check: hmac(Layout {
-            algorithm,
-            signature: one_header(header, Prefix::Required(prefix), Hex, true),
-            timestamp: None,
-            content: Cow::Borrowed(&[Body]),
-        }),
-        default_tolerance_s: None,
-        key: KeyFormat::TextOrBase64,
-        delivery_id: Some(DeliveryIdSource::Header(&["x-github-delivery"])),
-        handshake: None,
-        never_forward: &["x-hub-signature-256", "x-hub-signature"],
-    }
-}
-
-/// In the order of the `Scheme` variants (checked by a test).
-static DESCRIPTORS: [Descriptor; 23] = [
-    Descriptor {
-        scheme: Scheme::HmacSha256Hex,
-        name: "hmac-sha256-hex",
-        summary: "X-Webhook-Signature: hex HMAC-SHA256 of the body (sha256= tolerated)",
-        check: hmac(Layout {
-            algorithm: Sha256,
-            signature: one_header(
-                &["x-webhook-signature"],
-                Prefix::Optional("sha256="),
-                Hex,
-                true,
-            ),
-            timestamp: None,
-            content: Cow::Borrowed(&[Body]),
-        }),
-        default_tolerance_s: None,
-        key: KeyFormat::TextOrBase64,
-        delivery_id: None,
-        handshake: None,
-        never_forward: &["x-webhook-signature"],
-    },
-    Descriptor {
-        scheme: Scheme::SharedSecret,
-        name: "shared-secret",
-        summary: "the secret itself in X-Webhook-Secret or X-Webhook-Token",
-        check: Check::SharedSecret {
-            headers: &["x-webhook-secret", "x-webhook-token"],
-        },
-        default_tolerance_s: None,
-        key: KeyFormat::Text,
-        delivery_id: None,
-        handshake: None,
-        never_forward: &["x-webhook-secret", "x-webhook-token"],
-    },
-    Descriptor {
-        scheme: Scheme::UrlKey,
-        name: "url-key",
-        summary: "the key as the last path segment (at most 256 characters)",
-        check: Check::UrlKey,
-        default_tolerance_s: None,
-        key: KeyFormat::UrlSafeText,
-        delivery_id: None,
-        handshake: None,
-        never_forward: &[],
-    },
-    standard_webhooks(
-        Scheme::StandardWebhooks,
-        "standard-webhooks",
-        "webhook-id, webhook-timestamp, webhook-signature: v1,<base64>",
-        ["webhook-timestamp", "webhook-signature"],
-        (&["webhook-id"], &["webhook-signature"]),
-        &[
-            Piece::Header("webhook-id"),
-            Literal("."),
-            Timestamp,
-            Literal("."),
-            Body,
-        ],
-    ),
-    standard_webhooks(
-        Scheme::Svix,
-        "svix",
-        "svix-id, svix-timestamp, svix-signature: v1,<base64>",
-        ["svix-timestamp", "svix-signature"],
-        (&["svix-id"], &["svix-signature"]),
-        &[
-            Piece::Header("svix-id"),
-            Literal("."),
-            Timestamp,
-            Literal("."),
-            Body,
-        ],
-    ),
-    github(
-        Scheme::Github,
-        "github",
-        "X-Hub-Signature-256: sha256=<hex>",
-        (&["x-hub-signature-256"], "sha256=", Sha256),
-    ),
-    github(
-        Scheme::GithubSha1,
-        "github-sha1",
-        "X-Hub-Signature: sha1=<hex>",
-        (&["x-hub-signature"], "sha1=", Sha1),
-    ),
-    Descriptor {
-        scheme: Scheme::Stripe,
-        name: "stripe",
-        summary: "Stripe-Signature: t=<unix>,v1=<hex> (the whole whsec_ string is the key)",
-        check: hmac(Layout {
-            algorithm: Sha256,
-            signature: SignatureSource::KeyValues {
-                header: "stripe-signature",
-                separator: ',',
-                timestamp_key: "t",
-                signature_key: "v1",
-            },
-            timestamp: Some(TimestampSource::FromSignatureHeader),
-            content: Cow::Borrowed(&[Timestamp, Literal("."), Body]),
-        }),
-        default_tolerance_s: Some(300),
-        key: KeyFormat::Text,
-        delivery_id: Some(DeliveryIdSource::BodyField("id")),
-        handshake: None,
-        never_forward: &["stripe-signature"],
-    },
-    Descriptor {
-        scheme: Scheme::Slack,
-        name: "slack",
-        summary: "X-Slack-Signature: v0=<hex> of v0:<ts>:<body>, X-Slack-Request-Timestamp",
-        check: hmac(Layout {
-            algorithm: Sha256,
-            signature: one_header(&["x-slack-signature"], Prefix::Required("v0="), Hex, false),
-            timestamp: Some(TimestampSource::UnixSecondsHeader(
-                "x-slack-request-timestamp",
-            )),
-            content: Cow::Borrowed(&[Literal("v0:"), Timestamp, Literal(":"), Body]),
-        }),
-        default_tolerance_s: Some(300),
-        key: KeyFormat::Text,
-        delivery_id: Some(DeliveryIdSource::BodyField("event_id")),
-        handshake: Some(Handshake::SlackUrlVerification),
-        never_forward: &["x-slack-signature"],
-    },
-    Descriptor {
-        scheme: Scheme::Shopify,
-        name: "shopify",
-        summary: "X-Shopify-Hmac-Sha256 (or shopify-hmac-sha256): base64 HMAC of the body",
-        check: hmac(Layout {
-            algorithm: Sha256,
-            signature: one_header(
-                &["x-shopify-hmac-sha256", "shopify-hmac-sha256"],
-                Prefix::None,
-                Base64,
-                true,
-            ),
-            timestamp: None,
-            content: Cow::Borrowed(&[Body]),
-        }),
-        default_tolerance_s: None,
-        key: KeyFormat::TextOrBase64,
-        delivery_id: Some(DeliveryIdSource::Header(&[
-            "x-shopify-webhook-id",
-            "shopify-webhook-id",
-        ])),
-        handshake: None,
-        never_forward: &["x-shopify-hmac-sha256", "shopify-hmac-sha256"],
-    },
-    Descriptor {
-        scheme: Scheme::Twilio,
-        name: "twilio",
-        summary: "X-Twilio-Signature: base64 HMAC-SHA1 of the URL and sorted form params",
-        check: hmac(Layout {
-            algorithm: Sha1,
-            signature: one_header(&["x-twilio-signature"], Prefix::None, Base64, false),
-            timestamp: None,
-            content: Cow::Borrowed(&[Piece::TwilioUrlAndParams]),
-        }),
-        default_tolerance_s: None,
-        key: KeyFormat::Text,
-        delivery_id: Some(DeliveryIdSource::Header(&["i-twilio-idempotency-token"])),
-        handshake: None,
-        never_forward: &["x-twilio-signature"],
-    },
-    Descriptor {
-        scheme: Scheme::Paddle,
-        name: "paddle",
-        summary: "Paddle-Signature: ts=<unix>;h1=<hex> over <ts>:<body>",
-        check: hmac(Layout {
-            algorithm: Sha256,
-            signature: SignatureSource::KeyValues {
-                header: "paddle-signature",
-                separator: ';',
-                timestamp_key: "ts",
-                signature_key: "h1",
-            },
-            timestamp: Some(TimestampSource::FromSignatureHeader),
-            content: Cow::Borrowed(&[Timestamp, Literal(":"), Body]),
-        }),
-        default_tolerance_s: Some(5),
-        key: KeyFormat::Text,
-        delivery_id: Some(DeliveryIdSource::BodyField("event_id")),
-        handshake: None,
-        never_forward: &["paddle-signature"],
-    },
-    Descriptor {
-        scheme: Scheme::Linear,
-        name: "linear",
-        summary: "Linear-Signature: <hex>; the body's webhookTimestamp within 60 s",
-        check: hmac(Layout {
-            algorithm: Sha256,
-            signature: one_header(&["linear-signature"], Prefix::None, Hex, false),
-            timestamp: Some(TimestampSource::BodyUnixMillis("webhookTimestamp")),
-            content: Cow::Borrowed(&[Body]),
-        }),
-        default_tolerance_s: Some(60),
-        key: KeyFormat::Text,
-        delivery_id: Some(DeliveryIdSource::Header(&["linear-delivery"])),
-        handshake: None,
-        never_forward: &["linear-signature"],
-    },
-    Descriptor {
-        scheme: Scheme::Zoom,
-        name: "zoom",
-        summary: "x-zm-signature: v0=<hex> of v0:<ts>:<body>, x-zm-request-timestamp",
-        check: hmac(Layout {
-            algorithm: Sha256,
-            signature: one_header(&["x-zm-signature"], Prefix::Required("v0="), Hex, false),
-            timestamp: Some(TimestampSource::UnixSecondsHeader("x-zm-request-timestamp")),
-            content: Cow::Borrowed(&[Literal("v0:"), Timestamp, Literal(":"), Body]),
-        }),
-        default_tolerance_s: Some(300),
-        key: KeyFormat::Text,
-        delivery_id: None,
-        handshake: Some(Handshake::ZoomUrlValidation),
-        never_forward: &["x-zm-signature"],
-    },
-    Descriptor {
-        scheme: Scheme::Twitch,
-        name: "twitch",
-        summary: "Twitch-Eventsub-Message-Signature: sha256=<hex> of id + timestamp + body",
-        check: hmac(Layout {
-            algorithm: Sha256,
-            signature: one_header(
-                &["twitch-eventsub-message-signature"],
-                Prefix::Required("sha256="),
-                Hex,
-                false,
-            ),
-            timestamp: Some(TimestampSource::Rfc3339Header(
-                "twitch-eventsub-message-timestamp",
-            )),
-            content: Cow::Borrowed(&[Piece::Header("twitch-eventsub-message-id"), Timestamp, Body]),
-        }),
-        default_tolerance_s: Some(600),
-        key: KeyFormat::Text,
-        delivery_id: Some(DeliveryIdSource::Header(&["twitch-eventsub-message-id"])),
-        handshake: Some(Handshake::TwitchCallbackVerification),
-        never_forward: &["twitch-eventsub-message-signature"],
-    },
-    Descriptor {
-        scheme: Scheme::Hmac,
-        name: "hmac",
-        summary: "your own: auth.template says the algorithm, encoding, header and content",
-        check: Check::Template,
-        // A template that signs a timestamp gets 300 s (`AuthConfig::tolerance_s`).
-        default_tolerance_s: None,
-        key: KeyFormat::TextOrBase64,
-        delivery_id: None,
-        handshake: None,
-        never_forward: &[],
-    },
-    Descriptor {
-        scheme: Scheme::Discord,
-        name: "discord",
-        summary: "X-Signature-Ed25519: hex Ed25519 of X-Signature-Timestamp + body; auth.public_key is the application's public key (hex)",
-        check: Check::PublicKey(PublicKeyLayout {
-            algorithm: PublicKeyAlgorithm::Ed25519,
-            signature_header: "x-signature-ed25519",
-            encoding: Hex,
-            timestamp_header: "x-signature-timestamp",
-            content: &[Timestamp, Body],
-        }),
-        // Discord documents no window; the interaction's id is the delivery key.
-        default_tolerance_s: None,
-        key: KeyFormat::Ed25519Hex,
-        delivery_id: Some(DeliveryIdSource::BodyField("id")),
-        handshake: Some(Handshake::DiscordPing),
-        never_forward: &["x-signature-ed25519"],
-    },
-    Descriptor {
-        scheme: Scheme::Sendgrid,
-        name: "sendgrid",
-        summary: "X-Twilio-Email-Event-Webhook-Signature: base64 DER ECDSA P-256 of the timestamp + body; auth.public_key is SendGrid's verification key (base64)",
-        check: Check::PublicKey(PublicKeyLayout {
-            algorithm: PublicKeyAlgorithm::EcdsaP256Sha256,
-            signature_header: "x-twilio-email-event-webhook-signature",
-            encoding: Base64,
-            timestamp_header: "x-twilio-email-event-webhook-timestamp",
-            content: &[Timestamp, Body],
-        }),
-        default_tolerance_s: Some(300),
-        key: KeyFormat::P256SpkiBase64,
-        delivery_id: None,
-        handshake: None,
-        never_forward: &["x-twilio-email-event-webhook-signature"],
-    },
-    Descriptor {
-        scheme: Scheme::Meta,
-        name: "meta",
-        summary: "X-Hub-Signature-256: sha256=<hex> with the app secret; the GET subscription answered when hub.verify_token is auth.verify_token",
-        check: hmac(Layout {
-            algorithm: Sha256,
-            signature: one_header(
-                &["x-hub-signature-256"],
-                Prefix::Required("sha256="),
-                Hex,
-                false,
-            ),
-            timestamp: None,
-            content: Cow::Borrowed(&[Body]),
-        }),
-        default_tolerance_s: None,
-        key: KeyFormat::Text,
-        delivery_id: None,
-        handshake: Some(Handshake::MetaSubscription),
-        never_forward: &["x-hub-signature-256", "x-hub-signature"],
-    },
-    Descriptor {
-        scheme: Scheme::Twitter,
-        name: "twitter",
-        summary: "x-twitter-webhooks-signature: sha256=<base64> with the consumer secret; GET ?crc_token= answered",
-        check: hmac(Layout {
-            algorithm: Sha256,
-            signature: one_header(
-                &["x-twitter-webhooks-signature"],
-                Prefix::Required("sha256="),
-                Base64,
-                false,
-            ),
-            timestamp: None,
-            content: Cow::Borrowed(&[Body]),
-        }),
-        default_tolerance_s: None,
-        key: KeyFormat::Text,
-        delivery_id: None,
-        handshake: Some(Handshake::TwitterCrc),
-        never_forward: &["x-twitter-webhooks-signature"],
-    },
-    Descriptor {
-        scheme: Scheme::Dropbox,
-        name: "dropbox",
-        summary: "X-Dropbox-Signature: hex HMAC-SHA256 of the body with the app secret; GET ?challenge= echoed",
-        check: hmac(Layout {
-            algorithm: Sha256,
-            signature: one_header(&["x-dropbox-signature"], Prefix::None, Hex, false),
-            timestamp: None,
-            content: Cow::Borrowed(&[Body]),
-        }),
-        default_tolerance_s: None,
-        key: KeyFormat::Text,
-        delivery_id: None,
-        handshake: Some(Handshake::DropboxChallenge),
-        never_forward: &["x-dropbox-signature"],
-    },
-    Descriptor {
-        scheme: Scheme::MicrosoftGraph,
-        name: "microsoft-graph",
-        summary: "clientState of every value[] item equals auth.client_state; POST ?validationToken= answered",
-        check: Check::ClientState,
-        default_tolerance_s: None,
-        key: KeyFormat::Text,
-        delivery_id: None,
-        handshake: Some(Handshake::GraphValidation),
-        never_forward: &[],
-    },
-    Descriptor {
-        scheme: Scheme::Okta,
-        name: "okta",
-        summary: "the secret itself in Authorization (or auth.header); the one-time GET with X-Okta-Verification-Challenge answered",
-        check: Check::SharedSecret {
-            headers: &["authorization"],
-        },
-        default_tolerance_s: None,
-        key: KeyFormat::Text,
-        delivery_id: None,
-        handshake: Some(Handshake::OktaVerification),
-        never_forward: &["authorization"],
-    },
-];
-
 impl Scheme {
-    pub const ALL: [Scheme; 23] = [
-        Scheme::HmacSha256Hex,
-        Scheme::SharedSecret,
-        Scheme::UrlKey,
-        Scheme::StandardWebhooks,
-        Scheme::Svix,
-        Scheme::Github,
-        Scheme::GithubSha1,
-        Scheme::Stripe,
-        Scheme::Slack,
-        Scheme::Shopify,
-        Scheme::Twilio,
-        Scheme::Paddle,
-        Scheme::Linear,
-        Scheme::Zoom,
-        Scheme::Twitch,
-        Scheme::Hmac,
-        Scheme::Discord,
-        Scheme::Sendgrid,
-        Scheme::Meta,
-        Scheme::Twitter,
-        Scheme::Dropbox,
-        Scheme::MicrosoftGraph,
-        Scheme::Okta,
-    ];
-
-    pub fn descriptor(self) -> &'static Descriptor {
-        &DESCRIPTORS[self as usize]
-    }
-
     pub fn name(self) -> &'static str {
         self.descriptor().name
     }
@@ -759,38 +269,10 @@ impl Scheme {
         Scheme::ALL.into_iter().find(|s| s.name() == raw)
     }
 
-    /// What the operator pastes from the provider into `auth` when creating the webhook:
-    /// (field, what it is, required). Schemes not listed take an optional `secret`
-    /// (generated when absent).
-    pub fn operator_fields(self) -> &'static [(&'static str, &'static str, bool)] {
-        match self {
-            Scheme::Discord => &[(
-                "public_key",
-                "the application's public key (hex), from the Developer Portal's General Information",
-                true,
-            )],
-            Scheme::Sendgrid => &[(
-                "public_key",
-                "the verification key SendGrid shows for the Signed Event Webhook (base64)",
-                true,
-            )],
-            Scheme::Meta => &[
-                ("secret", "the app secret (App settings, Basic)", true),
-                (
-                    "verify_token",
-                    "a token you choose, also pasted as the Verify Token in Meta's webhook setup",
-                    true,
-                ),
-            ],
-            Scheme::Twitter => &[("secret", "the app's consumer secret (API secret key)", true)],
-            Scheme::Dropbox => &[("secret", "the app secret from the App Console", true)],
-            Scheme::MicrosoftGraph => &[(
-                "client_state",
-                "the clientState you give the subscription (generated when empty)",
-                false,
-            )],
-            _ => &[],
-        }
+    /// What the operator pastes from the provider into `auth` (see
+    /// [`Descriptor::operator_fields`]).
+    pub fn operator_fields(self) -> &'static [OperatorField] {
+        self.descriptor().operator_fields
     }
 
     /// Whether `auth.header` may say where the credential is read.
@@ -822,9 +304,9 @@ impl Scheme {
 /// Every header any scheme treats as a credential, plus the generic ones.
 pub fn all_credential_headers() -> impl Iterator<Item = &'static str> {
     GENERIC_CREDENTIAL_HEADERS.iter().copied().chain(
-        DESCRIPTORS
+        Scheme::ALL
             .iter()
-            .flat_map(|d| d.never_forward.iter().copied()),
+            .flat_map(|s| s.descriptor().never_forward.iter().copied()),
     )
 }
 
@@ -870,10 +352,12 @@ pub fn looks_like_credential(lowercase_name: &str) -> bool {
 
 /// Whether `lowercase_name` is some provider's delivery id: never a credential.
 pub fn is_delivery_id_header(lowercase_name: &str) -> bool {
-    DESCRIPTORS.iter().any(|d| match d.delivery_id {
-        Some(DeliveryIdSource::Header(names)) => names.contains(&lowercase_name),
-        _ => false,
-    })
+    Scheme::ALL
+        .iter()
+        .any(|s| match s.descriptor().delivery_id {
+            Some(DeliveryIdSource::Header(names)) => names.contains(&lowercase_name),
+            _ => false,
+        })
 }
 
 #[cfg(test)]

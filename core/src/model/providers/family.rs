@@ -1,0 +1,86 @@
+//! Builders shared by providers whose descriptors differ only in names: a family's
+//! members keep their own name, docs link and key format.
+
+use super::prelude::*;
+
+/// Who a family member is: what differs between members besides their layout details.
+pub(super) struct About {
+    pub scheme: Scheme,
+    pub name: &'static str,
+    pub provider: &'static str,
+    pub summary: &'static str,
+    pub docs: &'static str,
+}
+
+pub(super) const fn hmac(layout: Layout<'static>) -> Check {
+    Check::Hmac(layout)
+}
+
+pub(super) const fn one_header(
+    names: &'static [&'static str],
+    prefix: Prefix<'static>,
+    encoding: SignatureEncoding,
+    configurable: bool,
+) -> SignatureSource<'static> {
+    SignatureSource::Header {
+        names: Cow::Borrowed(names),
+        prefix,
+        encoding,
+        configurable,
+    }
+}
+
+/// Standard Webhooks and Svix differ only in their header names.
+pub(super) const fn standard_webhooks(
+    about: About,
+    [ts, sig]: [&'static str; 2],
+    (id, signature): (&'static [&'static str], &'static [&'static str]),
+    content: &'static [Piece<'static>],
+) -> Descriptor {
+    Descriptor {
+        scheme: about.scheme,
+        name: about.name,
+        provider: about.provider,
+        summary: about.summary,
+        docs: about.docs,
+        operator_fields: &[],
+        check: hmac(Layout {
+            algorithm: Sha256,
+            signature: SignatureSource::VersionedList { header: sig },
+            timestamp: Some(TimestampSource::UnixSecondsHeader(ts)),
+            content: Cow::Borrowed(content),
+        }),
+        default_tolerance_s: Some(300),
+        key: KeyFormat::Whsec,
+        delivery_id: Some(DeliveryIdSource::Header(id)),
+        handshake: None,
+        never_forward: signature,
+    }
+}
+
+/// GitHub's two signature headers differ in name, prefix and algorithm. It sends both
+/// when a secret is set, so neither is ever forwarded.
+pub(super) const fn github(
+    about: About,
+    (header, prefix, algorithm): (&'static [&'static str], &'static str, Algorithm),
+) -> Descriptor {
+    Descriptor {
+        scheme: about.scheme,
+        name: about.name,
+        provider: about.provider,
+        summary: about.summary,
+        docs: about.docs,
+        operator_fields: &[],
+        check: hmac(Layout {
+            algorithm,
+            signature: one_header(header, Prefix::Required(prefix), Hex, true),
+            timestamp: None,
+            content: Cow::Borrowed(&[Body]),
+        }),
+        default_tolerance_s: None,
+        key: KeyFormat::TextOrBase64,
+        delivery_id: Some(DeliveryIdSource::Header(&["x-github-delivery"])),
+        handshake: None,
+        never_forward: &["x-hub-signature-256", "x-hub-signature"],
+    }
+}

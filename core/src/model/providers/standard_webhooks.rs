@@ -1,0 +1,24 @@
+//! Standard Webhooks: <https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md>
+
+use super::prelude::*;
+
+const DOCS: &str = "https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md";
+
+pub static DESCRIPTOR: Descriptor = standard_webhooks(
+    About {
+        scheme: Scheme::StandardWebhooks,
+        name: "standard-webhooks",
+        provider: "Standard Webhooks",
+        summary: "webhook-id, webhook-timestamp, webhook-signature: v1,<base64>",
+        docs: DOCS,
+    },
+    ["webhook-timestamp", "webhook-signature"],
+    (&["webhook-id"], &["webhook-signature"]),
+    &[
+        Piece::Header("webhook-id"),
+        Literal("."),
+        Timestamp,
+        Literal("."),
+        Body,
+    ],
+);

@@ -1,0 +1,285 @@
+//! `docs/providers.md`, the catalogue a person reads, is rendered here from the
+//! descriptors (`core/src/model/providers/`), and this test fails while the committed
+//! file differs from what the descriptors say. Regenerate it with
+//! `HOOKGATE_WRITE_CATALOGUE=1 cargo test -p hookgate-core --test catalogue`.
+//!
+//! It also holds the catalogue to its promises: every provider names its documentation
+//! page, and every scheme has vectors (at least one valid and one refused).
+
+use hookgate_core::model::scheme::{
+    Check, DeliveryIdSource, Descriptor, Handshake, Piece, PublicKeyAlgorithm, SignatureSource,
+    TimestampSource,
+};
+use hookgate_core::model::template::{Algorithm, SignatureEncoding};
+use hookgate_core::model::Scheme;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn code(s: &str) -> String {
+    format!("`{s}`")
+}
+
+fn algorithm(a: Algorithm) -> &'static str {
+    match a {
+        Algorithm::Sha256 => "HMAC-SHA256",
+        Algorithm::Sha1 => "HMAC-SHA1",
+        Algorithm::Sha512 => "HMAC-SHA512",
+    }
+}
+
+fn encoding(e: SignatureEncoding) -> &'static str {
+    match e {
+        SignatureEncoding::Hex => "hex",
+        SignatureEncoding::Base64 => "base64",
+    }
+}
+
+fn content(pieces: &[Piece]) -> String {
+    pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Literal(s) => code(s),
+            Piece::Timestamp => "timestamp".to_string(),
+            Piece::Header(h) => code(h),
+            Piece::Body => "body".to_string(),
+            Piece::TwilioUrlAndParams => "URL + sorted form parameters".to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ‖ ")
+}
+
+/// (headers read, what is checked)
+fn check(d: &Descriptor) -> (Vec<String>, String) {
+    match &d.check {
+        Check::SharedSecret { headers } => (
+            headers.iter().map(|h| code(h)).collect(),
+            "the secret itself, compared in constant time".into(),
+        ),
+        Check::UrlKey => (vec![], "a key as the last path segment".into()),
+        Check::Template => (
+            vec!["`auth.template` says".into()],
+            "HMAC-SHA1/256/512, hex or base64, over the template's content".into(),
+        ),
+        Check::ClientState => (
+            vec![],
+            "`clientState` of every `value[]` item equals `auth.client_state`".into(),
+        ),
+        Check::PublicKey(l) => {
+            let alg = match l.algorithm {
+                PublicKeyAlgorithm::Ed25519 => "Ed25519",
+                PublicKeyAlgorithm::EcdsaP256Sha256 => "ECDSA P-256 / SHA-256",
+            };
+            (
+                vec![code(l.signature_header), code(l.timestamp_header)],
+                format!("{alg} ({}) of {}", encoding(l.encoding), content(l.content)),
+            )
+        }
+        Check::Hmac(l) => {
+            let mut headers: Vec<String> =
+                l.signature.header_names().iter().map(|h| code(h)).collect();
+            match l.timestamp {
+                Some(TimestampSource::UnixSecondsHeader(h) | TimestampSource::Rfc3339Header(h)) => {
+                    headers.push(code(h))
+                }
+                Some(TimestampSource::BodyUnixMillis(f)) => {
+                    headers.push(format!("body field {}", code(f)))
+                }
+                Some(TimestampSource::FromSignatureHeader) | None => {}
+            }
+            let enc = match &l.signature {
+                SignatureSource::Header { encoding: e, .. } => encoding(*e),
+                SignatureSource::KeyValues { .. } => "hex",
+                SignatureSource::VersionedList { .. } => "base64",
+            };
+            (
+                headers,
+                format!(
+                    "{} ({enc}) of {}",
+                    algorithm(l.algorithm),
+                    content(&l.content)
+                ),
+            )
+        }
+    }
+}
+
+fn handshake(h: Option<Handshake>) -> &'static str {
+    match h {
+        None => "",
+        Some(Handshake::SlackUrlVerification) => "`url_verification` challenge",
+        Some(Handshake::ZoomUrlValidation) => "`endpoint.url_validation`",
+        Some(Handshake::TwitchCallbackVerification) => "callback verification",
+        Some(Handshake::DiscordPing) => "signed PING",
+        Some(Handshake::MetaSubscription) => "`GET hub.challenge`",
+        Some(Handshake::TwitterCrc) => "`GET crc_token`",
+        Some(Handshake::DropboxChallenge) => "`GET challenge`",
+        Some(Handshake::GraphValidation) => "`validationToken`",
+        Some(Handshake::OktaVerification) => "one-time verification `GET`",
+    }
+}
+
+fn delivery_id(d: &Descriptor) -> String {
+    match d.delivery_id {
+        None => String::new(),
+        Some(DeliveryIdSource::Header(names)) => names
+            .iter()
+            .map(|h| code(h))
+            .collect::<Vec<_>>()
+            .join(" or "),
+        Some(DeliveryIdSource::BodyField(f)) => format!("body {}", code(f)),
+    }
+}
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+fn render() -> String {
+    let mut out = String::new();
+    out.push_str("# Providers\n\n");
+    out.push_str(
+        "<!-- Generated from core/src/model/providers/ by\n     \
+         HOOKGATE_WRITE_CATALOGUE=1 cargo test -p hookgate-core --test catalogue\n     \
+         Do not edit: the test command fails while this file is not current. -->\n\n",
+    );
+    out.push_str(&format!(
+        "hookgate verifies {} senders, each one `auth.scheme` described by one file in \
+         [`core/src/model/providers/`](../core/src/model/providers/). The delivery id is \
+         the provider's own id of a delivery, which dedupe uses before any other key \
+         (README, *Idempotency*). What the operator pastes is listed where the provider \
+         gives it; otherwise `auth.secret` is the provider's signing secret (generated \
+         when absent).\n\n",
+        Scheme::ALL.len()
+    ));
+    out.push_str(
+        "| Provider | `auth.scheme` | Headers | Verified | Tolerance | Handshake | Delivery id | Operator pastes |\n\
+         |---|---|---|---|---|---|---|---|\n",
+    );
+    for s in Scheme::ALL {
+        let d = s.descriptor();
+        let provider = if d.docs.starts_with("https://") {
+            format!("[{}]({})", d.provider, d.docs)
+        } else {
+            format!("[{}](../{})", d.provider, d.docs)
+        };
+        let (headers, verified) = check(d);
+        let tolerance = d
+            .default_tolerance_s
+            .map(|t| format!("{t} s"))
+            .unwrap_or_default();
+        let pastes = d
+            .operator_fields
+            .iter()
+            .map(|f| {
+                let optional = if f.required { "" } else { " (optional)" };
+                format!("`auth.{}`{optional}: {}", f.name, f.what)
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {} | {} | {} | {} | {} |\n",
+            cell(&provider),
+            d.name,
+            cell(&headers.join(", ")),
+            cell(&verified),
+            tolerance,
+            handshake(d.handshake),
+            cell(&delivery_id(d)),
+            cell(&pastes),
+        ));
+    }
+    out
+}
+
+#[test]
+fn providers_md_is_current() {
+    let path = repo().join("docs/providers.md");
+    let rendered = render();
+    if std::env::var_os("HOOKGATE_WRITE_CATALOGUE").is_some() {
+        std::fs::write(&path, &rendered).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == rendered,
+        "docs/providers.md is not what the descriptors say; regenerate it with \
+         HOOKGATE_WRITE_CATALOGUE=1 cargo test -p hookgate-core --test catalogue"
+    );
+}
+
+#[test]
+fn every_provider_names_its_documentation() {
+    for s in Scheme::ALL {
+        let d = s.descriptor();
+        let generic = matches!(
+            s,
+            Scheme::HmacSha256Hex | Scheme::SharedSecret | Scheme::Hmac
+        );
+        if generic {
+            let (file, _anchor) = d.docs.split_once('#').unwrap();
+            assert!(repo().join(file).exists(), "{}: {}", d.name, d.docs);
+        } else {
+            assert!(d.docs.starts_with("https://"), "{}: {}", d.name, d.docs);
+        }
+        assert!(
+            !d.provider.is_empty() && !d.summary.is_empty(),
+            "{}",
+            d.name
+        );
+    }
+}
+
+/// Every scheme is verified by vectors somewhere: the published set in `../shared`, the
+/// derived sets here, or its own file in `tests/data/providers/`; with at least one that
+/// must verify and one that must be refused.
+#[test]
+fn every_scheme_has_a_valid_and_a_refused_vector() {
+    let mut files = vec![
+        repo().join("../shared/conformance/signature-vectors.json"),
+        repo().join("core/tests/data/derived-vectors.json"),
+        repo().join("core/tests/data/public-key-vectors.json"),
+    ];
+    let dir = repo().join("core/tests/data/providers");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            files.push(path);
+        }
+    }
+    let mut seen: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for file in files {
+        let text =
+            std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let value: Value = serde_json::from_str(&text).unwrap();
+        let vectors = match &value {
+            Value::Array(v) => v.clone(),
+            Value::Object(o) => o["vectors"].as_array().unwrap().clone(),
+            _ => panic!("{}", file.display()),
+        };
+        for v in vectors {
+            let scheme = match v["scheme"].as_str().unwrap() {
+                "github-sha256" => "github",
+                other => other,
+            };
+            let entry = seen.entry(scheme.to_string()).or_default();
+            if v["expect"] == "valid" {
+                entry.0 += 1;
+            } else {
+                entry.1 += 1;
+            }
+        }
+    }
+    let mut missing = Vec::new();
+    for s in Scheme::ALL {
+        match seen.get(s.name()) {
+            Some((valid, refused)) if *valid > 0 && *refused > 0 => {}
+            other => missing.push(format!("{} {other:?}", s.name())),
+        }
+    }
+    assert!(missing.is_empty(), "schemes without vectors: {missing:?}");
+}

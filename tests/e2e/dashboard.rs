@@ -112,6 +112,28 @@ fn operator_journey(world: &World) -> TestResult {
     b.wait_visible("#create-form");
     b.type_into("#f-name", "UI deploys");
     b.type_into("#f-path", &path);
+    // The picker names the provider and links the page its recipe comes from.
+    b.select("#f-scheme", "stripe");
+    b.wait_text("#scheme-help", "Stripe-Signature");
+    let link = b.exec(
+        "const a = document.querySelector('#scheme-help a'); \
+         return a && [a.href, a.textContent, a.rel];",
+        vec![],
+    );
+    assert_eq!(
+        link,
+        serde_json::json!([
+            "https://docs.stripe.com/webhooks/signatures",
+            "Stripe's documentation",
+            "noopener noreferrer"
+        ])
+    );
+    let chosen = b.exec(
+        "const s = document.querySelector('#f-scheme'); return s.options[s.selectedIndex].text;",
+        vec![],
+    );
+    assert_eq!(chosen, "Stripe (stripe)");
+    shot("03b-scheme-picker");
     b.select("#f-scheme", "hmac-sha256-hex");
     b.wait_text("#scheme-help", "X-Webhook-Signature");
     b.select("#f-target-kind", "origin");

@@ -405,5 +405,28 @@ fn listing(world: &World) -> TestResult {
         by_name("meta").unwrap()["operator_fields"][1]["field"],
         "verify_token"
     );
+    // The whole catalogue is listed, each with who sends it and the page its recipe
+    // comes from (the dashboard's picker shows both).
+    let listed: Vec<&str> = schemes
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    let known: Vec<&str> = hookgate_core::model::Scheme::ALL
+        .iter()
+        .map(|s| s.name())
+        .collect();
+    assert_eq!(listed, known);
+    for s in &schemes {
+        assert!(!s["provider"].as_str().unwrap().is_empty(), "{s}");
+        let docs = s["docs"].as_str().unwrap();
+        assert!(
+            docs.starts_with("https://") || docs.starts_with("README.md#"),
+            "{s}"
+        );
+    }
+    assert_eq!(
+        by_name("stripe").unwrap()["docs"],
+        "https://docs.stripe.com/webhooks/signatures"
+    );
     Ok(())
 }

@@ -390,7 +390,10 @@ fn generate_secret(auth: &AuthConfig, bytes: [u8; 32]) -> Secret {
     use base64::engine::general_purpose::STANDARD;
     use base64::Engine;
     match (auth.scheme.descriptor().key, auth.secret_encoding) {
-        (KeyFormat::Whsec, _) => Secret::from_string(format!("whsec_{}", STANDARD.encode(bytes))),
+        // Polar's secrets today are Standard Webhooks' form.
+        (KeyFormat::Whsec | KeyFormat::PolarSecret, _) => {
+            Secret::from_string(format!("whsec_{}", STANDARD.encode(bytes)))
+        }
         (KeyFormat::TextOrBase64, SecretEncoding::Base64) => {
             Secret::from_string(STANDARD.encode(bytes))
         }

@@ -211,6 +211,13 @@ mod tests {
             Scheme::Paddle,
             Scheme::Twitch,
             Scheme::Discord,
+            Scheme::Openai,
+            Scheme::Replicate,
+            Scheme::Clerk,
+            Scheme::Resend,
+            Scheme::Brex,
+            Scheme::Lithic,
+            Scheme::Polar,
         ];
         for scheme in Scheme::ALL {
             let d = scheme.descriptor();

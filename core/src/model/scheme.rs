@@ -181,6 +181,11 @@ pub enum KeyFormat {
     Ed25519Hex,
     /// A public key: base64 of its DER SubjectPublicKeyInfo (SendGrid's verification key).
     P256SpkiBase64,
+    /// Polar's endpoint secret: its text keys the MAC (`polar_whs_…`, and the `whsec_`
+    /// secrets Polar made before Standard Webhooks), or, for a newer `whsec_` secret,
+    /// the decoded base64. Nothing tells them apart, so a `whsec_` secret that decodes
+    /// stands for both keys.
+    PolarSecret,
 }
 
 impl KeyFormat {

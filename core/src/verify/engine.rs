@@ -169,21 +169,23 @@ pub(super) fn run(
 
     // 5. Every secret, every content, every candidate: no early exit.
     let matched = first_matching_secret(auth, now, VerifyError::SignatureMismatch, |secret| {
-        let key = auth.key_bytes(secret).ok_or(VerifyError::Misconfigured(
+        let (key, other_key) = auth.keys(secret).ok_or(VerifyError::Misconfigured(
             "a stored secret does not decode as its scheme requires",
         ))?;
         let mut found = subtle::Choice::from(0);
-        for chunks in &contents {
-            let tag = mac_of(layout.algorithm, &key, &|update| {
-                for chunk in chunks {
-                    match chunk {
-                        Chunk::Bytes(bytes) => update(bytes),
-                        Chunk::Form(params) => params.feed(update),
+        for key in std::iter::once(&key).chain(other_key.as_ref()) {
+            for chunks in &contents {
+                let tag = mac_of(layout.algorithm, key, &|update| {
+                    for chunk in chunks {
+                        match chunk {
+                            Chunk::Bytes(bytes) => update(bytes),
+                            Chunk::Form(params) => params.feed(update),
+                        }
                     }
+                });
+                for candidate in &candidates {
+                    found |= tag.as_slice().ct_eq(candidate.as_slice());
                 }
-            });
-            for candidate in &candidates {
-                found |= tag.as_slice().ct_eq(candidate.as_slice());
             }
         }
         Ok(found.into())

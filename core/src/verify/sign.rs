@@ -404,7 +404,14 @@ mod tests {
                 | Scheme::Hmac
                 | Scheme::Meta
                 | Scheme::Twitter
-                | Scheme::Dropbox => VerifyError::SignatureMismatch,
+                | Scheme::Dropbox
+                | Scheme::Openai
+                | Scheme::Replicate
+                | Scheme::Clerk
+                | Scheme::Resend
+                | Scheme::Brex
+                | Scheme::Lithic
+                | Scheme::Polar => VerifyError::SignatureMismatch,
                 Scheme::Okta => VerifyError::SecretMismatch,
                 Scheme::MicrosoftGraph => VerifyError::ClientStateMismatch,
                 Scheme::Discord | Scheme::Sendgrid => unreachable!("skipped above"),

@@ -31,7 +31,9 @@ mod prelude {
         Prefix, PublicKeyAlgorithm, PublicKeyLayout, Scheme, SignatureSource, TimestampSource,
     };
     pub(super) use super::super::template::{Algorithm, SignatureEncoding};
-    pub(super) use super::family::{github, hmac, one_header, standard_webhooks, About};
+    pub(super) use super::family::{
+        github, hmac, one_header, standard_webhooks, standard_webhooks_keyed, About,
+    };
     pub(super) use std::borrow::Cow;
     pub(super) use Algorithm::{Sha1, Sha256};
     pub(super) use Piece::{Body, Literal, Timestamp};
@@ -91,4 +93,11 @@ catalogue! {
     Dropbox => dropbox,
     MicrosoftGraph => microsoft_graph,
     Okta => okta,
+    Openai => openai,
+    Replicate => replicate,
+    Clerk => clerk,
+    Resend => resend,
+    Brex => brex,
+    Lithic => lithic,
+    Polar => polar,
 }

@@ -1,0 +1,98 @@
+//! Batch d of the catalogue (issue 21): the senders of the Standard Webhooks aliases,
+//! GitLab, Mailgun, Contentful and the shared-secret and Basic-auth providers, each
+//! written from the provider's page (named beside it), not from `hookgate-core`.
+
+use super::{flip_last, h, hmac_sha256, now_secs, standard_webhooks, Provider, Signed};
+use serde_json::json;
+
+/// `whsec_` + base64 of 32 bytes, as these providers hand their secrets out.
+const WHSEC_32: &str = "whsec_ZDIxLWNhdGFsb2d1ZS1lMmUtc2lnbmluZy1rZXk=";
+
+pub fn providers() -> Vec<Provider> {
+    vec![
+        // https://platform.openai.com/docs/guides/webhooks
+        Provider {
+            scheme: "openai",
+            auth: json!({}),
+            secret: WHSEC_32,
+            sign: |s, _, b| standard_webhooks("webhook", s, b),
+            body: br#"{"object":"event","type":"response.completed","data":{"id":"resp_1"}}"#,
+            tamper: flip_last,
+        },
+        // https://replicate.com/docs/topics/webhooks/verify-webhook
+        Provider {
+            scheme: "replicate",
+            auth: json!({}),
+            secret: WHSEC_32,
+            sign: |s, _, b| standard_webhooks("webhook", s, b),
+            body: br#"{"id":"ufawqhfynnddngldkgtslldrkq","status":"succeeded"}"#,
+            tamper: flip_last,
+        },
+        // https://clerk.com/docs/webhooks/sync-data (Svix headers)
+        Provider {
+            scheme: "clerk",
+            auth: json!({}),
+            secret: WHSEC_32,
+            sign: |s, _, b| standard_webhooks("svix", s, b),
+            body: br#"{"type":"user.created","data":{"id":"user_1"}}"#,
+            tamper: flip_last,
+        },
+        // https://resend.com/docs/webhooks/verify-webhooks-requests (Svix headers)
+        Provider {
+            scheme: "resend",
+            auth: json!({}),
+            secret: WHSEC_32,
+            sign: |s, _, b| standard_webhooks("svix", s, b),
+            body: br#"{"type":"email.delivered","data":{"email_id":"e-1"}}"#,
+            tamper: flip_last,
+        },
+        // https://developer.brex.com/docs/webhooks (Webhook-Id, -Timestamp, -Signature)
+        Provider {
+            scheme: "brex",
+            auth: json!({}),
+            secret: WHSEC_32,
+            sign: |s, _, b| standard_webhooks("Webhook", s, b),
+            body: br#"{"event_type":"TRANSFER_PROCESSED","transfer_id":"dpt_1"}"#,
+            tamper: flip_last,
+        },
+        // https://docs.lithic.com/docs/events-api
+        Provider {
+            scheme: "lithic",
+            auth: json!({}),
+            secret: WHSEC_32,
+            sign: |s, _, b| standard_webhooks("webhook", s, b),
+            body: br#"{"event_type":"card.created","token":"t-1"}"#,
+            tamper: flip_last,
+        },
+        // https://docs.polar.sh/integrate/webhooks/delivery: a `polar_whs_` secret keys
+        // the HMAC with its own text (Polar's SDKs base64-encode it for standardwebhooks).
+        Provider {
+            scheme: "polar",
+            auth: json!({}),
+            secret: "polar_whs_e2eLegacyPolarWebhookSecret0123456789",
+            sign: |s, _, b| {
+                let id = crate::client::unique("polar-evt");
+                let ts = now_secs().to_string();
+                let mut content = format!("{id}.{ts}.").into_bytes();
+                content.extend_from_slice(b);
+                let sig = format!(
+                    "v1,{}",
+                    base64::Engine::encode(
+                        &base64::engine::general_purpose::STANDARD,
+                        hmac_sha256(s.as_bytes(), &content)
+                    )
+                );
+                Signed {
+                    headers: h(&[
+                        ("webhook-id", id),
+                        ("webhook-timestamp", ts),
+                        ("webhook-signature", sig),
+                    ]),
+                    body: b.to_vec(),
+                }
+            },
+            body: br#"{"type":"order.paid","data":{"id":"o-1"}}"#,
+            tamper: flip_last,
+        },
+    ]
+}

@@ -61,6 +61,10 @@ fn check(d: &Descriptor) -> (Vec<String>, String) {
             "the secret itself, compared in constant time".into(),
         ),
         Check::UrlKey => (vec![], "a key as the last path segment".into()),
+        Check::BasicAuth => (
+            vec![code("Authorization: Basic")],
+            "the configured `username:password`, compared in constant time".into(),
+        ),
         Check::Template => (
             vec!["`auth.template` says".into()],
             "HMAC-SHA1/256/512, hex or base64, over the template's content".into(),
@@ -120,6 +124,7 @@ fn handshake(h: Option<Handshake>) -> &'static str {
         Some(Handshake::DropboxChallenge) => "`GET challenge`",
         Some(Handshake::GraphValidation) => "`validationToken`",
         Some(Handshake::OktaVerification) => "one-time verification `GET`",
+        Some(Handshake::MailchimpUrlValidation) => "callback URL `GET`",
     }
 }
 

@@ -129,6 +129,7 @@ fn every_scheme(world: &World) -> TestResult {
             super::ingress::TESTS
                 .iter()
                 .chain(super::public_keys::TESTS)
+                .chain(super::credentials::TESTS)
                 .any(|(name, _)| name == test),
             "{scheme}: no test {test}"
         );
@@ -181,6 +182,26 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     (
         "url-key",
         "ingress::url_key_is_accepted_and_never_forwarded",
+    ),
+    (
+        "telegram",
+        "credentials::telegram_and_basic_auth_providers_accept_theirs_only",
+    ),
+    (
+        "postmark",
+        "credentials::telegram_and_basic_auth_providers_accept_theirs_only",
+    ),
+    (
+        "pipedrive",
+        "credentials::telegram_and_basic_auth_providers_accept_theirs_only",
+    ),
+    (
+        "chargebee",
+        "credentials::telegram_and_basic_auth_providers_accept_theirs_only",
+    ),
+    (
+        "mailchimp",
+        "credentials::mailchimp_validation_get_is_answered_and_keyed_events_pass",
     ),
 ];
 

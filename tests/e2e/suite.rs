@@ -7,6 +7,7 @@
 
 mod admin;
 mod consumer;
+mod credentials;
 mod dashboard;
 mod dashboard_fit;
 mod guarantees;
@@ -156,6 +157,7 @@ pub fn main() {
         .chain(dashboard_fit::TESTS)
         .chain(consumer::TESTS)
         .chain(hostile_input::TESTS)
+        .chain(credentials::TESTS)
     {
         trials.push(trial(&world, name, *f));
     }

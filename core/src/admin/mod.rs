@@ -397,6 +397,9 @@ fn generate_secret(auth: &AuthConfig, bytes: [u8; 32]) -> Secret {
         (KeyFormat::TextOrBase64, SecretEncoding::Base64) => {
             Secret::from_string(STANDARD.encode(bytes))
         }
+        (KeyFormat::BasicCredentials, _) => {
+            Secret::from_string(format!("hookgate:{}", Secret::generate(bytes).expose()))
+        }
         _ => Secret::generate(bytes),
     }
 }

@@ -104,7 +104,8 @@ fn provider_id(record: &WebhookRecord, headers: &Headers, body: &[u8]) -> Option
         // One member read; the rest of the body is not kept.
         DeliveryIdSource::BodyField(field) => match crate::json::top_level_member(body, field)?? {
             crate::json::Member::Text(id) => (bounded(&id)?, IdAt::Body),
-            _ => return None,
+            crate::json::Member::Integer(id) => (id.to_string(), IdAt::Body),
+            crate::json::Member::Other => return None,
         },
     };
     Some((value, signs(&descriptor.check, at)))
@@ -116,9 +117,11 @@ fn signs(check: &Check, at: IdAt<'_>) -> bool {
     let pieces: &[Piece<'_>] = match check {
         Check::Hmac(layout) => &layout.content,
         Check::PublicKey(layout) => layout.content,
-        Check::SharedSecret { .. } | Check::UrlKey | Check::Template | Check::ClientState => {
-            return false
-        }
+        Check::SharedSecret { .. }
+        | Check::UrlKey
+        | Check::Template
+        | Check::ClientState
+        | Check::BasicAuth => return false,
     };
     covers(pieces, at)
 }

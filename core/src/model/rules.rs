@@ -311,6 +311,9 @@ pub(crate) fn check_secret(raw: &str, auth: &AuthConfig) -> Result<(), &'static 
         {
             Err("is not base64, as secret_encoding says")
         }
+        KeyFormat::BasicCredentials if !raw.split_once(':').is_some_and(|(u, _)| !u.is_empty()) => {
+            Err("must be username:password, as set at the provider")
+        }
         _ => Ok(()),
     }
 }

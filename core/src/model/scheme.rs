@@ -64,6 +64,10 @@ pub enum Check {
     /// Microsoft Graph: every notification of the body's `value[]` carries the secret
     /// as `clientState`.
     ClientState,
+    /// `Authorization: Basic base64(username:password)` with the credentials the
+    /// operator set at the provider (Postmark, Pipedrive, Chargebee); the stored secret
+    /// is `username:password`, compared whole in constant time.
+    BasicAuth,
 }
 
 /// How a public-key signature is presented and what it covers.
@@ -186,6 +190,8 @@ pub enum KeyFormat {
     /// the decoded base64. Nothing tells them apart, so a `whsec_` secret that decodes
     /// stands for both keys.
     PolarSecret,
+    /// `username:password` (Basic authentication), compared, never a MAC key.
+    BasicCredentials,
 }
 
 impl KeyFormat {
@@ -199,7 +205,8 @@ impl KeyFormat {
 pub enum DeliveryIdSource {
     /// The first of these headers present.
     Header(&'static [&'static str]),
-    /// A top-level string field of the JSON body.
+    /// A top-level field of the JSON body: a string, or an integer (Telegram's
+    /// `update_id`) taken as its decimal digits.
     BodyField(&'static str),
 }
 
@@ -224,6 +231,9 @@ pub enum Handshake {
     GraphValidation,
     /// Okta: the one-time `GET` with `X-Okta-Verification-Challenge`.
     OktaVerification,
+    /// Mailchimp: a `GET` to the callback URL (its key proves it) when the webhook is
+    /// saved, answered `200`.
+    MailchimpUrlValidation,
 }
 
 impl Handshake {
@@ -246,7 +256,8 @@ impl Handshake {
             Handshake::MetaSubscription
             | Handshake::TwitterCrc
             | Handshake::DropboxChallenge
-            | Handshake::OktaVerification => Some("GET"),
+            | Handshake::OktaVerification
+            | Handshake::MailchimpUrlValidation => Some("GET"),
             _ => None,
         }
     }
@@ -280,6 +291,12 @@ impl Scheme {
         self.descriptor().operator_fields
     }
 
+    /// Whether the credential is the request path's last segment (`url-key`,
+    /// `mailchimp`): such a webhook is matched one level above the path it is sent to.
+    pub fn takes_url_key(self) -> bool {
+        matches!(self.descriptor().check, Check::UrlKey)
+    }
+
     /// Whether `auth.header` may say where the credential is read.
     pub fn header_configurable(self) -> bool {
         match &self.descriptor().check {
@@ -291,7 +308,11 @@ impl Scheme {
                     ..
                 }
             ),
-            Check::UrlKey | Check::Template | Check::PublicKey(_) | Check::ClientState => false,
+            Check::UrlKey
+            | Check::Template
+            | Check::PublicKey(_)
+            | Check::ClientState
+            | Check::BasicAuth => false,
         }
     }
 
@@ -301,7 +322,9 @@ impl Scheme {
         match &self.descriptor().check {
             Check::Hmac(layout) => layout.timestamp.is_some(),
             Check::Template | Check::PublicKey(_) => true,
-            Check::SharedSecret { .. } | Check::UrlKey | Check::ClientState => false,
+            Check::SharedSecret { .. } | Check::UrlKey | Check::ClientState | Check::BasicAuth => {
+                false
+            }
         }
     }
 }
@@ -390,6 +413,7 @@ mod tests {
                 Check::Hmac(l) => l.signature.header_names(),
                 Check::SharedSecret { headers } => headers.to_vec(),
                 Check::PublicKey(l) => vec![l.signature_header],
+                Check::BasicAuth => vec!["authorization"],
                 Check::UrlKey | Check::Template | Check::ClientState => vec![],
             };
             for h in read {

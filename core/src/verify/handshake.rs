@@ -159,7 +159,8 @@ pub(super) fn challenge(
         Handshake::SlackUrlVerification
         | Handshake::ZoomUrlValidation
         | Handshake::TwitchCallbackVerification
-        | Handshake::DiscordPing => return Ok(None),
+        | Handshake::DiscordPing
+        | Handshake::MailchimpUrlValidation => return Ok(None),
     };
     Ok(Some((0, reply)))
 }
@@ -248,6 +249,16 @@ pub fn handshake(verified: &Verified) -> Option<HandshakeReply> {
             }),
             _ => None,
         },
+        // Verified by its URL key: Mailchimp only needs the callback URL to answer.
+        Handshake::MailchimpUrlValidation => {
+            (verified.inbound().method == "GET").then(|| HandshakeReply {
+                status: 200,
+                content_type: "text/plain",
+                body: String::new(),
+                headers: Vec::new(),
+                kind: "mailchimp_url_validation",
+            })
+        }
         Handshake::MetaSubscription
         | Handshake::TwitterCrc
         | Handshake::DropboxChallenge

@@ -150,12 +150,16 @@ fn check(route: &RouteMatch, inbound: &Inbound, now: UnixMillis) -> Result<usize
         }
         Check::PublicKey(layout) => public_key::run(layout, auth, inbound, now),
         Check::ClientState => public_key::client_state(auth, inbound, now),
+        Check::BasicAuth => {
+            let presented = basic_credentials(inbound)?;
+            match_plain(auth, &presented, now, VerifyError::BasicAuthMismatch)
+        }
     }
 }
 
-/// Kestra 0.24+: `Authorization: Basic base64(username:password)`, compared in constant
-/// time (both parts are always compared).
-fn check_basic(basic: &crate::model::BasicAuth, inbound: &Inbound) -> Result<(), VerifyError> {
+/// The decoded `username:password` of `Authorization: Basic …`. Not Basic at all is
+/// `basic_auth_missing`; Basic that does not decode, or has no `:`, is a mismatch.
+fn basic_credentials(inbound: &Inbound) -> Result<Vec<u8>, VerifyError> {
     let raw = inbound
         .headers
         .get("authorization")
@@ -166,6 +170,16 @@ fn check_basic(basic: &crate::model::BasicAuth, inbound: &Inbound) -> Result<(),
         return Err(VerifyError::BasicAuthMissing);
     }
     let decoded = crate::codec::base64(encoded.trim()).ok_or(VerifyError::BasicAuthMismatch)?;
+    if !decoded.contains(&b':') {
+        return Err(VerifyError::BasicAuthMismatch);
+    }
+    Ok(decoded)
+}
+
+/// Kestra 0.24+: `Authorization: Basic base64(username:password)`, compared in constant
+/// time (both parts are always compared).
+fn check_basic(basic: &crate::model::BasicAuth, inbound: &Inbound) -> Result<(), VerifyError> {
+    let decoded = basic_credentials(inbound)?;
     let colon = decoded
         .iter()
         .position(|b| *b == b':')
@@ -220,3 +234,5 @@ fn match_plain(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_catalogue_d;

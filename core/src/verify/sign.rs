@@ -170,6 +170,10 @@ fn sign(
             .to_string()
             .into_bytes();
         }
+        Check::BasicAuth => headers.push((
+            "authorization".into(),
+            format!("Basic {}", STANDARD.encode(secret.expose())),
+        )),
         Check::SharedSecret { headers: names } => {
             let name = auth.header().unwrap_or(names[0]);
             headers.push((name.to_string(), secret.expose().to_string()));
@@ -412,7 +416,11 @@ mod tests {
                 | Scheme::Brex
                 | Scheme::Lithic
                 | Scheme::Polar => VerifyError::SignatureMismatch,
-                Scheme::Okta => VerifyError::SecretMismatch,
+                Scheme::Okta | Scheme::Telegram => VerifyError::SecretMismatch,
+                Scheme::Postmark | Scheme::Pipedrive | Scheme::Chargebee => {
+                    VerifyError::BasicAuthMismatch
+                }
+                Scheme::Mailchimp => VerifyError::UrlKeyMismatch,
                 Scheme::MicrosoftGraph => VerifyError::ClientStateMismatch,
                 Scheme::Discord | Scheme::Sendgrid => unreachable!("skipped above"),
             };

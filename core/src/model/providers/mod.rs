@@ -100,4 +100,9 @@ catalogue! {
     Brex => brex,
     Lithic => lithic,
     Polar => polar,
+    Telegram => telegram,
+    Postmark => postmark,
+    Pipedrive => pipedrive,
+    Chargebee => chargebee,
+    Mailchimp => mailchimp,
 }

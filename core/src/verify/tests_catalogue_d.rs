@@ -1,0 +1,148 @@
+//! Unit tests for issue 21's batch d: the Basic-auth providers, Telegram's integer
+//! update id, Mailchimp's URL validation (the vectors in `tests/data/providers/` cover
+//! the rest).
+
+use super::handshake::handshake;
+use super::*;
+use crate::guard::key::{delivery_key, KeySource};
+use crate::path::WebhookPath;
+use crate::request::{resolve_route, Headers};
+use crate::testing::{record, NOW};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+
+fn spec(auth: &str) -> WebhookRecord {
+    record(&format!(
+        r#"{{"path":"/h","auth":{auth},"target":{{"queue":"EVENTS"}}}}"#
+    ))
+}
+
+fn post(headers: &[(&str, &str)], body: &[u8]) -> Inbound {
+    Inbound {
+        method: "POST".into(),
+        url: "https://hooks.example.com/h".into(),
+        query: None,
+        headers: Headers::new(headers.iter().map(|(k, v)| (k.to_string(), v.to_string()))),
+        source_ip: None,
+        body: body.to_vec(),
+    }
+}
+
+#[test]
+fn basic_auth_providers_compare_the_whole_credentials() {
+    for scheme in ["postmark", "pipedrive", "chargebee"] {
+        let r = spec(&format!(
+            r#"{{"scheme":"{scheme}","secret":"hooks:p@ss:word"}}"#
+        ));
+        let basic = |cred: &str| format!("Basic {}", STANDARD.encode(cred));
+        let verdict = |headers: &[(&str, &str)]| {
+            verify(RouteMatch::exact(r.clone()), post(headers, b"{}"), NOW).map(|_| ())
+        };
+        // A ':' inside the password is the password's.
+        assert_eq!(
+            verdict(&[("Authorization", &basic("hooks:p@ss:word"))]),
+            Ok(())
+        );
+        for wrong in ["hooks:p@ss", "hook:p@ss:word", "hooks:p@ss:word "] {
+            assert_eq!(
+                verdict(&[("Authorization", &basic(wrong))]),
+                Err(VerifyError::BasicAuthMismatch),
+                "{scheme}: {wrong}"
+            );
+        }
+        assert_eq!(verdict(&[]), Err(VerifyError::BasicAuthMissing));
+        assert_eq!(
+            verdict(&[("Authorization", "Bearer hooks:p@ss:word")]),
+            Err(VerifyError::BasicAuthMissing)
+        );
+    }
+}
+
+#[test]
+fn basic_credentials_are_validated_and_generated_as_user_and_password() {
+    let refused = crate::admin::WebhookSpec::parse(
+        br#"{"path":"/h","auth":{"scheme":"chargebee","secret":"no-colon-here"},"target":{"queue":"EVENTS"}}"#,
+    )
+    .ok()
+    .and_then(|spec| {
+        crate::admin::validate_create(
+            spec,
+            crate::admin::Fresh {
+                id: crate::secret::WebhookId::generate([1; 12]),
+                secret_bytes: [7; 32],
+                forwarding_secret_bytes: [8; 32],
+                now: NOW,
+            },
+            crate::admin::Policy::default(),
+        )
+        .err()
+    })
+    .expect("a secret without ':' is refused");
+    assert!(
+        refused.detail.contains("username:password"),
+        "{}",
+        refused.detail
+    );
+    let generated = spec(r#"{"scheme":"postmark"}"#);
+    let secret = generated.auth().secrets()[0].value().expose().to_string();
+    let (user, password) = secret.split_once(':').unwrap();
+    assert_eq!(user, "hookgate");
+    assert!(password.len() >= 32);
+}
+
+#[test]
+fn telegrams_integer_update_id_is_its_delivery_id() {
+    let r = spec(r#"{"scheme":"telegram","secret":"tg_secret-token_0123"}"#);
+    let none = Headers::new(Vec::<(String, String)>::new());
+    let k = delivery_key(&r, &none, br#"{"update_id":10000,"message":{}}"#, "hash");
+    assert_eq!(
+        (k.source, k.value.as_str()),
+        (KeySource::ProviderDeliveryId, "10000")
+    );
+    // Not signed: the sender's Idempotency-Key still comes first.
+    let idem = Headers::new(vec![("Idempotency-Key".to_string(), "k-1".to_string())]);
+    let k = delivery_key(&r, &idem, br#"{"update_id":10000}"#, "hash");
+    assert_eq!(k.source, KeySource::IdempotencyKeyHeader);
+    let k = delivery_key(&r, &none, br#"{"update_id":1.5}"#, "hash");
+    assert_eq!(k.source, KeySource::BodySha256);
+}
+
+#[test]
+fn mailchimps_get_with_its_key_is_answered_and_nothing_else_is() {
+    let r = spec(r#"{"scheme":"mailchimp","secret":"mc-key-0123456789abcdef"}"#);
+    let route = |path: &str| {
+        let p = WebhookPath::parse_request(path).unwrap();
+        resolve_route(&p, None, Some(r.clone().into())).expect("routes under the record")
+    };
+    let at = |method: &str, path: &str| Inbound {
+        method: method.into(),
+        url: format!("https://hooks.example.com{path}"),
+        ..post(&[], b"")
+    };
+    let v = verify(
+        route("/h/mc-key-0123456789abcdef"),
+        at("GET", "/h/mc-key-0123456789abcdef"),
+        NOW,
+    )
+    .unwrap();
+    let reply = handshake(&v).expect("the validation GET is answered");
+    assert_eq!((reply.status, reply.body.as_str()), (200, ""));
+    // A POST with the key is an event, not a handshake.
+    let v = verify(
+        route("/h/mc-key-0123456789abcdef"),
+        at("POST", "/h/mc-key-0123456789abcdef"),
+        NOW,
+    )
+    .unwrap();
+    assert!(handshake(&v).is_none());
+    // A GET with another key is refused before any answer.
+    assert_eq!(
+        verify(
+            route("/h/another-key-000000"),
+            at("GET", "/h/another-key-000000"),
+            NOW
+        )
+        .map(|_| ()),
+        Err(VerifyError::UrlKeyMismatch)
+    );
+}

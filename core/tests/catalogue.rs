@@ -61,6 +61,14 @@ fn check(d: &Descriptor) -> (Vec<String>, String) {
             "the secret itself, compared in constant time".into(),
         ),
         Check::UrlKey => (vec![], "a key as the last path segment".into()),
+        Check::TokenOrSigned { headers, signed } => {
+            let (mut read, mac) = check_layout(signed);
+            read.splice(0..0, headers.iter().map(|h| code(h)));
+            (
+                read,
+                format!("the secret token itself (constant time), or with a `whsec_` signing token {mac}"),
+            )
+        }
         Check::BasicAuth => (
             vec![code("Authorization: Basic")],
             "the configured `username:password`, compared in constant time".into(),
@@ -83,33 +91,33 @@ fn check(d: &Descriptor) -> (Vec<String>, String) {
                 format!("{alg} ({}) of {}", encoding(l.encoding), content(l.content)),
             )
         }
-        Check::Hmac(l) => {
-            let mut headers: Vec<String> =
-                l.signature.header_names().iter().map(|h| code(h)).collect();
-            match l.timestamp {
-                Some(TimestampSource::UnixSecondsHeader(h) | TimestampSource::Rfc3339Header(h)) => {
-                    headers.push(code(h))
-                }
-                Some(TimestampSource::BodyUnixMillis(f)) => {
-                    headers.push(format!("body field {}", code(f)))
-                }
-                Some(TimestampSource::FromSignatureHeader) | None => {}
-            }
-            let enc = match &l.signature {
-                SignatureSource::Header { encoding: e, .. } => encoding(*e),
-                SignatureSource::KeyValues { .. } => "hex",
-                SignatureSource::VersionedList { .. } => "base64",
-            };
-            (
-                headers,
-                format!(
-                    "{} ({enc}) of {}",
-                    algorithm(l.algorithm),
-                    content(&l.content)
-                ),
-            )
-        }
+        Check::Hmac(l) => check_layout(l),
     }
+}
+
+/// (headers read, what is checked) for a MAC layout.
+fn check_layout(l: &hookgate_core::model::scheme::Layout<'_>) -> (Vec<String>, String) {
+    let mut headers: Vec<String> = l.signature.header_names().iter().map(|h| code(h)).collect();
+    match l.timestamp {
+        Some(TimestampSource::UnixSecondsHeader(h) | TimestampSource::Rfc3339Header(h)) => {
+            headers.push(code(h))
+        }
+        Some(TimestampSource::BodyUnixMillis(f)) => headers.push(format!("body field {}", code(f))),
+        Some(TimestampSource::FromSignatureHeader) | None => {}
+    }
+    let enc = match &l.signature {
+        SignatureSource::Header { encoding: e, .. } => encoding(*e),
+        SignatureSource::KeyValues { .. } => "hex",
+        SignatureSource::VersionedList { .. } => "base64",
+    };
+    (
+        headers,
+        format!(
+            "{} ({enc}) of {}",
+            algorithm(l.algorithm),
+            content(&l.content)
+        ),
+    )
 }
 
 fn handshake(h: Option<Handshake>) -> &'static str {

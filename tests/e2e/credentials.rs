@@ -1,5 +1,5 @@
 //! The catalogue's providers that sign nothing (issue 21, batch d): their credential is
-//! a header token (Telegram), Basic authentication (Postmark, Pipedrive, Chargebee) or a
+//! a header token (Telegram, GitLab's secret token), Basic authentication (Postmark, Pipedrive, Chargebee) or a
 //! key in the URL (Mailchimp), so a tampered body proves nothing about them. Each is
 //! accepted with its credential and refused without it or with another, and the
 //! credential is never forwarded. `schemes.rs` lists them as covered here.
@@ -37,6 +37,16 @@ fn header_credentials(world: &World) -> TestResult {
                 "tg-e2e_secret-token_0123456789".to_string(),
             ),
             "tg-e2e_secret-token_012345678X".to_string(),
+            (401, "secret_mismatch", "secret_missing"),
+        ),
+        (
+            "gitlab",
+            "gl-e2e-secret-token-0123456789",
+            (
+                "X-Gitlab-Token",
+                "gl-e2e-secret-token-0123456789".to_string(),
+            ),
+            "gl-e2e-secret-token-012345678".to_string(),
             (401, "secret_mismatch", "secret_missing"),
         ),
         (

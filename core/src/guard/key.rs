@@ -117,6 +117,9 @@ fn signs(check: &Check, at: IdAt<'_>) -> bool {
     let pieces: &[Piece<'_>] = match check {
         Check::Hmac(layout) => &layout.content,
         Check::PublicKey(layout) => layout.content,
+        // A secret token signs nothing, but the id it would carry is GitLab's own,
+        // and with a signing token it is signed.
+        Check::TokenOrSigned { signed, .. } => &signed.content,
         Check::SharedSecret { .. }
         | Check::UrlKey
         | Check::Template
@@ -221,6 +224,7 @@ mod tests {
             Scheme::Brex,
             Scheme::Lithic,
             Scheme::Polar,
+            Scheme::Gitlab,
         ];
         for scheme in Scheme::ALL {
             let d = scheme.descriptor();

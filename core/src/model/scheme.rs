@@ -68,6 +68,14 @@ pub enum Check {
     /// operator set at the provider (Postmark, Pipedrive, Chargebee); the stored secret
     /// is `username:password`, compared whole in constant time.
     BasicAuth,
+    /// GitLab: a stored `whsec_` secret is a signing token, checked as `signed` lays out
+    /// (the signature is then required); any other stored secret is a secret token,
+    /// compared with the first of `headers` present. Each secret is checked the way its
+    /// form says, so a token never stands in for a signature.
+    TokenOrSigned {
+        headers: &'static [&'static str],
+        signed: Layout<'static>,
+    },
 }
 
 /// How a public-key signature is presented and what it covers.
@@ -192,6 +200,9 @@ pub enum KeyFormat {
     PolarSecret,
     /// `username:password` (Basic authentication), compared, never a MAC key.
     BasicCredentials,
+    /// GitLab's two credentials: `whsec_` + base64 (a signing token, decoded) or any
+    /// other text (a secret token, compared).
+    TokenOrWhsec,
 }
 
 impl KeyFormat {
@@ -297,6 +308,15 @@ impl Scheme {
         matches!(self.descriptor().check, Check::UrlKey)
     }
 
+    /// Whether a stored secret of this scheme is a GitLab signing token (`whsec_` +
+    /// base64) rather than a token compared as it is.
+    pub fn is_signing_token(self, raw: &str) -> bool {
+        self.descriptor().key == KeyFormat::TokenOrWhsec
+            && raw
+                .strip_prefix("whsec_")
+                .is_some_and(|b64| crate::codec::base64(b64).is_some())
+    }
+
     /// Whether `auth.header` may say where the credential is read.
     pub fn header_configurable(self) -> bool {
         match &self.descriptor().check {
@@ -312,7 +332,8 @@ impl Scheme {
             | Check::Template
             | Check::PublicKey(_)
             | Check::ClientState
-            | Check::BasicAuth => false,
+            | Check::BasicAuth
+            | Check::TokenOrSigned { .. } => false,
         }
     }
 
@@ -322,6 +343,7 @@ impl Scheme {
         match &self.descriptor().check {
             Check::Hmac(layout) => layout.timestamp.is_some(),
             Check::Template | Check::PublicKey(_) => true,
+            Check::TokenOrSigned { signed, .. } => signed.timestamp.is_some(),
             Check::SharedSecret { .. } | Check::UrlKey | Check::ClientState | Check::BasicAuth => {
                 false
             }
@@ -414,6 +436,11 @@ mod tests {
                 Check::SharedSecret { headers } => headers.to_vec(),
                 Check::PublicKey(l) => vec![l.signature_header],
                 Check::BasicAuth => vec!["authorization"],
+                Check::TokenOrSigned { headers, signed } => headers
+                    .iter()
+                    .copied()
+                    .chain(signed.signature.header_names())
+                    .collect(),
                 Check::UrlKey | Check::Template | Check::ClientState => vec![],
             };
             for h in read {

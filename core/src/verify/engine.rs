@@ -25,6 +25,18 @@ pub(super) fn run(
     inbound: &Inbound,
     now: UnixMillis,
 ) -> Result<usize, VerifyError> {
+    run_for(layout, auth, inbound, now, |_| true)
+}
+
+/// [`run`] with only the stored secrets `keys_mac` accepts (GitLab's signing tokens, not
+/// its secret tokens), still in constant time over every one of them.
+pub(super) fn run_for(
+    layout: &Layout<'_>,
+    auth: &AuthConfig,
+    inbound: &Inbound,
+    now: UnixMillis,
+    keys_mac: impl Fn(&crate::secret::Secret) -> bool,
+) -> Result<usize, VerifyError> {
     let headers = &inbound.headers;
     let mac_len = layout.algorithm.output_len();
 
@@ -169,6 +181,9 @@ pub(super) fn run(
 
     // 5. Every secret, every content, every candidate: no early exit.
     let matched = first_matching_secret(auth, now, VerifyError::SignatureMismatch, |secret| {
+        if !keys_mac(secret) {
+            return Ok(false);
+        }
         let (key, other_key) = auth.keys(secret).ok_or(VerifyError::Misconfigured(
             "a stored secret does not decode as its scheme requires",
         ))?;

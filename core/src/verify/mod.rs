@@ -10,6 +10,7 @@ pub mod handshake;
 pub mod parse;
 mod public_key;
 pub mod sign;
+mod token_or_signed;
 mod twilio;
 
 use crate::model::scheme::Check;
@@ -150,6 +151,9 @@ fn check(route: &RouteMatch, inbound: &Inbound, now: UnixMillis) -> Result<usize
         }
         Check::PublicKey(layout) => public_key::run(layout, auth, inbound, now),
         Check::ClientState => public_key::client_state(auth, inbound, now),
+        Check::TokenOrSigned { headers, signed } => {
+            token_or_signed::run(headers, signed, auth, inbound, now)
+        }
         Check::BasicAuth => {
             let presented = basic_credentials(inbound)?;
             match_plain(auth, &presented, now, VerifyError::BasicAuthMismatch)

@@ -170,6 +170,26 @@ fn sign(
             .to_string()
             .into_bytes();
         }
+        Check::TokenOrSigned {
+            headers: names,
+            signed,
+        } => {
+            if auth.scheme().is_signing_token(secret.expose()) {
+                let url = format!("{origin}{path_and_query}");
+                sign_mac(
+                    signed,
+                    record,
+                    secret,
+                    &url,
+                    Some(&now_s),
+                    test_id,
+                    &body,
+                    &mut headers,
+                )?
+            } else {
+                headers.push((names[0].to_string(), secret.expose().to_string()));
+            }
+        }
         Check::BasicAuth => headers.push((
             "authorization".into(),
             format!("Basic {}", STANDARD.encode(secret.expose())),
@@ -416,7 +436,8 @@ mod tests {
                 | Scheme::Brex
                 | Scheme::Lithic
                 | Scheme::Polar => VerifyError::SignatureMismatch,
-                Scheme::Okta | Scheme::Telegram => VerifyError::SecretMismatch,
+                // A generated GitLab secret is a secret token.
+                Scheme::Okta | Scheme::Telegram | Scheme::Gitlab => VerifyError::SecretMismatch,
                 Scheme::Postmark | Scheme::Pipedrive | Scheme::Chargebee => {
                     VerifyError::BasicAuthMismatch
                 }

@@ -146,3 +146,52 @@ fn mailchimps_get_with_its_key_is_answered_and_nothing_else_is() {
         Err(VerifyError::UrlKeyMismatch)
     );
 }
+
+#[test]
+fn gitlab_checks_each_stored_secret_the_way_its_form_says() {
+    use crate::model::StoredSecret;
+    use hmac::{Hmac, Mac};
+    // Moving a webhook from its secret token to a signing token: both stored.
+    let signing = "whsec_Z2l0bGFiLXVuaXQtdGVzdC1zaWduaW5nLWtleSE=";
+    let mut r = spec(r#"{"scheme":"gitlab","secret":"gl-secret-token-1"}"#);
+    r.auth.secrets.push(StoredSecret {
+        value: crate::secret::Secret::from_string(signing.to_string()),
+        not_after_ms: None,
+    });
+    let ts = (NOW.0 / 1000).to_string();
+    let body = br#"{"object_kind":"push"}"#;
+    let mut m = Hmac::<sha2::Sha256>::new_from_slice(b"gitlab-unit-test-signing-key!").unwrap();
+    m.update(format!("msg-1.{ts}.").as_bytes());
+    m.update(body);
+    let sig = format!("v1,{}", STANDARD.encode(m.finalize().into_bytes()));
+    let verdict = |r: &WebhookRecord, headers: &[(&str, &str)]| {
+        verify(RouteMatch::exact(r.clone()), post(headers, body), NOW).map(|_| ())
+    };
+    let signed = [
+        ("webhook-id", "msg-1"),
+        ("webhook-timestamp", ts.as_str()),
+        ("webhook-signature", sig.as_str()),
+    ];
+    assert_eq!(verdict(&r, &signed), Ok(()));
+    assert_eq!(
+        verdict(&r, &[("X-Gitlab-Token", "gl-secret-token-1")]),
+        Ok(())
+    );
+    // A signed request is checked against the signing token only: its token header,
+    // right or wrong, changes nothing, and a bad signature is a mismatch.
+    let mut bad = signed;
+    bad[0].1 = "msg-2";
+    assert_eq!(verdict(&r, &bad), Err(VerifyError::SignatureMismatch));
+    // The signing token is no secret token.
+    assert_eq!(
+        verdict(&r, &[("X-Gitlab-Token", signing)]),
+        Err(VerifyError::SecretMismatch)
+    );
+    // With only the signing token stored, the signature is required.
+    r.auth.secrets.remove(0);
+    assert_eq!(
+        verdict(&r, &[("X-Gitlab-Token", "gl-secret-token-1")]),
+        Err(VerifyError::SignatureMissing)
+    );
+    assert_eq!(verdict(&r, &signed), Ok(()));
+}

@@ -64,6 +64,25 @@ pub fn providers() -> Vec<Provider> {
             body: br#"{"event_type":"card.created","token":"t-1"}"#,
             tamper: flip_last,
         },
+        // https://docs.gitlab.com/user/project/integrations/webhooks/ with a signing
+        // token (gitlab-org/gitlab!230944): Standard Webhooks, `webhook-id` being the
+        // delivery's Idempotency-Key. The secret-token form is in tests/e2e/credentials.rs.
+        Provider {
+            scheme: "gitlab",
+            auth: json!({}),
+            secret: WHSEC_32,
+            sign: |s, _, b| {
+                let mut signed = standard_webhooks("webhook", s, b);
+                let id = signed.headers[0].1.clone();
+                signed.headers.push(("Idempotency-Key".into(), id));
+                signed
+                    .headers
+                    .push(("X-Gitlab-Event".into(), "Push Hook".into()));
+                signed
+            },
+            body: br#"{"object_kind":"push","ref":"refs/heads/main"}"#,
+            tamper: flip_last,
+        },
         // https://docs.polar.sh/integrate/webhooks/delivery: a `polar_whs_` secret keys
         // the HMAC with its own text (Polar's SDKs base64-encode it for standardwebhooks).
         Provider {

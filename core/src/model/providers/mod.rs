@@ -105,4 +105,5 @@ catalogue! {
     Pipedrive => pipedrive,
     Chargebee => chargebee,
     Mailchimp => mailchimp,
+    Gitlab => gitlab,
 }

@@ -48,6 +48,7 @@ fn content(pieces: &[Piece]) -> String {
             Piece::Header(h) => code(h),
             Piece::Body => "body".to_string(),
             Piece::TwilioUrlAndParams => "URL + sorted form parameters".to_string(),
+            Piece::JsonBodyMember(f) => format!("the body object's {}", code(f)),
         })
         .collect::<Vec<_>>()
         .join(" ‖ ")
@@ -98,17 +99,32 @@ fn check(d: &Descriptor) -> (Vec<String>, String) {
 /// (headers read, what is checked) for a MAC layout.
 fn check_layout(l: &hookgate_core::model::scheme::Layout<'_>) -> (Vec<String>, String) {
     let mut headers: Vec<String> = l.signature.header_names().iter().map(|h| code(h)).collect();
+    if let SignatureSource::JsonBodyMember { member, fields, .. } = &l.signature {
+        headers.push(format!(
+            "body object {} ({})",
+            code(member),
+            fields
+                .iter()
+                .map(|f| code(f))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ));
+    }
     match l.timestamp {
         Some(TimestampSource::UnixSecondsHeader(h) | TimestampSource::Rfc3339Header(h)) => {
             headers.push(code(h))
         }
         Some(TimestampSource::BodyUnixMillis(f)) => headers.push(format!("body field {}", code(f))),
+        Some(TimestampSource::JsonBodyMember(f)) => {
+            headers.push(format!("the body object's {}", code(f)))
+        }
         Some(TimestampSource::FromSignatureHeader) | None => {}
     }
     let enc = match &l.signature {
         SignatureSource::Header { encoding: e, .. } => encoding(*e),
         SignatureSource::KeyValues { .. } => "hex",
         SignatureSource::VersionedList { .. } => "base64",
+        SignatureSource::JsonBodyMember { encoding: e, .. } => encoding(*e),
     };
     (
         headers,
@@ -145,6 +161,9 @@ fn delivery_id(d: &Descriptor) -> String {
             .collect::<Vec<_>>()
             .join(" or "),
         Some(DeliveryIdSource::BodyField(f)) => format!("body {}", code(f)),
+        Some(DeliveryIdSource::JsonBodyMember { member, field }) => {
+            format!("body {}", code(&format!("{member}.{field}")))
+        }
     }
 }
 

@@ -36,7 +36,7 @@ fuzz_target!(|data: &[u8]| {
                     let _ = codec::base64(sig);
                 }
             }
-            SignatureSource::Header { .. } => {}
+            SignatureSource::Header { .. } | SignatureSource::JsonBodyMember { .. } => {}
         }
     }
     if let Some(n) = codec::unix_seconds(s) {

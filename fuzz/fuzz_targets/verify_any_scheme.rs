@@ -36,6 +36,13 @@ fn header_names() -> &'static [&'static str] {
                     names.push(layout.signature_header);
                     names.push(layout.timestamp_header);
                 }
+                Check::TokenOrSigned { headers, signed } => {
+                    names.extend(headers.iter().copied());
+                    names.extend(signed.signature.header_names());
+                    names.push("webhook-timestamp");
+                    names.push("webhook-id");
+                }
+                Check::BasicAuth => names.push("authorization"),
                 Check::UrlKey | Check::Template | Check::ClientState => {}
             }
         }

@@ -74,6 +74,7 @@ fn covers(pieces: &[Piece<'_>], source: IdAt<'_>) -> bool {
     pieces.iter().any(|piece| match (piece, source) {
         (Piece::Header(signed), IdAt::Header(name)) => signed.eq_ignore_ascii_case(name),
         (Piece::Body, IdAt::Body) => true,
+        (Piece::JsonBodyMember(signed), IdAt::BodyMember(field)) => *signed == field,
         _ => false,
     })
 }
@@ -82,6 +83,8 @@ fn covers(pieces: &[Piece<'_>], source: IdAt<'_>) -> bool {
 enum IdAt<'a> {
     Header(&'a str),
     Body,
+    /// A field of a top-level object of the body (Mailgun's `signature.token`).
+    BodyMember(&'a str),
 }
 
 /// The provider's id of this delivery, where the scheme (or template) says it is, and
@@ -107,6 +110,14 @@ fn provider_id(record: &WebhookRecord, headers: &Headers, body: &[u8]) -> Option
             crate::json::Member::Integer(id) => (id.to_string(), IdAt::Body),
             crate::json::Member::Other => return None,
         },
+        DeliveryIdSource::JsonBodyMember { member, field } => {
+            let object = crate::json::small_object_member(
+                body,
+                member,
+                crate::model::scheme::BODY_MEMBER_MAX_LEN,
+            )?;
+            (bounded(&object.text(field)?)?, IdAt::BodyMember(field))
+        }
     };
     Some((value, signs(&descriptor.check, at)))
 }
@@ -225,6 +236,7 @@ mod tests {
             Scheme::Lithic,
             Scheme::Polar,
             Scheme::Gitlab,
+            Scheme::Mailgun,
         ];
         for scheme in Scheme::ALL {
             let d = scheme.descriptor();
@@ -235,6 +247,7 @@ mod tests {
             let at = match source {
                 DeliveryIdSource::Header(names) => IdAt::Header(names[0]),
                 DeliveryIdSource::BodyField(_) => IdAt::Body,
+                DeliveryIdSource::JsonBodyMember { field, .. } => IdAt::BodyMember(field),
             };
             assert_eq!(signs(&d.check, at), signed.contains(&scheme), "{}", d.name);
         }

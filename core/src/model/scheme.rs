@@ -129,7 +129,20 @@ pub enum SignatureSource<'a> {
     },
     /// Space-separated `v1,<base64>` entries (Standard Webhooks, Svix).
     VersionedList { header: &'a str },
+    /// Inside the JSON body: the top-level object `member` (at most
+    /// [`BODY_MEMBER_MAX_LEN`] bytes, so reading it is a bounded parse) holds the MAC in
+    /// the first of `fields` present, and any others in the rest (Mailgun's `signature`
+    /// object: `signature`, and `parent-signature` on a subaccount's event).
+    JsonBodyMember {
+        member: &'a str,
+        fields: &'a [&'a str],
+        encoding: SignatureEncoding,
+    },
 }
+
+/// The longest [`SignatureSource::JsonBodyMember`] object read (Mailgun's is about 200
+/// bytes).
+pub const BODY_MEMBER_MAX_LEN: usize = 1024;
 
 impl SignatureSource<'_> {
     /// The header names this source reads by default.
@@ -138,6 +151,7 @@ impl SignatureSource<'_> {
             SignatureSource::Header { names, .. } => names.iter().copied().collect(),
             SignatureSource::KeyValues { header, .. }
             | SignatureSource::VersionedList { header } => vec![header],
+            SignatureSource::JsonBodyMember { .. } => vec![],
         }
     }
 }
@@ -162,6 +176,9 @@ pub enum TimestampSource<'a> {
     Rfc3339Header(&'a str),
     /// Unix milliseconds in a top-level field of the JSON body (Linear).
     BodyUnixMillis(&'a str),
+    /// Unix seconds (a string or a number) in a field of the
+    /// [`SignatureSource::JsonBodyMember`] object (Mailgun's `timestamp`), read with it.
+    JsonBodyMember(&'a str),
 }
 
 /// One piece of signed content.
@@ -176,6 +193,9 @@ pub enum Piece<'a> {
     /// Twilio: the public URL (in the forms its SDKs try) and the sorted form
     /// parameters, or the URL alone with `bodySHA256` for JSON bodies.
     TwilioUrlAndParams,
+    /// A field of the [`SignatureSource::JsonBodyMember`] object (Mailgun's `token`);
+    /// its absence is `signature_malformed`.
+    JsonBodyMember(&'a str),
 }
 
 /// How a stored secret becomes key bytes.
@@ -219,6 +239,11 @@ pub enum DeliveryIdSource {
     /// A top-level field of the JSON body: a string, or an integer (Telegram's
     /// `update_id`) taken as its decimal digits.
     BodyField(&'static str),
+    /// A field of a top-level object of the JSON body (Mailgun's `signature.token`).
+    JsonBodyMember {
+        member: &'static str,
+        field: &'static str,
+    },
 }
 
 /// Requests a provider sends to prove the endpoint exists; answered at the edge.

@@ -9,7 +9,9 @@
 //! last, after the MAC: before it matched, the body is only hashed, never parsed.
 
 use super::{first_matching_secret, parse, twilio, VerifyError};
-use crate::model::scheme::{Layout, Piece, Prefix, SignatureSource, TimestampSource};
+use crate::model::scheme::{
+    Layout, Piece, Prefix, SignatureSource, TimestampSource, BODY_MEMBER_MAX_LEN,
+};
 use crate::model::template::{Algorithm, SignatureEncoding};
 use crate::model::AuthConfig;
 use crate::request::{Headers, Inbound};
@@ -69,6 +71,22 @@ pub(super) fn run_for(
         SignatureSource::VersionedList { header } => {
             Presented::List(headers.get(header).ok_or(VerifyError::SignatureMissing)?)
         }
+        // Mailgun: one small object of the body, read once (bounded); the rest of the
+        // body is not parsed.
+        SignatureSource::JsonBodyMember { member, fields, .. } => {
+            let object = json::small_object_member(&inbound.body, member, BODY_MEMBER_MAX_LEN)
+                .ok_or(VerifyError::SignatureMissing)?;
+            if !fields.iter().any(|f| object.text(f).is_some()) {
+                return Err(VerifyError::SignatureMissing);
+            }
+            Presented::Member(object)
+        }
+    };
+    let member_time = match (layout.timestamp, &presented) {
+        (Some(TimestampSource::JsonBodyMember(field)), Presented::Member(object)) => {
+            Some(object.text(field).ok_or(VerifyError::TimestampMissing)?)
+        }
+        _ => None,
     };
 
     // 2. The signed time, checked against the window before any MAC is computed.
@@ -94,6 +112,14 @@ pub(super) fn run_for(
             let ts = timestamp_header(headers, name)?;
             let signed = UnixMillis::parse_rfc3339(ts).ok_or(VerifyError::TimestampMalformed)?;
             check_fresh(auth, signed.0 as i64, now)?;
+            Some(ts)
+        }
+        Some(TimestampSource::JsonBodyMember(_)) => {
+            let ts = member_time.as_deref().ok_or(VerifyError::Misconfigured(
+                "the time is read from a body object the scheme does not read",
+            ))?;
+            let secs = codec::unix_seconds(ts).ok_or(VerifyError::TimestampMalformed)?;
+            check_fresh(auth, secs.saturating_mul(1000), now)?;
             Some(ts)
         }
         // Read from the body only once the MAC over it matched (step 6): an unverified
@@ -126,6 +152,15 @@ pub(super) fn run_for(
             .into_iter()
             .filter_map(|s| decode(SignatureEncoding::Base64, s, mac_len))
             .collect(),
+        (
+            SignatureSource::JsonBodyMember {
+                fields, encoding, ..
+            },
+            Presented::Member(object),
+        ) => fields
+            .iter()
+            .filter_map(|f| decode(*encoding, &object.text(f)?, mac_len))
+            .collect(),
         _ => {
             return Err(VerifyError::Misconfigured(
                 "signature source and header disagree",
@@ -142,9 +177,21 @@ pub(super) fn run_for(
         true => Some(twilio::signed(&inbound.url, &inbound.body)?),
         false => None,
     };
+    let member_fields: Vec<Option<Cow<'_, str>>> = layout
+        .content
+        .iter()
+        .map(|piece| match (piece, &presented) {
+            (Piece::JsonBodyMember(field), Presented::Member(object)) => object.text(field),
+            _ => None,
+        })
+        .collect();
     let mut contents: Vec<Vec<Chunk<'_>>> = vec![Vec::with_capacity(layout.content.len())];
-    for piece in layout.content.iter() {
+    for (i, piece) in layout.content.iter().enumerate() {
         let bytes: &[u8] = match piece {
+            Piece::JsonBodyMember(_) => member_fields[i]
+                .as_deref()
+                .ok_or(VerifyError::SignatureMalformed)?
+                .as_bytes(),
             Piece::Literal(text) => text.as_bytes(),
             Piece::Body => &inbound.body,
             Piece::Timestamp => signed_time
@@ -224,6 +271,7 @@ enum Presented<'h> {
     Single(&'h str),
     WithTime(&'h str, Vec<&'h str>),
     List(&'h str),
+    Member(json::SmallObject<'h>),
 }
 
 fn timestamp_header<'h>(headers: &'h Headers, name: &str) -> Result<&'h str, VerifyError> {

@@ -206,6 +206,11 @@ fn sign(
                 });
             path_and_query = format!("{path}/{}{query}", secret.expose());
         }
+        Check::Hmac(layout)
+            if matches!(layout.signature, SignatureSource::JsonBodyMember { .. }) =>
+        {
+            body = sign_in_body(layout, record, secret, &now_s, test_id, &body)?;
+        }
         Check::Hmac(layout) => {
             let url = format!("{origin}{path_and_query}");
             sign_mac(
@@ -294,6 +299,11 @@ fn sign_mac(
                     .map(|(_, v)| v.clone().into_bytes())
                     .unwrap_or_default(),
             ),
+            Piece::JsonBodyMember(_) => {
+                return Err(SignError::Misconfigured(
+                    "a body object is signed in the body",
+                ))
+            }
             Piece::TwilioUrlAndParams => Cow::Owned(
                 twilio::signed_contents(url, body)
                     .ok()
@@ -337,9 +347,73 @@ fn sign_mac(
             header.to_string(),
             format!("v1,{}", STANDARD.encode(mac.as_slice())),
         ),
+        SignatureSource::JsonBodyMember { .. } => {
+            return Err(SignError::Misconfigured(
+                "a body object is signed in the body",
+            ))
+        }
     };
     headers.push((name, value));
     Ok(())
+}
+
+/// A body that signs itself (Mailgun): `{member: {<time>, <signed fields>, <MAC>},
+/// "event-data": <the event>}`, the event being `event` as JSON (or as a string when it
+/// is not JSON). The signed fields get a test value made from `test_id`.
+fn sign_in_body(
+    layout: &Layout<'_>,
+    record: &WebhookRecord,
+    secret: &crate::secret::Secret,
+    timestamp: &str,
+    test_id: &str,
+    event: &[u8],
+) -> Result<Vec<u8>, SignError> {
+    let SignatureSource::JsonBodyMember {
+        member,
+        fields,
+        encoding,
+    } = &layout.signature
+    else {
+        return Err(SignError::Misconfigured("not a body-object layout"));
+    };
+    let key = record
+        .auth()
+        .key_bytes(secret)
+        .ok_or(SignError::Misconfigured("the secret does not decode"))?;
+    let mut object = serde_json::Map::new();
+    if let Some(TimestampSource::JsonBodyMember(field)) = layout.timestamp {
+        object.insert(field.to_string(), timestamp.into());
+    }
+    let value_of = |field: &str| format!("{field}-{test_id}");
+    let mut pieces: Vec<Cow<'_, [u8]>> = Vec::new();
+    for piece in layout.content.iter() {
+        pieces.push(match piece {
+            Piece::Literal(text) => Cow::Borrowed(text.as_bytes()),
+            Piece::Timestamp => Cow::Borrowed(timestamp.as_bytes()),
+            Piece::JsonBodyMember(field) => {
+                object.insert(field.to_string(), value_of(field).into());
+                Cow::Owned(value_of(field).into_bytes())
+            }
+            Piece::Body | Piece::Header(_) | Piece::TwilioUrlAndParams => {
+                return Err(SignError::Misconfigured(
+                    "a body-object layout signs the object's fields only",
+                ))
+            }
+        });
+    }
+    let mac = engine::mac(layout.algorithm, &key, &pieces);
+    let encoded = match encoding {
+        SignatureEncoding::Hex => hex::encode(mac.as_slice()),
+        SignatureEncoding::Base64 => STANDARD.encode(mac.as_slice()),
+    };
+    object.insert(fields[0].to_string(), encoded.into());
+    let event: serde_json::Value = serde_json::from_slice(event)
+        .unwrap_or_else(|_| String::from_utf8_lossy(event).into_owned().into());
+    let mut body = serde_json::Map::new();
+    body.insert(member.to_string(), object.into());
+    // Mailgun's shape, the only sender of this layout.
+    body.insert("event-data".to_string(), event);
+    Ok(serde_json::Value::Object(body).to_string().into_bytes())
 }
 
 #[cfg(test)]
@@ -435,7 +509,8 @@ mod tests {
                 | Scheme::Resend
                 | Scheme::Brex
                 | Scheme::Lithic
-                | Scheme::Polar => VerifyError::SignatureMismatch,
+                | Scheme::Polar
+                | Scheme::Mailgun => VerifyError::SignatureMismatch,
                 // A generated GitLab secret is a secret token.
                 Scheme::Okta | Scheme::Telegram | Scheme::Gitlab => VerifyError::SecretMismatch,
                 Scheme::Postmark | Scheme::Pipedrive | Scheme::Chargebee => {
@@ -461,8 +536,11 @@ mod tests {
                 Scheme::Hmac => r#"{"scheme":"hmac","template":{"header":"X-Sig","content":"{id}.{timestamp}.{body}","id_header":"X-Id","timestamp_header":"X-Ts","prefix":"v0=","encoding":"base64"}}"#.to_string(),
                 Scheme::Meta => r#"{"scheme":"meta","verify_token":"vt-0123456789"}"#.to_string(),
                 // Signed with the provider's private key: nobody else can sign for them.
-                // Graph's credential is inside the body, which its signer writes.
-                Scheme::Discord | Scheme::Sendgrid | Scheme::MicrosoftGraph => continue,
+                // Graph's and Mailgun's credentials are inside the body, which their
+                // signers write.
+                Scheme::Discord | Scheme::Sendgrid | Scheme::MicrosoftGraph | Scheme::Mailgun => {
+                    continue
+                }
                 _ => format!(r#"{{"scheme":"{}"}}"#, scheme.name()),
             };
             let r = record(&format!(

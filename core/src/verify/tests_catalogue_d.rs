@@ -195,3 +195,33 @@ fn gitlab_checks_each_stored_secret_the_way_its_form_says() {
     );
     assert_eq!(verdict(&r, &signed), Ok(()));
 }
+
+#[test]
+fn mailguns_signed_token_is_its_delivery_key() {
+    let r = spec(r#"{"scheme":"mailgun","secret":"key-3ax6xnjp29jd6fds4gc373sgvjxteol0"}"#);
+    let body = br#"{"signature":{"token":"e0b5477167110d68991efc6b9f89f0a11066af27834600e123","timestamp":"1770920772","signature":"00"},"event-data":{"event":"delivered"}}"#;
+    let idem = Headers::new(vec![("Idempotency-Key".to_string(), "fresh".to_string())]);
+    let k = delivery_key(&r, &idem, body, "hash");
+    assert_eq!(
+        (k.source, k.value.as_str()),
+        (
+            KeySource::SignedDeliveryId,
+            "e0b5477167110d68991efc6b9f89f0a11066af27834600e123"
+        )
+    );
+    // An oversized signature object is not read (bounded): the body hash then.
+    let big = format!(
+        r#"{{"signature":{{"token":"{}","timestamp":"1","signature":"00"}}}}"#,
+        "t".repeat(2000)
+    );
+    assert_eq!(
+        delivery_key(
+            &r,
+            &Headers::new(Vec::<(String, String)>::new()),
+            big.as_bytes(),
+            "hash"
+        )
+        .source,
+        KeySource::BodySha256
+    );
+}

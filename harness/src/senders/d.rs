@@ -83,6 +83,27 @@ pub fn providers() -> Vec<Provider> {
             body: br#"{"object_kind":"push","ref":"refs/heads/main"}"#,
             tamper: flip_last,
         },
+        // Mailgun signs inside the body; the tamper changes the signed token.
+        Provider {
+            scheme: "mailgun",
+            auth: json!({}),
+            secret: "key-e2e-mailgun-signing-key-0123456789",
+            sign: |s, _, _| {
+                let token = format!("{:0<50}", crate::client::unique("mg").replace('-', ""));
+                Signed {
+                    headers: h(&[("Content-Type", "application/json".into())]),
+                    body: mailgun_body(s, &token[..50], &now_secs().to_string()),
+                }
+            },
+            body: b"",
+            tamper: |b| {
+                let text = String::from_utf8_lossy(b);
+                let at = text.find("\"token\":\"").unwrap() + 9;
+                let mut out = text.into_owned().into_bytes();
+                out[at] = if out[at] == b'x' { b'y' } else { b'x' };
+                out
+            },
+        },
         // https://docs.polar.sh/integrate/webhooks/delivery: a `polar_whs_` secret keys
         // the HMAC with its own text (Polar's SDKs base64-encode it for standardwebhooks).
         Provider {
@@ -114,4 +135,18 @@ pub fn providers() -> Vec<Provider> {
             tamper: flip_last,
         },
     ]
+}
+
+/// Mailgun (https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/securing-webhooks):
+/// the body's `signature` object, hex HMAC-SHA256 of timestamp + token.
+pub fn mailgun_body(key: &str, token: &str, ts: &str) -> Vec<u8> {
+    let mut content = ts.as_bytes().to_vec();
+    content.extend_from_slice(token.as_bytes());
+    let signature = hex::encode(hmac_sha256(key.as_bytes(), &content));
+    json!({
+        "signature": {"token": token, "timestamp": ts, "signature": signature},
+        "event-data": {"event": "delivered", "recipient": "alice@example.com"},
+    })
+    .to_string()
+    .into_bytes()
 }

@@ -106,4 +106,5 @@ catalogue! {
     Chargebee => chargebee,
     Mailchimp => mailchimp,
     Gitlab => gitlab,
+    Mailgun => mailgun,
 }

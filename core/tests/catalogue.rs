@@ -49,6 +49,9 @@ fn content(pieces: &[Piece]) -> String {
             Piece::Body => "body".to_string(),
             Piece::TwilioUrlAndParams => "URL + sorted form parameters".to_string(),
             Piece::JsonBodyMember(f) => format!("the body object's {}", code(f)),
+            Piece::ContentfulCanonicalRequest => {
+                "method, path, the listed headers and the body (the canonical request)".to_string()
+            }
         })
         .collect::<Vec<_>>()
         .join(" ‖ ")
@@ -111,9 +114,11 @@ fn check_layout(l: &hookgate_core::model::scheme::Layout<'_>) -> (Vec<String>, S
         ));
     }
     match l.timestamp {
-        Some(TimestampSource::UnixSecondsHeader(h) | TimestampSource::Rfc3339Header(h)) => {
-            headers.push(code(h))
-        }
+        Some(
+            TimestampSource::UnixSecondsHeader(h)
+            | TimestampSource::Rfc3339Header(h)
+            | TimestampSource::UnixMillisHeader(h),
+        ) => headers.push(code(h)),
         Some(TimestampSource::BodyUnixMillis(f)) => headers.push(format!("body field {}", code(f))),
         Some(TimestampSource::JsonBodyMember(f)) => {
             headers.push(format!("the body object's {}", code(f)))

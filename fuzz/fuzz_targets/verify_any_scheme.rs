@@ -23,12 +23,17 @@ fn header_names() -> &'static [&'static str] {
                     names.extend(layout.signature.header_names());
                     match layout.timestamp {
                         Some(TimestampSource::UnixSecondsHeader(h))
-                        | Some(TimestampSource::Rfc3339Header(h)) => names.push(h),
+                        | Some(TimestampSource::Rfc3339Header(h))
+                        | Some(TimestampSource::UnixMillisHeader(h)) => names.push(h),
                         _ => {}
                     }
                     for piece in layout.content.iter() {
-                        if let Piece::Header(h) = piece {
-                            names.push(h);
+                        match piece {
+                            Piece::Header(h) => names.push(h),
+                            Piece::ContentfulCanonicalRequest => {
+                                names.push("x-contentful-signed-headers")
+                            }
+                            _ => {}
                         }
                     }
                 }

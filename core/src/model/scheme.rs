@@ -176,6 +176,8 @@ pub enum TimestampSource<'a> {
     Rfc3339Header(&'a str),
     /// Unix milliseconds in a top-level field of the JSON body (Linear).
     BodyUnixMillis(&'a str),
+    /// Unix milliseconds in a header (Contentful).
+    UnixMillisHeader(&'a str),
     /// Unix seconds (a string or a number) in a field of the
     /// [`SignatureSource::JsonBodyMember`] object (Mailgun's `timestamp`), read with it.
     JsonBodyMember(&'a str),
@@ -196,6 +198,10 @@ pub enum Piece<'a> {
     /// A field of the [`SignatureSource::JsonBodyMember`] object (Mailgun's `token`);
     /// its absence is `signature_malformed`.
     JsonBodyMember(&'a str),
+    /// Contentful's canonical request: method, path, the headers its
+    /// `x-contentful-signed-headers` lists (sorted `name:value` joined by `;`), body, on
+    /// four lines (`verify::contentful`).
+    ContentfulCanonicalRequest,
 }
 
 /// How a stored secret becomes key bytes.
@@ -529,7 +535,9 @@ mod tests {
                     "{}",
                     d.name
                 );
-                let signs_time = l.content.contains(&Piece::Timestamp);
+                // Contentful's canonical request signs its timestamp header itself.
+                let signs_time = l.content.contains(&Piece::Timestamp)
+                    || l.content.contains(&Piece::ContentfulCanonicalRequest);
                 let body_time = matches!(l.timestamp, Some(TimestampSource::BodyUnixMillis(_)));
                 assert_eq!(
                     signs_time,

@@ -8,7 +8,7 @@
 //! then the MAC itself. A time inside the body (Linear's `webhookTimestamp`) is read
 //! last, after the MAC: before it matched, the body is only hashed, never parsed.
 
-use super::{first_matching_secret, parse, twilio, VerifyError};
+use super::{contentful, first_matching_secret, parse, twilio, VerifyError};
 use crate::model::scheme::{
     Layout, Piece, Prefix, SignatureSource, TimestampSource, BODY_MEMBER_MAX_LEN,
 };
@@ -114,6 +114,12 @@ pub(super) fn run_for(
             check_fresh(auth, signed.0 as i64, now)?;
             Some(ts)
         }
+        Some(TimestampSource::UnixMillisHeader(name)) => {
+            let ts = timestamp_header(headers, name)?;
+            let ms = contentful::unix_millis(ts).ok_or(VerifyError::TimestampMalformed)?;
+            check_fresh(auth, ms, now)?;
+            Some(ts)
+        }
         Some(TimestampSource::JsonBodyMember(_)) => {
             let ts = member_time.as_deref().ok_or(VerifyError::Misconfigured(
                 "the time is read from a body object the scheme does not read",
@@ -177,6 +183,14 @@ pub(super) fn run_for(
         true => Some(twilio::signed(&inbound.url, &inbound.body)?),
         false => None,
     };
+    let canonical = match layout.content.contains(&Piece::ContentfulCanonicalRequest) {
+        true => Some(contentful::canonical_prefix(
+            &inbound.method,
+            &inbound.url,
+            |name| headers.get(name),
+        )?),
+        false => None,
+    };
     let member_fields: Vec<Option<Cow<'_, str>>> = layout
         .content
         .iter()
@@ -188,6 +202,14 @@ pub(super) fn run_for(
     let mut contents: Vec<Vec<Chunk<'_>>> = vec![Vec::with_capacity(layout.content.len())];
     for (i, piece) in layout.content.iter().enumerate() {
         let bytes: &[u8] = match piece {
+            Piece::ContentfulCanonicalRequest => {
+                let Some(prefix) = &canonical else { continue };
+                for c in &mut contents {
+                    c.push(Chunk::Bytes(prefix.as_bytes()));
+                    c.push(Chunk::Bytes(&inbound.body));
+                }
+                continue;
+            }
             Piece::JsonBodyMember(_) => member_fields[i]
                 .as_deref()
                 .ok_or(VerifyError::SignatureMalformed)?

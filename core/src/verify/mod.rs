@@ -5,6 +5,7 @@
 //! What a scheme sends and signs is data (`model::scheme`); [`engine`] runs it. One
 //! routine tries each stored secret, in constant time per comparison.
 
+pub(crate) mod contentful;
 mod engine;
 pub mod handshake;
 pub mod parse;

@@ -57,7 +57,9 @@ pub(super) fn run(
                     .ok_or_else(|| VerifyError::HeaderMissing(name.to_string()))?
                     .as_bytes(),
             ),
-            Piece::TwilioUrlAndParams | Piece::JsonBodyMember(_) => {
+            Piece::TwilioUrlAndParams
+            | Piece::JsonBodyMember(_)
+            | Piece::ContentfulCanonicalRequest => {
                 return Err(VerifyError::Misconfigured(
                     "a public-key layout signs headers, the time and the body only",
                 ))

@@ -2,7 +2,7 @@
 //! It reads the same descriptors and layouts the verifier runs, so a test event is signed
 //! exactly as the webhook's provider would sign it, with the webhook's newest secret.
 
-use super::{engine, twilio};
+use super::{contentful, engine, twilio};
 use crate::model::scheme::{Check, Layout, Piece, Prefix, SignatureSource, TimestampSource};
 use crate::model::template::SignatureEncoding;
 use crate::model::{Method, Scheme, Style, WebhookRecord};
@@ -105,6 +105,7 @@ fn sign(
     let timestamp: Option<String> = timestamp_source.and_then(|t| match t {
         TimestampSource::BodyUnixMillis(_) => None,
         TimestampSource::Rfc3339Header(_) => Some(now.to_rfc3339()),
+        TimestampSource::UnixMillisHeader(_) => Some(now.0.to_string()),
         _ => Some(now_s.clone()),
     });
 
@@ -180,6 +181,7 @@ fn sign(
                     signed,
                     record,
                     secret,
+                    method,
                     &url,
                     Some(&now_s),
                     test_id,
@@ -217,6 +219,7 @@ fn sign(
                 layout,
                 record,
                 secret,
+                method,
                 &url,
                 timestamp.as_deref(),
                 test_id,
@@ -231,6 +234,7 @@ fn sign(
                 &layout,
                 record,
                 secret,
+                method,
                 &url,
                 timestamp.as_deref(),
                 test_id,
@@ -262,6 +266,7 @@ fn sign_mac(
     layout: &Layout<'_>,
     record: &WebhookRecord,
     secret: &crate::secret::Secret,
+    method: Method,
     url: &str,
     timestamp: Option<&str>,
     test_id: &str,
@@ -273,10 +278,22 @@ fn sign_mac(
         .key_bytes(secret)
         .ok_or(SignError::Misconfigured("the secret does not decode"))?;
     let timestamp = timestamp.unwrap_or_default();
-    if let Some(TimestampSource::UnixSecondsHeader(name) | TimestampSource::Rfc3339Header(name)) =
-        layout.timestamp
+    if let Some(
+        TimestampSource::UnixSecondsHeader(name)
+        | TimestampSource::Rfc3339Header(name)
+        | TimestampSource::UnixMillisHeader(name),
+    ) = layout.timestamp
     {
         headers.push((name.to_string(), timestamp.to_string()));
+    }
+    // Contentful signs its own list of signed headers: the two it always lists.
+    if layout.content.contains(&Piece::ContentfulCanonicalRequest)
+        && !headers.iter().any(|(k, _)| k == contentful::SIGNED_HEADERS)
+    {
+        headers.push((
+            contentful::SIGNED_HEADERS.to_string(),
+            format!("{},{}", contentful::SIGNED_HEADERS, contentful::TIMESTAMP),
+        ));
     }
     // Signed headers the request does not have yet get a test value.
     for piece in layout.content.iter() {
@@ -303,6 +320,19 @@ fn sign_mac(
                 return Err(SignError::Misconfigured(
                     "a body object is signed in the body",
                 ))
+            }
+            Piece::ContentfulCanonicalRequest => {
+                let lookup = |name: &str| {
+                    headers
+                        .iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                        .map(|(_, v)| v.as_str())
+                };
+                let prefix = contentful::canonical_prefix(method.as_str(), url, lookup)
+                    .map_err(|_| SignError::Misconfigured("Contentful's canonical request"))?;
+                let mut signed = prefix.into_bytes();
+                signed.extend_from_slice(body);
+                Cow::Owned(signed)
             }
             Piece::TwilioUrlAndParams => Cow::Owned(
                 twilio::signed_contents(url, body)
@@ -394,7 +424,10 @@ fn sign_in_body(
                 object.insert(field.to_string(), value_of(field).into());
                 Cow::Owned(value_of(field).into_bytes())
             }
-            Piece::Body | Piece::Header(_) | Piece::TwilioUrlAndParams => {
+            Piece::Body
+            | Piece::Header(_)
+            | Piece::TwilioUrlAndParams
+            | Piece::ContentfulCanonicalRequest => {
                 return Err(SignError::Misconfigured(
                     "a body-object layout signs the object's fields only",
                 ))
@@ -510,7 +543,8 @@ mod tests {
                 | Scheme::Brex
                 | Scheme::Lithic
                 | Scheme::Polar
-                | Scheme::Mailgun => VerifyError::SignatureMismatch,
+                | Scheme::Mailgun
+                | Scheme::Contentful => VerifyError::SignatureMismatch,
                 // A generated GitLab secret is a secret token.
                 Scheme::Okta | Scheme::Telegram | Scheme::Gitlab => VerifyError::SecretMismatch,
                 Scheme::Postmark | Scheme::Pipedrive | Scheme::Chargebee => {

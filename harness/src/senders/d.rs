@@ -104,6 +104,14 @@ pub fn providers() -> Vec<Provider> {
                 out
             },
         },
+        Provider {
+            scheme: "contentful",
+            auth: json!({}),
+            secret: "cf-e2e-signing-secret-0123456789abcdefghijklmnopqrstuvwxyzABCDEF",
+            sign: contentful,
+            body: br#"{"sys":{"type":"Entry","id":"5KsDBWseXY6QegucYAoacS"}}"#,
+            tamper: flip_last,
+        },
         // https://docs.polar.sh/integrate/webhooks/delivery: a `polar_whs_` secret keys
         // the HMAC with its own text (Polar's SDKs base64-encode it for standardwebhooks).
         Provider {
@@ -149,4 +157,34 @@ pub fn mailgun_body(key: &str, token: &str, ts: &str) -> Vec<u8> {
     })
     .to_string()
     .into_bytes()
+}
+
+/// Contentful (https://www.contentful.com/developers/docs/webhooks/request-verification/):
+/// hex HMAC-SHA256 of `method \n path \n headers \n body`, the headers being the listed
+/// ones, sorted, as `name:value` joined by `;`; the list and the ms timestamp among them.
+pub fn contentful(secret: &str, url: &str, body: &[u8]) -> Signed {
+    let path = url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
+        .unwrap_or_else(|| "/".into());
+    let ts = (now_secs() * 1000).to_string();
+    let topic = "ContentManagement.Entry.publish";
+    let list = "x-contentful-signed-headers,x-contentful-timestamp,x-contentful-topic";
+    let canonical = format!(
+        "POST\n{path}\nx-contentful-signed-headers:{list};x-contentful-timestamp:{ts};x-contentful-topic:{topic}\n"
+    );
+    let mut content = canonical.into_bytes();
+    content.extend_from_slice(body);
+    Signed {
+        headers: h(&[
+            ("X-Contentful-Topic", topic.into()),
+            ("X-Contentful-Signed-Headers", list.into()),
+            ("X-Contentful-Timestamp", ts),
+            (
+                "X-Contentful-Signature",
+                hex::encode(hmac_sha256(secret.as_bytes(), &content)),
+            ),
+        ]),
+        body: body.to_vec(),
+    }
 }

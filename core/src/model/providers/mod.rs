@@ -107,4 +107,5 @@ catalogue! {
     Mailchimp => mailchimp,
     Gitlab => gitlab,
     Mailgun => mailgun,
+    Contentful => contentful,
 }

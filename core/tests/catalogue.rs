@@ -73,6 +73,10 @@ fn check(d: &Descriptor) -> (Vec<String>, String) {
                 format!("the secret token itself (constant time), or with a `whsec_` signing token {mac}"),
             )
         }
+        Check::AdyenNotificationItems => (
+            vec!["each item's `additionalData.hmacSignature`".into()],
+            "HMAC-SHA256 (base64, hex key) of pspReference:originalReference:merchantAccountCode:merchantReference:value:currency:eventCode:success".into(),
+        ),
         Check::BasicAuth => (
             vec![code("Authorization: Basic")],
             "the configured `username:password`, compared in constant time".into(),

@@ -48,6 +48,7 @@ fn header_names() -> &'static [&'static str] {
                     names.push("webhook-id");
                 }
                 Check::BasicAuth => names.push("authorization"),
+                Check::AdyenNotificationItems => {}
                 Check::UrlKey | Check::Template | Check::ClientState => {}
             }
         }

@@ -2,13 +2,16 @@
 //! a header token (Telegram, GitLab's secret token), Basic authentication (Postmark, Pipedrive, Chargebee) or a
 //! key in the URL (Mailchimp), so a tampered body proves nothing about them. Each is
 //! accepted with its credential and refused without it or with another, and the
-//! credential is never forwarded. `schemes.rs` lists them as covered here.
+//! credential is never forwarded. Adyen is here too: it signs, but an accepted delivery
+//! is answered with its own `200 [accepted]`, not hookgate's `202`. `schemes.rs` lists
+//! them as covered here.
 
 use super::hostile::drain;
 use super::{remember_secret, remember_url_key, TestResult, World};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use hookgate_harness::client::{send, unique, Admin};
+use hookgate_harness::senders::adyen_notification;
 use serde_json::json;
 
 type Test = (&'static str, fn(&World) -> TestResult);
@@ -22,7 +25,50 @@ pub const TESTS: &[Test] = &[
         "credentials::mailchimp_validation_get_is_answered_and_keyed_events_pass",
         mailchimp,
     ),
+    (
+        "credentials::adyen_items_are_answered_accepted_and_a_tampered_one_refused",
+        adyen,
+    ),
 ];
+
+fn adyen(world: &World) -> TestResult {
+    let key = "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056";
+    let created = Admin::of(&world.gateway).create(json!({
+        "path": format!("/providers/{}", unique("adyen")),
+        "auth": {"scheme": "adyen", "secret": key},
+        "target": {"queue": "EVENTS"},
+    }));
+    remember_secret(key);
+    let id = created["id"].as_str().unwrap().to_string();
+    let url = world.gateway.url(created["path"].as_str().unwrap());
+    let json = [("Content-Type", "application/json")];
+    let body = adyen_notification(key, &unique("psp").replace('-', ""), 1130);
+    let r = send("POST", &url, &json, &body);
+    assert_eq!(
+        (r.status, r.body.as_str()),
+        (200, "[accepted]"),
+        "Adyen's answer"
+    );
+    // A retry of the same notification gets the same answer and is not forwarded again.
+    let again = send("POST", &url, &json, &body);
+    assert_eq!((again.status, again.body.as_str()), (200, "[accepted]"));
+    // The amount changed after signing.
+    let tampered = String::from_utf8(body.clone())
+        .unwrap()
+        .replace("\"value\":1130", "\"value\":11300");
+    send("POST", &url, &json, tampered.as_bytes()).assert_problem(401, "signature_mismatch");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while world.gateway.envelopes_for(&id).is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    drain(&world.gateway);
+    assert_eq!(
+        world.gateway.envelopes_for(&id).len(),
+        1,
+        "one notification forwarded once"
+    );
+    Ok(())
+}
 
 fn header_credentials(world: &World) -> TestResult {
     let admin = Admin::of(&world.gateway);

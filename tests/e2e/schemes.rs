@@ -200,6 +200,10 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
         "credentials::telegram_and_basic_auth_providers_accept_theirs_only",
     ),
     (
+        "adyen",
+        "credentials::adyen_items_are_answered_accepted_and_a_tampered_one_refused",
+    ),
+    (
         "mailchimp",
         "credentials::mailchimp_validation_get_is_answered_and_keyed_events_pass",
     ),

@@ -397,6 +397,7 @@ fn generate_secret(auth: &AuthConfig, bytes: [u8; 32]) -> Secret {
         (KeyFormat::TextOrBase64, SecretEncoding::Base64) => {
             Secret::from_string(STANDARD.encode(bytes))
         }
+        (KeyFormat::Hex, _) => Secret::from_string(hex::encode_upper(bytes)),
         (KeyFormat::BasicCredentials, _) => {
             Secret::from_string(format!("hookgate:{}", Secret::generate(bytes).expose()))
         }

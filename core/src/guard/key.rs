@@ -135,7 +135,8 @@ fn signs(check: &Check, at: IdAt<'_>) -> bool {
         | Check::UrlKey
         | Check::Template
         | Check::ClientState
-        | Check::BasicAuth => return false,
+        | Check::BasicAuth
+        | Check::AdyenNotificationItems => return false,
     };
     covers(pieces, at)
 }

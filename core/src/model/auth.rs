@@ -139,6 +139,7 @@ impl AuthConfig {
             (KeyFormat::TextOrBase64, SecretEncoding::Base64) => {
                 (Cow::Owned(codec::base64(raw)?), None)
             }
+            (KeyFormat::Hex, _) => (Cow::Owned(hex::decode(raw.trim()).ok()?), None),
             (KeyFormat::TokenOrWhsec, _) => {
                 match raw.strip_prefix("whsec_").and_then(codec::base64) {
                     Some(decoded) => (Cow::Owned(decoded), None),

@@ -318,6 +318,9 @@ pub(crate) fn check_secret(raw: &str, auth: &AuthConfig) -> Result<(), &'static 
         {
             Err("a whsec_ signing token must be base64 of at least 16 bytes")
         }
+        KeyFormat::Hex if hex::decode(raw).is_err() || raw.len() < 32 => {
+            Err("must be the HMAC key's hex (at least 32 hex digits)")
+        }
         KeyFormat::BasicCredentials if !raw.split_once(':').is_some_and(|(u, _)| !u.is_empty()) => {
             Err("must be username:password, as set at the provider")
         }

@@ -76,6 +76,10 @@ pub enum Check {
         headers: &'static [&'static str],
         signed: Layout<'static>,
     },
+    /// Adyen: every item of the body's `notificationItems` carries its own base64
+    /// HMAC-SHA256 of eight of its fields in `additionalData.hmacSignature`
+    /// (`verify::adyen`); all must verify.
+    AdyenNotificationItems,
 }
 
 /// How a public-key signature is presented and what it covers.
@@ -229,6 +233,8 @@ pub enum KeyFormat {
     /// GitLab's two credentials: `whsec_` + base64 (a signing token, decoded) or any
     /// other text (a secret token, compared).
     TokenOrWhsec,
+    /// Hex of at least 16 bytes, always decoded (Adyen's HMAC key); generated as hex.
+    Hex,
 }
 
 impl KeyFormat {
@@ -250,6 +256,15 @@ pub enum DeliveryIdSource {
         member: &'static str,
         field: &'static str,
     },
+}
+
+/// How an accepted delivery is answered when its provider needs something other than
+/// hookgate's `202` with a JSON body (`Scheme::acknowledgement`, from the provider's
+/// file). Duplicates replay the same answer; a sync origin's answer still passes through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Acknowledgement {
+    /// This status with a `text/plain` body (Adyen: `200` and `[accepted]`).
+    Text { status: u16, body: &'static str },
 }
 
 /// Requests a provider sends to prove the endpoint exists; answered at the edge.
@@ -364,7 +379,8 @@ impl Scheme {
             | Check::PublicKey(_)
             | Check::ClientState
             | Check::BasicAuth
-            | Check::TokenOrSigned { .. } => false,
+            | Check::TokenOrSigned { .. }
+            | Check::AdyenNotificationItems => false,
         }
     }
 
@@ -375,9 +391,11 @@ impl Scheme {
             Check::Hmac(layout) => layout.timestamp.is_some(),
             Check::Template | Check::PublicKey(_) => true,
             Check::TokenOrSigned { signed, .. } => signed.timestamp.is_some(),
-            Check::SharedSecret { .. } | Check::UrlKey | Check::ClientState | Check::BasicAuth => {
-                false
-            }
+            Check::SharedSecret { .. }
+            | Check::UrlKey
+            | Check::ClientState
+            | Check::BasicAuth
+            | Check::AdyenNotificationItems => false,
         }
     }
 }
@@ -472,7 +490,10 @@ mod tests {
                     .copied()
                     .chain(signed.signature.header_names())
                     .collect(),
-                Check::UrlKey | Check::Template | Check::ClientState => vec![],
+                Check::UrlKey
+                | Check::Template
+                | Check::ClientState
+                | Check::AdyenNotificationItems => vec![],
             };
             for h in read {
                 assert!(d.never_forward.contains(&h), "{}: {h}", d.name);

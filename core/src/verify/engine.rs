@@ -332,7 +332,7 @@ pub(crate) struct Tag {
 impl Tag {
     const MAX: usize = 64;
 
-    fn of(mac: &[u8]) -> Tag {
+    pub(crate) fn of(mac: &[u8]) -> Tag {
         let mut bytes = [0; Tag::MAX];
         bytes[..mac.len()].copy_from_slice(mac);
         Tag {

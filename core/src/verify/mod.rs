@@ -5,6 +5,7 @@
 //! What a scheme sends and signs is data (`model::scheme`); [`engine`] runs it. One
 //! routine tries each stored secret, in constant time per comparison.
 
+mod adyen;
 pub(crate) mod contentful;
 mod engine;
 pub mod handshake;
@@ -155,6 +156,7 @@ fn check(route: &RouteMatch, inbound: &Inbound, now: UnixMillis) -> Result<usize
         Check::TokenOrSigned { headers, signed } => {
             token_or_signed::run(headers, signed, auth, inbound, now)
         }
+        Check::AdyenNotificationItems => adyen::run(auth, inbound, now),
         Check::BasicAuth => {
             let presented = basic_credentials(inbound)?;
             match_plain(auth, &presented, now, VerifyError::BasicAuthMismatch)

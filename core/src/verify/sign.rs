@@ -2,7 +2,7 @@
 //! It reads the same descriptors and layouts the verifier runs, so a test event is signed
 //! exactly as the webhook's provider would sign it, with the webhook's newest secret.
 
-use super::{contentful, engine, twilio};
+use super::{adyen, contentful, engine, twilio};
 use crate::model::scheme::{Check, Layout, Piece, Prefix, SignatureSource, TimestampSource};
 use crate::model::template::SignatureEncoding;
 use crate::model::{Method, Scheme, Style, WebhookRecord};
@@ -191,6 +191,30 @@ fn sign(
             } else {
                 headers.push((names[0].to_string(), secret.expose().to_string()));
             }
+        }
+        Check::AdyenNotificationItems => {
+            let key = auth
+                .key_bytes(secret)
+                .ok_or(SignError::Misconfigured("the secret does not decode"))?;
+            // A test event is one AUTHORISATION item; an operator's own notification is
+            // signed item by item as it stands.
+            let mut notification: serde_json::Value = if given {
+                serde_json::from_slice(&body)
+                    .map_err(|_| SignError::Misconfigured("an Adyen notification is JSON"))?
+            } else {
+                serde_json::json!({"live": "false", "notificationItems": [{"NotificationRequestItem": {
+                    "pspReference": test_id,
+                    "merchantAccountCode": "HookgateTest",
+                    "merchantReference": format!("hookgate-test-{test_id}"),
+                    "amount": {"value": 0, "currency": "EUR"},
+                    "eventCode": "AUTHORISATION",
+                    "success": "true",
+                    "eventDate": now.to_rfc3339(),
+                }}]})
+            };
+            adyen::sign_items(&mut notification, &key)
+                .ok_or(SignError::Misconfigured("not an Adyen notification"))?;
+            body = notification.to_string().into_bytes();
         }
         Check::BasicAuth => headers.push((
             "authorization".into(),
@@ -544,7 +568,8 @@ mod tests {
                 | Scheme::Lithic
                 | Scheme::Polar
                 | Scheme::Mailgun
-                | Scheme::Contentful => VerifyError::SignatureMismatch,
+                | Scheme::Contentful
+                | Scheme::Adyen => VerifyError::SignatureMismatch,
                 // A generated GitLab secret is a secret token.
                 Scheme::Okta | Scheme::Telegram | Scheme::Gitlab => VerifyError::SecretMismatch,
                 Scheme::Postmark | Scheme::Pipedrive | Scheme::Chargebee => {

@@ -225,3 +225,48 @@ fn mailguns_signed_token_is_its_delivery_key() {
         KeySource::BodySha256
     );
 }
+
+#[test]
+fn adyen_is_answered_accepted_and_bounds_what_it_reads() {
+    use crate::style::{accepted_answer, Handed};
+    let r = spec(r#"{"scheme":"adyen"}"#);
+    // A generated key is Adyen's form: 64 hex digits.
+    let key = r.auth().secrets()[0].value().expose().to_string();
+    assert!(key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()));
+    assert_eq!(
+        accepted_answer(&r, "d-1", NOW, Handed::Queued),
+        (
+            200,
+            "[accepted]".to_string(),
+            Some("text/plain".to_string())
+        )
+    );
+    // A sync origin's own answer still passes through.
+    let answered = Handed::OriginAnswered {
+        status: 201,
+        body: "ok",
+        content_type: None,
+    };
+    assert_eq!(accepted_answer(&r, "d-1", NOW, answered).0, 201);
+    let refuse = |body: String| {
+        verify(
+            RouteMatch::exact(r.clone()),
+            post(&[], body.as_bytes()),
+            NOW,
+        )
+        .map(|_| ())
+    };
+    let item = r#"{"NotificationRequestItem":{"pspReference":"1","additionalData":{"hmacSignature":"AAAA"}}}"#;
+    let many = vec![item; 65].join(",");
+    assert_eq!(
+        refuse(format!(r#"{{"notificationItems":[{many}]}}"#)),
+        Err(VerifyError::SignatureMissing),
+        "past 64 items nothing is read"
+    );
+    let long = format!(
+        r#"{{"notificationItems":[{{"NotificationRequestItem":{{"pspReference":"{}","additionalData":{{"hmacSignature":"{}"}}}}}}]}}"#,
+        "7".repeat(5000),
+        STANDARD.encode([0u8; 32])
+    );
+    assert_eq!(refuse(long), Err(VerifyError::SignatureMalformed));
+}

@@ -188,3 +188,28 @@ pub fn contentful(secret: &str, url: &str, body: &[u8]) -> Signed {
         body: body.to_vec(),
     }
 }
+
+/// Adyen (https://docs.adyen.com/development-resources/webhooks/secure-webhooks/verify-hmac-signatures):
+/// one notification item, its base64 HMAC-SHA256 (key: the hex HMAC key, decoded) of
+/// pspReference:originalReference:merchantAccountCode:merchantReference:value:currency:eventCode:success.
+pub fn adyen_notification(hex_key: &str, psp_reference: &str, value: u64) -> Vec<u8> {
+    let key = hex::decode(hex_key).unwrap();
+    let signing = format!(
+        "{psp_reference}::HookgateE2E:order-{psp_reference}:{value}:EUR:AUTHORISATION:true"
+    );
+    let signature = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        hmac_sha256(&key, signing.as_bytes()),
+    );
+    json!({"live": "false", "notificationItems": [{"NotificationRequestItem": {
+        "pspReference": psp_reference,
+        "merchantAccountCode": "HookgateE2E",
+        "merchantReference": format!("order-{psp_reference}"),
+        "amount": {"value": value, "currency": "EUR"},
+        "eventCode": "AUTHORISATION",
+        "success": "true",
+        "additionalData": {"hmacSignature": signature},
+    }}]})
+    .to_string()
+    .into_bytes()
+}

@@ -9,6 +9,7 @@ use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 
 mod d;
+pub use d::adyen_notification;
 
 pub fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
     let mut m = Hmac::<sha2::Sha256>::new_from_slice(key).unwrap();

@@ -19,7 +19,7 @@
 //! The language the descriptors are written in is `super::scheme`; builders shared by a
 //! family of providers are in `family.rs`.
 
-use super::scheme::Descriptor;
+use super::scheme::{Acknowledgement, Descriptor};
 use serde::{Deserialize, Serialize};
 
 mod family;
@@ -108,4 +108,16 @@ catalogue! {
     Gitlab => gitlab,
     Mailgun => mailgun,
     Contentful => contentful,
+    Adyen => adyen,
+}
+
+impl Scheme {
+    /// The answer an accepted delivery needs when the provider requires its own; `None`:
+    /// hookgate's `202` (or the style's answer).
+    pub fn acknowledgement(self) -> Option<Acknowledgement> {
+        match self {
+            Scheme::Adyen => Some(adyen::ACKNOWLEDGEMENT),
+            _ => None,
+        }
+    }
 }

@@ -8,6 +8,9 @@ use crate::time::UnixMillis;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
+/// The key a secret stands for, and the other one it may also stand for (Polar).
+pub type KeyPair<'s> = (Cow<'s, [u8]>, Option<Cow<'s, [u8]>>);
+
 /// How a secret string becomes HMAC key bytes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -128,7 +131,7 @@ impl AuthConfig {
     /// The key a secret stands for, and the other key it may also stand for (Polar's
     /// `whsec_` secrets: decoded, or the text). Verification tries both; a signer uses
     /// the first.
-    pub fn keys<'s>(&self, secret: &'s Secret) -> Option<(Cow<'s, [u8]>, Option<Cow<'s, [u8]>>)> {
+    pub fn keys<'s>(&self, secret: &'s Secret) -> Option<KeyPair<'s>> {
         let raw = secret.expose();
         let text = || Cow::Borrowed(raw.as_bytes());
         Some(match (self.scheme.descriptor().key, self.secret_encoding) {

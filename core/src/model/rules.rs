@@ -321,7 +321,7 @@ pub(crate) fn check_secret(raw: &str, auth: &AuthConfig) -> Result<(), &'static 
         KeyFormat::Hex if hex::decode(raw).is_err() || raw.len() < 32 => {
             Err("must be the HMAC key's hex (at least 32 hex digits)")
         }
-        KeyFormat::BasicCredentials if !raw.split_once(':').is_some_and(|(u, _)| !u.is_empty()) => {
+        KeyFormat::BasicCredentials if raw.split_once(':').is_none_or(|(u, _)| u.is_empty()) => {
             Err("must be username:password, as set at the provider")
         }
         _ => Ok(()),

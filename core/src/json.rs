@@ -79,8 +79,8 @@ pub fn top_level_member<'a>(body: &'a [u8], name: &str) -> Option<Option<Member<
 
 /// A small object that is a member of the body's top-level object (Mailgun's
 /// `signature`), its fields read as text: `None` when the body is not a JSON object, the
-/// member is absent or no object, or its text is longer than `max_len` (so reading it
-/// costs a bounded parse, whatever the body's size).
+/// member is absent or no object, or its text is longer than `max_len` (so reading its
+/// fields costs a bounded parse, whatever the body's size).
 pub fn small_object_member<'a>(
     body: &'a [u8],
     name: &str,
@@ -90,30 +90,23 @@ pub fn small_object_member<'a>(
     let object = members_named(text, name)?;
     let last = object.named.last()?;
     let raw = &text[last.value_start..last.value_end];
-    if raw.len() > max_len || !raw.starts_with('{') {
-        return None;
-    }
-    // A map keeps a name given twice at its last value, as `parse` would.
-    let fields: std::collections::BTreeMap<String, &'a RawValue> =
-        serde_json::from_str(raw).ok()?;
-    Some(SmallObject { fields })
+    (raw.len() <= max_len && raw.starts_with('{')).then_some(SmallObject { raw })
 }
 
-/// See [`small_object_member`].
+/// See [`small_object_member`]: the object's text, each field read by the same
+/// member reader as the body's own (so a name given twice means its last value).
 pub struct SmallObject<'a> {
-    fields: std::collections::BTreeMap<String, &'a RawValue>,
+    raw: &'a str,
 }
 
 impl<'a> SmallObject<'a> {
-    /// A field's value as text: a string's (unescaped), or an integer's digits as sent
+    /// A field's value as text: a string's (unescaped), or an integer's digits
     /// (Mailgun's timestamp is either); `None` for anything else or an absent field.
     pub fn text(&self, field: &str) -> Option<Cow<'a, str>> {
-        let raw = self.fields.get(field)?.get();
-        match raw.as_bytes().first()? {
-            b'"' if !raw.contains('\\') => Some(Cow::Borrowed(&raw[1..raw.len() - 1])),
-            b'"' => serde_json::from_str::<String>(raw).ok().map(Cow::Owned),
-            b'0'..=b'9' if raw.bytes().all(|b| b.is_ascii_digit()) => Some(Cow::Borrowed(raw)),
-            _ => None,
+        match top_level_member(self.raw.as_bytes(), field)?? {
+            Member::Text(text) => Some(text),
+            Member::Integer(n) if n >= 0 => Some(Cow::Owned(n.to_string())),
+            Member::Integer(_) | Member::Other => None,
         }
     }
 }

@@ -129,6 +129,9 @@ fn check_layout(l: &hookgate_core::model::scheme::Layout<'_>) -> (Vec<String>, S
         }
         Some(TimestampSource::FromSignatureHeader) | None => {}
     }
+    if l.content.contains(&Piece::ContentfulCanonicalRequest) {
+        headers.push(code("x-contentful-signed-headers"));
+    }
     let enc = match &l.signature {
         SignatureSource::Header { encoding: e, .. } => encoding(*e),
         SignatureSource::KeyValues { .. } => "hex",

@@ -201,7 +201,7 @@ mod tests {
 
     #[test]
     fn every_scheme_says_whether_its_id_is_signed() {
-        use crate::model::scheme::Scheme;
+        use crate::model::Scheme;
         // The schemes whose delivery id the MAC covers; the README's table says the same.
         let signed: &[Scheme] = &[
             Scheme::StandardWebhooks,

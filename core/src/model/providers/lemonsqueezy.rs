@@ -12,7 +12,7 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
     docs: DOCS,
     operator_fields: &[OperatorField {
         name: "secret",
-        what: "the signing secret entered when creating the webhook (Lemon Squeezy takes up to 40 characters; hookgate at least 8)",
+        what: "the signing secret you entered when creating the webhook (Lemon Squeezy suggests 6 to 40 characters; hookgate needs at least 8)",
         required: true,
     }],
     check: hmac(Layout {

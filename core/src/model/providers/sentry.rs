@@ -1,11 +1,11 @@
-//! Sentry: <https://docs.sentry.io/organization/integrations/integration-platform/webhooks/>
+//! Sentry: <https://docs.sentry.io/integrations/integration-platform/webhooks/>
 //!
 //! Sentry-Hook-Timestamp is sent but not signed, so there is no replay window; Request-ID
 //! is drawn afresh for every send, so it keys an attempt, not an event.
 
 use super::prelude::*;
 
-const DOCS: &str = "https://docs.sentry.io/organization/integrations/integration-platform/webhooks/";
+const DOCS: &str = "https://docs.sentry.io/integrations/integration-platform/webhooks/";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
     scheme: Scheme::Sentry,

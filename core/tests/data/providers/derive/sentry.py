@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Vectors for `sentry`: Sentry's integration-platform webhooks.
 
-Recipe (https://docs.sentry.io/organization/integrations/integration-platform/webhooks/,
+Recipe (https://docs.sentry.io/integrations/integration-platform/webhooks/,
 "Verifying the Signature"; Sentry's sender `SentryApp.build_signature` agrees): the
 `Sentry-Hook-Signature` header is the hex HMAC-SHA256 of the request body, keyed with the
 integration's Client Secret. The body is what Sentry's `json.dumps` wrote (Python's
@@ -14,7 +14,7 @@ import json
 
 from common import hex_mac, write
 
-DOC = "https://docs.sentry.io/organization/integrations/integration-platform/webhooks/ (Sentry-Hook-Signature)"
+DOC = "https://docs.sentry.io/integrations/integration-platform/webhooks/ (Sentry-Hook-Signature)"
 SECRET = "b5c1f3e2a9d84c7e8f0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6"
 # An issue.created notification in the documented request structure.
 BODY = json.dumps({

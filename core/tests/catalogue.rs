@@ -121,6 +121,8 @@ fn handshake(h: Option<Handshake>) -> &'static str {
         Some(Handshake::DropboxChallenge) => "`GET challenge`",
         Some(Handshake::GraphValidation) => "`validationToken`",
         Some(Handshake::OktaVerification) => "one-time verification `GET`",
+        Some(Handshake::IntercomHead) => "`HEAD` URL check",
+        Some(Handshake::WoocommercePing) => "unsigned `webhook_id=` ping",
     }
 }
 

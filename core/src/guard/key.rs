@@ -221,6 +221,12 @@ mod tests {
             Scheme::Paddle,
             Scheme::Twitch,
             Scheme::Discord,
+            // Body-field ids under a MAC of the body.
+            Scheme::Vercel,
+            Scheme::Intercom,
+            Scheme::CoinbaseCommerce,
+            Scheme::Segment,
+            Scheme::Heroku,
         ];
         for scheme in Scheme::ALL {
             let d = scheme.descriptor();

@@ -216,6 +216,11 @@ pub enum Handshake {
     GraphValidation,
     /// Okta: the one-time `GET` with `X-Okta-Verification-Challenge`.
     OktaVerification,
+    /// Intercom: a `HEAD` to the endpoint URL when it is saved, answered `200`.
+    IntercomHead,
+    /// WooCommerce: the unsigned ping on creation (form body `webhook_id=<id>`, no
+    /// signature header), which must be answered exactly `200`.
+    WoocommercePing,
 }
 
 impl Handshake {
@@ -229,6 +234,8 @@ impl Handshake {
                 | Handshake::DropboxChallenge
                 | Handshake::GraphValidation
                 | Handshake::OktaVerification
+                | Handshake::IntercomHead
+                | Handshake::WoocommercePing
         )
     }
 
@@ -239,6 +246,7 @@ impl Handshake {
             | Handshake::TwitterCrc
             | Handshake::DropboxChallenge
             | Handshake::OktaVerification => Some("GET"),
+            Handshake::IntercomHead => Some("HEAD"),
             _ => None,
         }
     }

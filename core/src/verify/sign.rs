@@ -404,7 +404,19 @@ mod tests {
                 | Scheme::Hmac
                 | Scheme::Meta
                 | Scheme::Twitter
-                | Scheme::Dropbox => VerifyError::SignatureMismatch,
+                | Scheme::Dropbox
+                | Scheme::Sentry
+                | Scheme::Vercel
+                | Scheme::Bitbucket
+                | Scheme::Intercom
+                | Scheme::Jira
+                | Scheme::CoinbaseCommerce
+                | Scheme::Woocommerce
+                | Scheme::Razorpay
+                | Scheme::Lemonsqueezy
+                | Scheme::Segment
+                | Scheme::Heroku
+                | Scheme::Terraform => VerifyError::SignatureMismatch,
                 Scheme::Okta => VerifyError::SecretMismatch,
                 Scheme::MicrosoftGraph => VerifyError::ClientStateMismatch,
                 Scheme::Discord | Scheme::Sendgrid => unreachable!("skipped above"),

@@ -93,6 +93,18 @@ catalogue! {
     Dropbox => dropbox,
     MicrosoftGraph => microsoft_graph,
     Okta => okta,
+    Sentry => sentry,
+    Vercel => vercel,
+    Bitbucket => bitbucket,
+    Intercom => intercom,
+    Jira => jira,
+    CoinbaseCommerce => coinbase_commerce,
+    Woocommerce => woocommerce,
+    Razorpay => razorpay,
+    Lemonsqueezy => lemonsqueezy,
+    Segment => segment,
+    Heroku => heroku,
+    Terraform => terraform,
 }
 
 // What the catalogue as a whole answers.

@@ -211,6 +211,8 @@ mod tests {
             Scheme::Paddle,
             Scheme::Twitch,
             Scheme::Discord,
+            Scheme::Launchdarkly,
+            Scheme::Typeform,
         ];
         for scheme in Scheme::ALL {
             let d = scheme.descriptor();

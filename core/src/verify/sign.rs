@@ -404,7 +404,14 @@ mod tests {
                 | Scheme::Hmac
                 | Scheme::Meta
                 | Scheme::Twitter
-                | Scheme::Dropbox => VerifyError::SignatureMismatch,
+                | Scheme::Dropbox
+                | Scheme::Launchdarkly
+                | Scheme::ModernTreasury
+                | Scheme::Pusher
+                | Scheme::MongodbAtlas
+                | Scheme::Webex
+                | Scheme::Gocardless
+                | Scheme::Typeform => VerifyError::SignatureMismatch,
                 Scheme::Okta => VerifyError::SecretMismatch,
                 Scheme::MicrosoftGraph => VerifyError::ClientStateMismatch,
                 Scheme::Discord | Scheme::Sendgrid => unreachable!("skipped above"),

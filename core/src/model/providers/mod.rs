@@ -91,4 +91,11 @@ catalogue! {
     Dropbox => dropbox,
     MicrosoftGraph => microsoft_graph,
     Okta => okta,
+    Launchdarkly => launchdarkly,
+    ModernTreasury => modern_treasury,
+    Pusher => pusher,
+    MongodbAtlas => mongodb_atlas,
+    Webex => webex,
+    Gocardless => gocardless,
+    Typeform => typeform,
 }

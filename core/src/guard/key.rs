@@ -213,6 +213,7 @@ mod tests {
             Scheme::Discord,
             Scheme::Launchdarkly,
             Scheme::Typeform,
+            Scheme::Circleci,
         ];
         for scheme in Scheme::ALL {
             let d = scheme.descriptor();

@@ -34,7 +34,8 @@ pub struct Descriptor {
     pub delivery_id: Option<DeliveryIdSource>,
     pub handshake: Option<Handshake>,
     /// Headers of this scheme that carry a credential or signature: never forwarded,
-    /// whatever scheme the receiving webhook uses.
+    /// whatever scheme the receiving webhook uses. A name ending in `-` stands for a
+    /// numbered family (`x-docusign-signature-` covers `x-docusign-signature-1`, `-2`, …).
     pub never_forward: &'static [&'static str],
 }
 
@@ -117,6 +118,23 @@ pub enum SignatureSource<'a> {
     },
     /// Space-separated `v1,<base64>` entries (Standard Webhooks, Svix).
     VersionedList { header: &'a str },
+    /// Items separated by `separator`, each a version `prefix` and a signature: every
+    /// item with the prefix is a candidate and any may match; items of other versions
+    /// are ignored (PagerDuty's `v1=…,v1=…` during a rotation, CircleCI's `v1=…,v2=…`).
+    PrefixedList {
+        header: &'a str,
+        separator: char,
+        prefix: &'a str,
+        encoding: SignatureEncoding,
+    },
+    /// A family of numbered headers, `<prefix>1` to `<prefix><max>`, one signature each,
+    /// any of which may match (DocuSign sends `X-DocuSign-Signature-<n>`, one per Connect
+    /// key). Its `never_forward` entry is the prefix, which covers every number.
+    NumberedHeaders {
+        prefix: &'a str,
+        max: u8,
+        encoding: SignatureEncoding,
+    },
 }
 
 impl SignatureSource<'_> {
@@ -125,7 +143,9 @@ impl SignatureSource<'_> {
         match self {
             SignatureSource::Header { names, .. } => names.iter().copied().collect(),
             SignatureSource::KeyValues { header, .. }
-            | SignatureSource::VersionedList { header } => vec![header],
+            | SignatureSource::VersionedList { header }
+            | SignatureSource::PrefixedList { header, .. } => vec![header],
+            SignatureSource::NumberedHeaders { prefix, .. } => vec![prefix],
         }
     }
 }
@@ -181,6 +201,9 @@ pub enum KeyFormat {
     Ed25519Hex,
     /// A public key: base64 of its DER SubjectPublicKeyInfo (SendGrid's verification key).
     P256SpkiBase64,
+    /// Base64 of at least 16 key bytes, always decoded (Airtable's `macSecretBase64`):
+    /// the operator pastes the provider's text as it is; generated as base64 too.
+    Base64,
 }
 
 impl KeyFormat {
@@ -332,7 +355,13 @@ pub fn is_credential_header(lowercase_name: &str) -> bool {
             all,
         }
     });
-    names.lengths & length_bit(lowercase_name) != 0 && names.all.contains(&lowercase_name)
+    let listed = |name: &str| names.lengths & length_bit(name) != 0 && names.all.contains(&name);
+    // A numbered family's member (`x-docusign-signature-2`) by its listed stem; only
+    // names that end in a digit pay for the second lookup.
+    listed(lowercase_name) || {
+        let stem = lowercase_name.trim_end_matches(|c: char| c.is_ascii_digit());
+        stem.len() < lowercase_name.len() && stem.ends_with('-') && listed(stem)
+    }
 }
 
 /// Known credential headers of any scheme, plus the names credentials usually have.

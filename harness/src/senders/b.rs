@@ -130,5 +130,72 @@ pub fn providers() -> Vec<Provider> {
             body: br#"{"event_id":"01EK4R5PFZZP6C8H14RTP4YW6C","event_type":"form_response"}"#,
             tamper: flip_last,
         },
+        // PagerDuty's "Verifying Signatures" (developer docs, v3 webhooks): v1=<hex
+        // HMAC-SHA256 of the body>, one per signing secret, comma-separated; here a
+        // rotated-out secret's first, as during a rotation.
+        Provider {
+            scheme: "pagerduty",
+            auth: json!({}),
+            secret: "pd-e2e-subscription-secret",
+            sign: |s, _, b| Signed {
+                headers: vec![
+                    (
+                        "X-PagerDuty-Signature".into(),
+                        format!(
+                            "v1={},v1={}",
+                            hex::encode(hmac_sha256(b"pd-e2e-old-secret", b)),
+                            hex::encode(hmac_sha256(s.as_bytes(), b))
+                        ),
+                    ),
+                    ("X-Webhook-Id".into(), crate::client::unique("pd-webhook")),
+                ],
+                body: b.to_vec(),
+            },
+            body: br#"{"event":{"id":"5ac64822","event_type":"incident.triggered","resource_type":"incident"}}"#,
+            tamper: flip_last,
+        },
+        // https://circleci.com/docs/outbound-webhooks: a comma-separated list of versioned
+        // signatures; v1 is the hex HMAC-SHA256 of the body.
+        Provider {
+            scheme: "circleci",
+            auth: json!({}),
+            secret: "circleci-e2e-signing-secret",
+            sign: |s, _, b| Signed {
+                headers: vec![
+                    (
+                        "circleci-signature".into(),
+                        format!("v1={}", hex::encode(hmac_sha256(s.as_bytes(), b))),
+                    ),
+                    ("circleci-event-type".into(), "workflow-completed".into()),
+                ],
+                body: b.to_vec(),
+            },
+            body: br#"{"id":"3888f21b-eaa7-38e3-8f3d-75a63bba8895","type":"workflow-completed"}"#,
+            tamper: flip_last,
+        },
+        // https://developers.docusign.com/platform/webhooks/connect/validate: one
+        // X-DocuSign-Signature-<n> per Connect key, base64 HMAC-SHA256 of the body with
+        // the key's text; here the second key is this webhook's.
+        Provider {
+            scheme: "docusign",
+            auth: json!({}),
+            secret: "1x8yqG2ZK3m+Jk9Q0o7dR5tW4vN6pL2sH8fC3aB1eD0=",
+            sign: |s, _, b| Signed {
+                headers: vec![
+                    (
+                        "X-DocuSign-Signature-1".into(),
+                        STANDARD.encode(hmac_sha256(b"another-connect-key", b)),
+                    ),
+                    (
+                        "X-DocuSign-Signature-2".into(),
+                        STANDARD.encode(hmac_sha256(s.as_bytes(), b)),
+                    ),
+                    ("x-authorization-digest".into(), "HMACSHA256".into()),
+                ],
+                body: b.to_vec(),
+            },
+            body: br#"{"event":"envelope-completed","apiVersion":"v2.1","data":{"envelopeId":"93be49ab"}}"#,
+            tamper: flip_last,
+        },
     ]
 }

@@ -98,4 +98,8 @@ catalogue! {
     Webex => webex,
     Gocardless => gocardless,
     Typeform => typeform,
+    Airtable => airtable,
+    Pagerduty => pagerduty,
+    Circleci => circleci,
+    Docusign => docusign,
 }

@@ -126,6 +126,9 @@ fn handshake(h: Option<Handshake>) -> &'static str {
         Some(Handshake::DropboxChallenge) => "`GET challenge`",
         Some(Handshake::GraphValidation) => "`validationToken`",
         Some(Handshake::OktaVerification) => "one-time verification `GET`",
+        Some(Handshake::NotionVerification) => {
+            "one-time `verification_token` POST, forwarded redacted"
+        }
     }
 }
 

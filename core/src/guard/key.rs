@@ -214,6 +214,7 @@ mod tests {
             Scheme::Launchdarkly,
             Scheme::Typeform,
             Scheme::Circleci,
+            Scheme::Notion,
         ];
         for scheme in Scheme::ALL {
             let d = scheme.descriptor();

@@ -221,6 +221,16 @@ pub enum DeliveryIdSource {
     BodyField(&'static str),
 }
 
+/// How an accepted delivery is answered when its provider needs something other than
+/// hookgate's `202` with a JSON body (`Scheme::acknowledgement`, from the provider's
+/// file). Duplicates replay the same answer; a sync origin's answer still passes through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Acknowledgement {
+    /// This status with an empty body (Xero: `200`, "no body in the response"; Airtable:
+    /// `200` or `204` "and an empty response body", else it retries and disables).
+    Empty(u16),
+}
+
 /// Requests a provider sends to prove the endpoint exists; answered at the edge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Handshake {
@@ -242,6 +252,12 @@ pub enum Handshake {
     GraphValidation,
     /// Okta: the one-time `GET` with `X-Okta-Verification-Challenge`.
     OktaVerification,
+    /// Notion: the one-time `POST {"verification_token": "secret_…"}`, unsigned (the token
+    /// it carries is the key later events are signed with). Accepted in exactly that
+    /// shape, without `X-Notion-Signature`, only while every active secret of the webhook
+    /// is still the placeholder hookgate generated; forwarded with the token redacted, the
+    /// token itself shown in the delivery log (`verify::handshake::notion_verification`).
+    NotionVerification,
 }
 
 impl Handshake {

@@ -429,7 +429,9 @@ mod tests {
                 | Scheme::Airtable
                 | Scheme::Pagerduty
                 | Scheme::Circleci
-                | Scheme::Docusign => VerifyError::SignatureMismatch,
+                | Scheme::Docusign
+                | Scheme::Xero
+                | Scheme::Notion => VerifyError::SignatureMismatch,
                 Scheme::Okta => VerifyError::SecretMismatch,
                 Scheme::MicrosoftGraph => VerifyError::ClientStateMismatch,
                 Scheme::Discord | Scheme::Sendgrid => unreachable!("skipped above"),

@@ -4,6 +4,10 @@ use super::prelude::*;
 
 const DOCS: &str = "https://airtable.com/developers/web/api/webhooks-overview";
 
+/// "respond with an HTTP 200 or 204 status code and an empty response body"; anything
+/// else is retried 13 times, then notifications are disabled.
+pub const ACKNOWLEDGEMENT: Acknowledgement = Acknowledgement::Empty(204);
+
 pub static DESCRIPTOR: Descriptor = Descriptor {
     scheme: Scheme::Airtable,
     name: "airtable",

@@ -19,7 +19,7 @@
 //! The language the descriptors are written in is `super::scheme`; builders shared by a
 //! family of providers are in `family.rs`.
 
-use super::scheme::Descriptor;
+use super::scheme::{Acknowledgement, Descriptor};
 use serde::{Deserialize, Serialize};
 
 mod family;
@@ -27,8 +27,9 @@ mod family;
 /// What a descriptor file needs in scope.
 mod prelude {
     pub(super) use super::super::scheme::{
-        Check, DeliveryIdSource, Descriptor, Handshake, KeyFormat, Layout, OperatorField, Piece,
-        Prefix, PublicKeyAlgorithm, PublicKeyLayout, Scheme, SignatureSource, TimestampSource,
+        Acknowledgement, Check, DeliveryIdSource, Descriptor, Handshake, KeyFormat, Layout,
+        OperatorField, Piece, Prefix, PublicKeyAlgorithm, PublicKeyLayout, Scheme, SignatureSource,
+        TimestampSource,
     };
     pub(super) use super::super::template::{Algorithm, SignatureEncoding};
     pub(super) use super::family::{github, hmac, one_header, standard_webhooks, About};
@@ -102,4 +103,18 @@ catalogue! {
     Pagerduty => pagerduty,
     Circleci => circleci,
     Docusign => docusign,
+    Xero => xero,
+    Notion => notion,
+}
+
+impl Scheme {
+    /// The answer an accepted delivery needs when the provider requires its own; `None`:
+    /// hookgate's `202` (or the style's answer).
+    pub fn acknowledgement(self) -> Option<Acknowledgement> {
+        match self {
+            Scheme::Airtable => Some(airtable::ACKNOWLEDGEMENT),
+            Scheme::Xero => Some(xero::ACKNOWLEDGEMENT),
+            _ => None,
+        }
+    }
 }

@@ -197,5 +197,23 @@ pub fn providers() -> Vec<Provider> {
             body: br#"{"event":"envelope-completed","apiVersion":"v2.1","data":{"envelopeId":"93be49ab"}}"#,
             tamper: flip_last,
         },
+        // https://developers.notion.com/reference/webhooks ("Validating event payloads"):
+        // sha256= and the hex HMAC-SHA256 of the body keyed by the verification_token
+        // (the token stored as the webhook's secret; the setup request is
+        // `schemes::notion_verification_token_is_logged_forwarded_redacted_then_events_verify`).
+        Provider {
+            scheme: "notion",
+            auth: json!({}),
+            secret: "secret_e2eNotionVerificationToken0123456789",
+            sign: |s, _, b| Signed {
+                headers: one(
+                    "X-Notion-Signature",
+                    format!("sha256={}", hex::encode(hmac_sha256(s.as_bytes(), b))),
+                ),
+                body: b.to_vec(),
+            },
+            body: br#"{"id":"0c4d2f6e-2b3a-4e1f-9a7b-5d8c1e3f2a10","type":"page.created"}"#,
+            tamper: flip_last,
+        },
     ]
 }

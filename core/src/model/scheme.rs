@@ -455,6 +455,22 @@ mod tests {
         ] {
             assert!(!is_credential_header(h), "{h}");
         }
+        // A numbered family (DocuSign's one header per Connect key) by its stem.
+        for h in [
+            "x-docusign-signature-1",
+            "x-docusign-signature-2",
+            "x-docusign-signature-100",
+        ] {
+            assert!(is_credential_header(h), "{h}");
+        }
+        for h in [
+            "x-docusign-signature-x",
+            "x-request-id-1",
+            "x-pagerduty-signature1",
+            "1",
+        ] {
+            assert!(!is_credential_header(h), "{h}");
+        }
     }
 
     #[test]

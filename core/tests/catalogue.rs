@@ -81,8 +81,12 @@ fn check(d: &Descriptor) -> (Vec<String>, String) {
             )
         }
         Check::Hmac(l) => {
-            let mut headers: Vec<String> =
-                l.signature.header_names().iter().map(|h| code(h)).collect();
+            let mut headers: Vec<String> = match &l.signature {
+                SignatureSource::NumberedHeaders { prefix, max, .. } => {
+                    vec![format!("`{prefix}1` … `{prefix}{max}`")]
+                }
+                other => other.header_names().iter().map(|h| code(h)).collect(),
+            };
             match l.timestamp {
                 Some(TimestampSource::UnixSecondsHeader(h) | TimestampSource::Rfc3339Header(h)) => {
                     headers.push(code(h))
@@ -96,6 +100,8 @@ fn check(d: &Descriptor) -> (Vec<String>, String) {
                 SignatureSource::Header { encoding: e, .. } => encoding(*e),
                 SignatureSource::KeyValues { .. } => "hex",
                 SignatureSource::VersionedList { .. } => "base64",
+                SignatureSource::PrefixedList { encoding: e, .. }
+                | SignatureSource::NumberedHeaders { encoding: e, .. } => encoding(*e),
             };
             (
                 headers,
@@ -123,6 +129,9 @@ fn handshake(h: Option<Handshake>) -> &'static str {
         Some(Handshake::OktaVerification) => "one-time verification `GET`",
         Some(Handshake::IntercomHead) => "`HEAD` URL check",
         Some(Handshake::WoocommercePing) => "unsigned `webhook_id=` ping",
+        Some(Handshake::NotionVerification) => {
+            "one-time `verification_token` POST, forwarded redacted"
+        }
     }
 }
 

@@ -227,6 +227,10 @@ mod tests {
             Scheme::CoinbaseCommerce,
             Scheme::Segment,
             Scheme::Heroku,
+            Scheme::Launchdarkly,
+            Scheme::Typeform,
+            Scheme::Circleci,
+            Scheme::Notion,
         ];
         for scheme in Scheme::ALL {
             let d = scheme.descriptor();

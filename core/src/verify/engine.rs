@@ -57,6 +57,22 @@ pub(super) fn run(
         SignatureSource::VersionedList { header } => {
             Presented::List(headers.get(header).ok_or(VerifyError::SignatureMissing)?)
         }
+        SignatureSource::PrefixedList {
+            header,
+            separator,
+            prefix,
+            ..
+        } => {
+            let raw = headers.get(header).ok_or(VerifyError::SignatureMissing)?;
+            Presented::Several(parse::prefixed_items(raw, *separator, prefix))
+        }
+        SignatureSource::NumberedHeaders { prefix, max, .. } => {
+            let values = parse::numbered(headers.iter(), prefix, *max);
+            if values.is_empty() {
+                return Err(VerifyError::SignatureMissing);
+            }
+            Presented::Several(values)
+        }
     };
 
     // 2. The signed time, checked against the window before any MAC is computed.
@@ -113,6 +129,14 @@ pub(super) fn run(
         (_, Presented::List(raw)) => parse::signature_list(raw)
             .into_iter()
             .filter_map(|s| decode(SignatureEncoding::Base64, s, mac_len))
+            .collect(),
+        (
+            SignatureSource::PrefixedList { encoding, .. }
+            | SignatureSource::NumberedHeaders { encoding, .. },
+            Presented::Several(signatures),
+        ) => signatures
+            .iter()
+            .filter_map(|s| decode(*encoding, s, mac_len))
             .collect(),
         _ => {
             return Err(VerifyError::Misconfigured(
@@ -207,6 +231,8 @@ enum Presented<'h> {
     Single(&'h str),
     WithTime(&'h str, Vec<&'h str>),
     List(&'h str),
+    /// Every presented signature, each to decode in the source's encoding.
+    Several(Vec<&'h str>),
 }
 
 fn timestamp_header<'h>(headers: &'h Headers, name: &str) -> Result<&'h str, VerifyError> {

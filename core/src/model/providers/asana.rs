@@ -27,7 +27,7 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
     docs: DOCS,
     operator_fields: &[OperatorField {
         name: "secret",
-        what: "nothing: Asana sends it in its handshake, accepted while the webhook is armed (10 minutes after creation, or after POST …/arm-handshake); give one only for an Asana webhook whose X-Hook-Secret you already hold",
+        what: "only the X-Hook-Secret of an Asana webhook you already hold; leave it out and Asana sends it in its handshake, accepted while the webhook is armed (10 minutes after creation, or after POST …/arm-handshake)",
         required: false,
     }],
     check: hmac(Layout {

@@ -10,6 +10,7 @@ use super::hostile::drain;
 use super::{remember_secret, TestResult, World};
 use hookgate_harness::client::{send, unique, Admin, Resp};
 use hookgate_harness::gateway::Gateway;
+use hookgate_harness::senders::asana::{signature, SECRET_HEADER, SIGNATURE_HEADER};
 use hookgate_harness::senders::hmac_sha256;
 use serde_json::{json, Value};
 
@@ -60,16 +61,16 @@ fn create(g: &Gateway, extra: Value) -> (String, String) {
 }
 
 fn handshake(g: &Gateway, path: &str, secret: &str) -> Resp {
-    send("POST", &g.url(path), &[("X-Hook-Secret", secret)], b"")
+    send("POST", &g.url(path), &[(SECRET_HEADER, secret)], b"")
 }
 
 fn event(g: &Gateway, path: &str, secret: &str, body: &str) -> Resp {
-    let sig = hex::encode(hmac_sha256(secret.as_bytes(), body.as_bytes()));
+    let sig = signature(secret, body.as_bytes());
     send(
         "POST",
         &g.url(path),
         &[
-            ("X-Hook-Signature", &sig),
+            (SIGNATURE_HEADER, &sig),
             ("Content-Type", "application/json"),
         ],
         body.as_bytes(),
@@ -116,12 +117,12 @@ fn handshake_then_events(world: &World) -> TestResult {
     let r = event(g, &path, &secret, &body);
     assert_eq!(r.status, 202, "{}", r.body);
     assert!(!r.body.contains(&secret));
-    let sig = hex::encode(hmac_sha256(secret.as_bytes(), body.as_bytes()));
+    let sig = signature(&secret, body.as_bytes());
     let tampered = body.replace("changed", "deleted");
     send(
         "POST",
         &g.url(&path),
-        &[("X-Hook-Signature", &sig)],
+        &[(SIGNATURE_HEADER, &sig)],
         tampered.as_bytes(),
     )
     .assert_problem(401, "signature_mismatch");

@@ -4,6 +4,7 @@
 
 mod a;
 mod b;
+pub mod asana;
 
 use crate::client::unique;
 use base64::engine::general_purpose::STANDARD;

@@ -26,6 +26,10 @@ pub const TESTS: &[Test] = &[
         window_and_rearm,
     ),
     ("asana::handshake_for_a_disabled_webhook_refused", disabled),
+    (
+        "asana::stale_kv_neither_loses_the_secret_nor_takes_a_second_handshake",
+        stale_projection,
+    ),
 ];
 
 /// A secret of the shape Asana sends (64 hex digits), unique per call, remembered for
@@ -225,5 +229,45 @@ fn disabled(world: &World) -> TestResult {
     let (id, path) = create(g, json!({}));
     handshake(g, &path, "short").assert_problem(400, "handshake_secret_invalid");
     assert_eq!(get(g, &id)["auth"]["arming"]["used"], false);
+    Ok(())
+}
+
+/// The object is the authority, not KV: with the route put back to its pre-handshake
+/// state (as a lagging KV location, or a failed projection, would serve it), an event
+/// signed with the planted secret is still accepted (the webhook's object is asked), and
+/// a second handshake that looks armed to that stale copy still loses the
+/// compare-and-set at the object and is refused; the next admin access repairs KV.
+fn stale_projection(world: &World) -> TestResult {
+    use super::guarantees::raw_kv;
+    let g = &world.faults;
+    let (id, path) = create(g, json!({}));
+    let route_key = format!("route:{path}");
+    let stale = raw_kv(g, "GET", &route_key, None)
+        .json()
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(stale.contains(r#""secrets":[]"#), "{stale}");
+    let secret = hook_secret("stale-first");
+    assert_answered(&handshake(g, &path, &secret), &secret);
+
+    assert_eq!(raw_kv(g, "PUT", &route_key, Some(&stale)).status, 204);
+    let r = event(g, &path, &secret, &events_body());
+    assert_eq!(r.status, 202, "{}", r.body);
+
+    assert_eq!(raw_kv(g, "PUT", &route_key, Some(&stale)).status, 204);
+    let attacker = hook_secret("stale-attacker");
+    handshake(g, &path, &attacker).assert_problem(409, "handshake_already_completed");
+    event(g, &path, &attacker, &events_body()).assert_problem(401, "signature_mismatch");
+    assert_eq!(event(g, &path, &secret, &events_body()).status, 202);
+
+    // The admin API reads the object's record and brings KV in line.
+    assert_eq!(raw_kv(g, "PUT", &route_key, Some(&stale)).status, 204);
+    let view = get(g, &id);
+    assert_eq!(view["auth"]["secret_count"], 1, "{view}");
+    assert_eq!(view["auth"]["arming"]["used"], true, "{view}");
+    let repaired = raw_kv(g, "GET", &route_key, None).json();
+    let repaired = repaired.as_str().unwrap();
+    assert!(repaired.contains(r#""used":true"#), "{repaired}");
     Ok(())
 }

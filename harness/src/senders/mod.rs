@@ -3,8 +3,8 @@
 //! and the benchmark uses them for its signed cases.
 
 mod a;
-mod b;
 pub mod asana;
+mod b;
 
 use crate::client::unique;
 use base64::engine::general_purpose::STANDARD;

@@ -78,6 +78,10 @@ pub struct AuthConfig {
     /// `hub.verify_token` (chosen by the operator, pasted into Meta's dashboard).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) verify_token: Option<Secret>,
+    /// Only for a scheme whose handshake plants the secret (`asana`): whether, and until
+    /// when, that handshake is accepted (`model::arming`). Absent: not armed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) arming: Option<super::arming::Arming>,
 }
 
 /// The generic template's window when it signs a timestamp and sets none.
@@ -106,6 +110,10 @@ impl AuthConfig {
 
     pub fn verify_token(&self) -> Option<&Secret> {
         self.verify_token.as_ref()
+    }
+
+    pub fn arming(&self) -> Option<super::arming::Arming> {
+        self.arming
     }
 
     /// The replay window in force: the override, else the provider's, else 300 s for a

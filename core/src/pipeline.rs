@@ -8,11 +8,10 @@ use crate::envelope::Extras;
 use crate::filter::{evaluate, parse_selector, select_text, Source};
 use crate::model::Style;
 use crate::problem::Problem;
-use crate::request::{Forwardable, RequestView};
+use crate::request::{query_lists, Forwardable, RequestView};
 use crate::style::{flowker, kestra, kubiya};
 use crate::verify::Verified;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// What happens to a verified request before the guard.
 pub enum Prepared {
@@ -116,6 +115,19 @@ pub fn prepare(
             extras.trigger = Some(serde_json::to_string(&trigger).expect("trigger serializes"));
         }
     }
+    if verified.is_unsigned_setup() {
+        // Notion's verification request: the token is the key its events will be signed
+        // with, so the consumer learns only that it came (the delivery log shows it to
+        // the operator, who pastes it into Notion and into `auth.secret`).
+        extras.event_type = Some("notion.verification".to_string());
+        extras.body = Some(
+            serde_json::json!({
+                "verification_token": crate::verify::handshake::NOTION_TOKEN_REDACTED
+            })
+            .to_string()
+            .into_bytes(),
+        );
+    }
     if record.auth().scheme() == crate::model::Scheme::MicrosoftGraph {
         // Graph repeats the shared clientState in every notification; it was checked,
         // and a secret is never forwarded, so the forwarded body says only that.
@@ -138,12 +150,4 @@ fn without_client_state(body: &[u8]) -> Vec<u8> {
         }
     }
     serde_json::to_vec(&v).unwrap_or_else(|_| body.to_vec())
-}
-
-pub(crate) fn query_lists(raw: Option<&str>) -> BTreeMap<String, Vec<String>> {
-    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (k, v) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
-        out.entry(k.into_owned()).or_default().push(v.into_owned());
-    }
-    out
 }

@@ -6,6 +6,7 @@
 //! It also holds the catalogue to its promises: every provider names its documentation
 //! page, and every scheme has vectors (at least one valid and one refused).
 
+use hookgate_core::guard::key::signs_its_delivery_id;
 use hookgate_core::model::scheme::{
     Check, DeliveryIdSource, Descriptor, Handshake, Piece, PublicKeyAlgorithm, SignatureSource,
     TimestampSource,
@@ -105,7 +106,12 @@ fn check(d: &Descriptor) -> (Vec<String>, String) {
 
 /// (headers read, what is checked) for a MAC layout.
 fn check_layout(l: &hookgate_core::model::scheme::Layout<'_>) -> (Vec<String>, String) {
-    let mut headers: Vec<String> = l.signature.header_names().iter().map(|h| code(h)).collect();
+    let mut headers: Vec<String> = match &l.signature {
+        SignatureSource::NumberedHeaders { prefix, max, .. } => {
+            vec![format!("`{prefix}1` … `{prefix}{max}`")]
+        }
+        other => other.header_names().iter().map(|h| code(h)).collect(),
+    };
     if let SignatureSource::JsonBodyMember { member, fields, .. } = &l.signature {
         headers.push(format!(
             "body object {} ({})",
@@ -136,7 +142,9 @@ fn check_layout(l: &hookgate_core::model::scheme::Layout<'_>) -> (Vec<String>, S
         SignatureSource::Header { encoding: e, .. } => encoding(*e),
         SignatureSource::KeyValues { .. } => "hex",
         SignatureSource::VersionedList { .. } => "base64",
-        SignatureSource::JsonBodyMember { encoding: e, .. } => encoding(*e),
+        SignatureSource::PrefixedList { encoding: e, .. }
+        | SignatureSource::NumberedHeaders { encoding: e, .. }
+        | SignatureSource::JsonBodyMember { encoding: e, .. } => encoding(*e),
     };
     (
         headers,
@@ -161,12 +169,23 @@ fn handshake(h: Option<Handshake>) -> &'static str {
         Some(Handshake::GraphValidation) => "`validationToken`",
         Some(Handshake::OktaVerification) => "one-time verification `GET`",
         Some(Handshake::MailchimpUrlValidation) => "callback URL `GET`",
+        Some(Handshake::IntercomHead) => "`HEAD` URL check",
+        Some(Handshake::WoocommercePing) => "unsigned `webhook_id=` ping",
+        Some(Handshake::NotionVerification) => {
+            "one-time `verification_token` POST, forwarded redacted"
+        }
+        Some(Handshake::AsanaHookSecret) => {
+            "`X-Hook-Secret` echoed and stored (only while armed, once)"
+        }
     }
 }
 
 fn delivery_id(d: &Descriptor) -> String {
-    match d.delivery_id {
-        None => String::new(),
+    let at = match d.delivery_id {
+        None if matches!(d.check, Check::Template) => {
+            return "the template's `id_header` (signed when its content has `{id}`)".into()
+        }
+        None => return "none: the body-hash window".to_string(),
         Some(DeliveryIdSource::Header(names)) => names
             .iter()
             .map(|h| code(h))
@@ -176,6 +195,10 @@ fn delivery_id(d: &Descriptor) -> String {
         Some(DeliveryIdSource::JsonBodyMember { member, field }) => {
             format!("body {}", code(&format!("{member}.{field}")))
         }
+    };
+    match signs_its_delivery_id(d) {
+        Some(true) => format!("{at} (signed)"),
+        _ => format!("{at} (not signed)"),
     }
 }
 
@@ -195,7 +218,10 @@ fn render() -> String {
         "hookgate verifies {} senders, each one `auth.scheme` described by one file in \
          [`core/src/model/providers/`](../core/src/model/providers/). The delivery id is \
          the provider's own id of a delivery, which dedupe uses before any other key \
-         (README, *Idempotency*). What the operator pastes is listed where the provider \
+         when the signature covers it (\"signed\"): a captured request sent again with \
+         a fresh `Idempotency-Key` is still the same delivery. An id the signature does \
+         not cover comes after the sender's `Idempotency-Key` (README, *Duplicates and \
+         rate limits*). What the operator pastes is listed where the provider \
          gives it; otherwise `auth.secret` is the provider's signing secret (generated \
          when absent).\n\n",
         Scheme::ALL.len()

@@ -36,7 +36,16 @@ fuzz_target!(|data: &[u8]| {
                     let _ = codec::base64(sig);
                 }
             }
-            SignatureSource::Header { .. } | SignatureSource::JsonBodyMember { .. } => {}
+            SignatureSource::PrefixedList {
+                separator, prefix, ..
+            } => {
+                for sig in parse::prefixed_items(s, *separator, prefix) {
+                    assert!(!sig.is_empty() && s.contains(sig));
+                }
+            }
+            SignatureSource::Header { .. }
+            | SignatureSource::NumberedHeaders { .. }
+            | SignatureSource::JsonBodyMember { .. } => {}
         }
     }
     if let Some(n) = codec::unix_seconds(s) {

@@ -129,6 +129,8 @@ fn every_scheme(world: &World) -> TestResult {
             super::ingress::TESTS
                 .iter()
                 .chain(super::public_keys::TESTS)
+                .chain(super::catalogue_b::TESTS)
+                .chain(super::asana::TESTS)
                 .chain(super::credentials::TESTS)
                 .any(|(name, _)| name == test),
             "{scheme}: no test {test}"
@@ -175,6 +177,7 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
         "public_keys::graph_validation_and_client_state",
     ),
     ("okta", "public_keys::okta_verification_and_header_secret"),
+    ("asana", "asana::handshake_answered_once_then_signed_events"),
     (
         "shared-secret",
         "ingress::shared_secret_in_either_header_is_accepted",
@@ -182,6 +185,14 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     (
         "url-key",
         "ingress::url_key_is_accepted_and_never_forwarded",
+    ),
+    (
+        "xero",
+        "schemes::xero_answers_200_without_a_body_and_401_to_a_bad_signature",
+    ),
+    (
+        "airtable",
+        "schemes::airtable_pings_are_answered_204_without_a_body",
     ),
     (
         "telegram",

@@ -6,6 +6,8 @@
 //! suite fails and says how to get them.
 
 mod admin;
+mod asana;
+mod catalogue_b;
 mod consumer;
 mod credentials;
 mod dashboard;
@@ -23,6 +25,7 @@ mod replays;
 mod schemes;
 mod storage_budget;
 mod styles;
+mod url_checks;
 
 use hookgate_harness::gateway::{derived_config, Gateway, TempDir};
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -144,7 +147,9 @@ pub fn main() {
         .iter()
         .chain(admin::TESTS)
         .chain(schemes::TESTS)
+        .chain(catalogue_b::TESTS)
         .chain(public_keys::TESTS)
+        .chain(asana::TESTS)
         .chain(registry::TESTS)
         .chain(guard::TESTS)
         .chain(guarantees::TESTS)
@@ -158,6 +163,7 @@ pub fn main() {
         .chain(consumer::TESTS)
         .chain(hostile_input::TESTS)
         .chain(credentials::TESTS)
+        .chain(url_checks::TESTS)
     {
         trials.push(trial(&world, name, *f));
     }

@@ -1,7 +1,8 @@
 //! The stored verification settings of a webhook.
 
-use super::scheme::{KeyFormat, Scheme};
+use super::scheme::KeyFormat;
 use super::template::HmacTemplate;
+use super::Scheme;
 use crate::codec;
 use crate::secret::Secret;
 use crate::time::UnixMillis;
@@ -80,6 +81,10 @@ pub struct AuthConfig {
     /// `hub.verify_token` (chosen by the operator, pasted into Meta's dashboard).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) verify_token: Option<Secret>,
+    /// Only for a scheme whose handshake plants the secret (`asana`): whether, and until
+    /// when, that handshake is accepted (`model::arming`). Absent: not armed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) arming: Option<super::arming::Arming>,
 }
 
 /// The generic template's window when it signs a timestamp and sets none.
@@ -108,6 +113,10 @@ impl AuthConfig {
 
     pub fn verify_token(&self) -> Option<&Secret> {
         self.verify_token.as_ref()
+    }
+
+    pub fn arming(&self) -> Option<super::arming::Arming> {
+        self.arming
     }
 
     /// The replay window in force: the override, else the provider's, else 300 s for a
@@ -139,7 +148,7 @@ impl AuthConfig {
                 Cow::Owned(codec::base64(raw.strip_prefix("whsec_").unwrap_or(raw))?),
                 None,
             ),
-            (KeyFormat::TextOrBase64, SecretEncoding::Base64) => {
+            (KeyFormat::TextOrBase64, SecretEncoding::Base64) | (KeyFormat::Base64, _) => {
                 (Cow::Owned(codec::base64(raw)?), None)
             }
             (KeyFormat::Hex, _) => (Cow::Owned(hex::decode(raw.trim()).ok()?), None),
@@ -176,7 +185,7 @@ impl AuthConfig {
     /// scheme's, or one named like a credential.
     pub fn never_forwarded(&self, lowercase_name: &str) -> bool {
         self.own_credential_headers().any(|h| h == lowercase_name)
-            || super::scheme::looks_like_credential(lowercase_name)
+            || super::providers::looks_like_credential(lowercase_name)
     }
 }
 

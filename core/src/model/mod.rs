@@ -3,6 +3,7 @@
 //! A leaf: it depends only on the crate's value types (`path`, `secret`, `time`,
 //! `codec`, and the `filter` language), never on verification, requests, the admin API or the HTTP table.
 
+pub mod arming;
 pub mod auth;
 pub mod limits;
 pub mod pointer;
@@ -14,10 +15,10 @@ pub mod style;
 pub mod template;
 
 pub use auth::{AuthConfig, SecretEncoding, StoredSecret};
+pub use providers::Scheme;
 pub use record::{
     Method, Origin, OriginMode, RecordDecodeError, Target, TargetKind, WebhookRecord,
 };
-pub use scheme::Scheme;
 pub use style::{BasicAuth, EventTypeSource, Style};
 
 /// hookgate's own queue of deliveries to async origins (`DeliveryJob`s).

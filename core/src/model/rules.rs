@@ -5,8 +5,9 @@
 
 use super::auth::{AuthConfig, SecretEncoding};
 use super::record::{Target, WebhookRecord};
-use super::scheme::{KeyFormat, Scheme};
+use super::scheme::KeyFormat;
 use super::template::{parse_template, HmacTemplate, Part};
+use super::Scheme;
 use crate::codec;
 use crate::secret::Secret;
 
@@ -223,8 +224,12 @@ fn check_auth(auth: &AuthConfig, secret_length: SecretLength, v: &mut Violations
             );
         }
     }
+    // A base64-only key may say so; other schemes key with the secret's text.
     if auth.secret_encoding == SecretEncoding::Base64
-        && scheme.descriptor().key != KeyFormat::TextOrBase64
+        && !matches!(
+            scheme.descriptor().key,
+            KeyFormat::TextOrBase64 | KeyFormat::Base64
+        )
     {
         v.invalid(
             "auth.secret_encoding",
@@ -250,8 +255,18 @@ fn check_auth(auth: &AuthConfig, secret_length: SecretLength, v: &mut Violations
         ),
         (None, _) => {}
     }
-    if auth.secrets.is_empty() {
+    // A scheme whose handshake plants the secret (Asana) has none until it comes.
+    if auth.secrets.is_empty() && !scheme.plants_secret() {
         v.invalid("auth.secrets", "at least one secret is required");
+    }
+    if auth.arming.is_some() && !scheme.plants_secret() {
+        v.invalid(
+            "auth.arming",
+            format!(
+                "the {} scheme has no handshake that plants a secret",
+                scheme.name()
+            ),
+        );
     }
     if auth.secrets.len() > MAX_SECRETS {
         v.invalid(
@@ -323,6 +338,9 @@ pub(crate) fn check_secret(raw: &str, auth: &AuthConfig) -> Result<(), &'static 
         }
         KeyFormat::BasicCredentials if raw.split_once(':').is_none_or(|(u, _)| u.is_empty()) => {
             Err("must be username:password, as set at the provider")
+        }
+        KeyFormat::Base64 if codec::base64(raw).is_none_or(|k| k.len() < 16) => {
+            Err("must be base64 of at least 16 bytes, as the provider gives it")
         }
         _ => Ok(()),
     }

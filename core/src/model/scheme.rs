@@ -7,12 +7,9 @@
 use super::template::{Algorithm, SignatureEncoding};
 use std::borrow::Cow;
 
-pub use super::providers::Scheme;
-
 /// Everything scheme-specific, as data.
 #[derive(Debug)]
 pub struct Descriptor {
-    pub scheme: Scheme,
     /// The `auth.scheme` value.
     pub name: &'static str,
     /// Who sends it, as a person would name them (the catalogue's first column).
@@ -34,7 +31,8 @@ pub struct Descriptor {
     pub delivery_id: Option<DeliveryIdSource>,
     pub handshake: Option<Handshake>,
     /// Headers of this scheme that carry a credential or signature: never forwarded,
-    /// whatever scheme the receiving webhook uses.
+    /// whatever scheme the receiving webhook uses. A name ending in `-` stands for a
+    /// numbered family (`x-docusign-signature-` covers `x-docusign-signature-1`, `-2`, …).
     pub never_forward: &'static [&'static str],
 }
 
@@ -133,6 +131,23 @@ pub enum SignatureSource<'a> {
     },
     /// Space-separated `v1,<base64>` entries (Standard Webhooks, Svix).
     VersionedList { header: &'a str },
+    /// Items separated by `separator`, each a version `prefix` and a signature: every
+    /// item with the prefix is a candidate and any may match; items of other versions
+    /// are ignored (PagerDuty's `v1=…,v1=…` during a rotation, CircleCI's `v1=…,v2=…`).
+    PrefixedList {
+        header: &'a str,
+        separator: char,
+        prefix: &'a str,
+        encoding: SignatureEncoding,
+    },
+    /// A family of numbered headers, `<prefix>1` to `<prefix><max>`, one signature each,
+    /// any of which may match (DocuSign sends `X-DocuSign-Signature-<n>`, one per Connect
+    /// key). Its `never_forward` entry is the prefix, which covers every number.
+    NumberedHeaders {
+        prefix: &'a str,
+        max: u8,
+        encoding: SignatureEncoding,
+    },
     /// Inside the JSON body: the top-level object `member` (at most
     /// [`BODY_MEMBER_MAX_LEN`] bytes, so reading it is a bounded parse) holds the MAC in
     /// the first of `fields` present, and any others in the rest (Mailgun's `signature`
@@ -154,7 +169,9 @@ impl SignatureSource<'_> {
         match self {
             SignatureSource::Header { names, .. } => names.iter().copied().collect(),
             SignatureSource::KeyValues { header, .. }
-            | SignatureSource::VersionedList { header } => vec![header],
+            | SignatureSource::VersionedList { header }
+            | SignatureSource::PrefixedList { header, .. } => vec![header],
+            SignatureSource::NumberedHeaders { prefix, .. } => vec![prefix],
             SignatureSource::JsonBodyMember { .. } => vec![],
         }
     }
@@ -235,6 +252,9 @@ pub enum KeyFormat {
     TokenOrWhsec,
     /// Hex of at least 16 bytes, always decoded (Adyen's HMAC key); generated as hex.
     Hex,
+    /// Base64 of at least 16 key bytes, always decoded (Airtable's `macSecretBase64`):
+    /// the operator pastes the provider's text as it is; generated as base64 too.
+    Base64,
 }
 
 impl KeyFormat {
@@ -263,6 +283,9 @@ pub enum DeliveryIdSource {
 /// file). Duplicates replay the same answer; a sync origin's answer still passes through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Acknowledgement {
+    /// This status with an empty body (Xero: `200`, "no body in the response"; Airtable:
+    /// `200` or `204` "and an empty response body", else it retries and disables).
+    Empty(u16),
     /// This status with a `text/plain` body (Adyen: `200` and `[accepted]`).
     Text { status: u16, body: &'static str },
 }
@@ -291,6 +314,21 @@ pub enum Handshake {
     /// Mailchimp: a `GET` to the callback URL (its key proves it) when the webhook is
     /// saved, answered `200`.
     MailchimpUrlValidation,
+    /// Intercom: a `HEAD` to the endpoint URL when it is saved, answered `200`.
+    IntercomHead,
+    /// WooCommerce: the unsigned ping on creation (form body `webhook_id=<id>`, no
+    /// signature header), which must be answered exactly `200`.
+    WoocommercePing,
+    /// Notion: the one-time `POST {"verification_token": "secret_…"}`, unsigned (the token
+    /// it carries is the key later events are signed with). Accepted in exactly that
+    /// shape, without `X-Notion-Signature`, only while every active secret of the webhook
+    /// is still the placeholder hookgate generated; forwarded with the token redacted, the
+    /// token itself shown in the delivery log (`verify::handshake::notion_verification`).
+    NotionVerification,
+    /// Asana: the first request carries `X-Hook-Secret`, answered with the same header;
+    /// the value becomes the webhook's secret. Proved by nothing but the webhook being
+    /// armed for it (`model::arming`), so accepted once per arming.
+    AsanaHookSecret,
 }
 
 impl Handshake {
@@ -304,7 +342,16 @@ impl Handshake {
                 | Handshake::DropboxChallenge
                 | Handshake::GraphValidation
                 | Handshake::OktaVerification
+                | Handshake::IntercomHead
+                | Handshake::WoocommercePing
+                | Handshake::AsanaHookSecret
         )
+    }
+
+    /// Whether the handshake stores the secret it carries (Asana): it writes, so it is
+    /// accepted only while the webhook is armed for it.
+    pub fn plants_secret(self) -> bool {
+        self == Handshake::AsanaHookSecret
     }
 
     /// The method the handshake arrives with when it is not one the webhook lists.
@@ -315,6 +362,7 @@ impl Handshake {
             | Handshake::DropboxChallenge
             | Handshake::OktaVerification
             | Handshake::MailchimpUrlValidation => Some("GET"),
+            Handshake::IntercomHead => Some("HEAD"),
             _ => None,
         }
     }
@@ -332,241 +380,3 @@ pub const GENERIC_CREDENTIAL_HEADERS: &[&str] = &[
     "x-webhook-token",
     "x-gitlab-token",
 ];
-
-impl Scheme {
-    pub fn name(self) -> &'static str {
-        self.descriptor().name
-    }
-
-    pub fn parse(raw: &str) -> Option<Scheme> {
-        Scheme::ALL.into_iter().find(|s| s.name() == raw)
-    }
-
-    /// What the operator pastes from the provider into `auth` (see
-    /// [`Descriptor::operator_fields`]).
-    pub fn operator_fields(self) -> &'static [OperatorField] {
-        self.descriptor().operator_fields
-    }
-
-    /// Whether the credential is the request path's last segment (`url-key`,
-    /// `mailchimp`): such a webhook is matched one level above the path it is sent to.
-    pub fn takes_url_key(self) -> bool {
-        matches!(self.descriptor().check, Check::UrlKey)
-    }
-
-    /// Whether a stored secret of this scheme is a GitLab signing token (`whsec_` +
-    /// base64) rather than a token compared as it is.
-    pub fn is_signing_token(self, raw: &str) -> bool {
-        self.descriptor().key == KeyFormat::TokenOrWhsec
-            && raw
-                .strip_prefix("whsec_")
-                .is_some_and(|b64| crate::codec::base64(b64).is_some())
-    }
-
-    /// Whether `auth.header` may say where the credential is read.
-    pub fn header_configurable(self) -> bool {
-        match &self.descriptor().check {
-            Check::SharedSecret { .. } => true,
-            Check::Hmac(layout) => matches!(
-                layout.signature,
-                SignatureSource::Header {
-                    configurable: true,
-                    ..
-                }
-            ),
-            Check::UrlKey
-            | Check::Template
-            | Check::PublicKey(_)
-            | Check::ClientState
-            | Check::BasicAuth
-            | Check::TokenOrSigned { .. }
-            | Check::AdyenNotificationItems => false,
-        }
-    }
-
-    /// Whether the scheme signs a time, so that `tolerance_s` means something. The
-    /// generic template decides per record.
-    pub fn signs_timestamp(self) -> bool {
-        match &self.descriptor().check {
-            Check::Hmac(layout) => layout.timestamp.is_some(),
-            Check::Template | Check::PublicKey(_) => true,
-            Check::TokenOrSigned { signed, .. } => signed.timestamp.is_some(),
-            Check::SharedSecret { .. }
-            | Check::UrlKey
-            | Check::ClientState
-            | Check::BasicAuth
-            | Check::AdyenNotificationItems => false,
-        }
-    }
-}
-
-/// Every header any scheme treats as a credential, plus the generic ones.
-pub fn all_credential_headers() -> impl Iterator<Item = &'static str> {
-    GENERIC_CREDENTIAL_HEADERS.iter().copied().chain(
-        Scheme::ALL
-            .iter()
-            .flat_map(|s| s.descriptor().never_forward.iter().copied()),
-    )
-}
-
-/// Whether `lowercase_name` is one of [`all_credential_headers`], from that list
-/// collected once per process: every forwarded header of every request asks, and
-/// walking the per-scheme lists each time cost 20 instructions an entry. (Sorted, the
-/// lookup was no faster for 40 names, and the sort added 3 KB to the wasm.) A mask of
-/// the names' lengths answers most headers (`content-type`, `host`, `x-request-id`)
-/// before the walk.
-pub fn is_credential_header(lowercase_name: &str) -> bool {
-    struct Names {
-        lengths: u64,
-        all: Vec<&'static str>,
-    }
-    fn length_bit(name: &str) -> u64 {
-        1 << name.len().min(63)
-    }
-    static NAMES: std::sync::OnceLock<Names> = std::sync::OnceLock::new();
-    let names = NAMES.get_or_init(|| {
-        let all: Vec<&'static str> = all_credential_headers().collect();
-        Names {
-            lengths: all.iter().fold(0, |mask, n| mask | length_bit(n)),
-            all,
-        }
-    });
-    names.lengths & length_bit(lowercase_name) != 0 && names.all.contains(&lowercase_name)
-}
-
-/// Known credential headers of any scheme, plus the names credentials usually have.
-pub fn looks_like_credential(lowercase_name: &str) -> bool {
-    // The cheap tests first: most headers are none of these, and the delivery-id
-    // exemption (a walk over every scheme) only matters for a name that matched.
-    let named_like_one = matches!(
-        lowercase_name,
-        "authorization" | "proxy-authorization" | "cookie"
-    ) || lowercase_name.ends_with("api-key")
-        || lowercase_name.ends_with("-signature")
-        || lowercase_name.ends_with("-token")
-        || lowercase_name.ends_with("-secret")
-        || is_credential_header(lowercase_name);
-    named_like_one && !is_delivery_id_header(lowercase_name)
-}
-
-/// Whether `lowercase_name` is some provider's delivery id: never a credential.
-pub fn is_delivery_id_header(lowercase_name: &str) -> bool {
-    Scheme::ALL
-        .iter()
-        .any(|s| match s.descriptor().delivery_id {
-            Some(DeliveryIdSource::Header(names)) => names.contains(&lowercase_name),
-            _ => false,
-        })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn descriptors_are_in_variant_order_and_names_round_trip() {
-        for (i, scheme) in Scheme::ALL.into_iter().enumerate() {
-            assert_eq!(scheme as usize, i);
-            let d = scheme.descriptor();
-            assert_eq!(d.scheme, scheme);
-            assert_eq!(Scheme::parse(d.name), Some(scheme));
-            let json = serde_json::to_string(&scheme).unwrap();
-            assert_eq!(json, format!("\"{}\"", d.name));
-        }
-        assert_eq!(Scheme::parse("rot13"), None);
-    }
-
-    #[test]
-    fn every_signature_header_is_never_forwarded() {
-        for scheme in Scheme::ALL {
-            let d = scheme.descriptor();
-            let read: Vec<&str> = match &d.check {
-                Check::Hmac(l) => l.signature.header_names(),
-                Check::SharedSecret { headers } => headers.to_vec(),
-                Check::PublicKey(l) => vec![l.signature_header],
-                Check::BasicAuth => vec!["authorization"],
-                Check::TokenOrSigned { headers, signed } => headers
-                    .iter()
-                    .copied()
-                    .chain(signed.signature.header_names())
-                    .collect(),
-                Check::UrlKey
-                | Check::Template
-                | Check::ClientState
-                | Check::AdyenNotificationItems => vec![],
-            };
-            for h in read {
-                assert!(d.never_forward.contains(&h), "{}: {h}", d.name);
-                assert_eq!(h, h.to_ascii_lowercase());
-            }
-        }
-    }
-
-    #[test]
-    fn the_collected_lookup_agrees_with_the_list() {
-        for h in all_credential_headers() {
-            assert!(is_credential_header(h), "{h}");
-        }
-        let long = "x-".repeat(40);
-        for h in [
-            "content-type",
-            "user-agent",
-            "x-github-delivery",
-            "",
-            "zzz",
-            &long,
-        ] {
-            assert!(!is_credential_header(h), "{h}");
-        }
-    }
-
-    #[test]
-    fn delivery_ids_are_not_credentials() {
-        for h in all_credential_headers() {
-            assert!(!is_delivery_id_header(h), "{h}");
-        }
-        assert!(is_delivery_id_header("i-twilio-idempotency-token"));
-        assert!(is_delivery_id_header("x-github-delivery"));
-    }
-
-    #[test]
-    fn signed_ids_are_the_delivery_ids() {
-        for scheme in Scheme::ALL {
-            let d = scheme.descriptor();
-            let Check::Hmac(l) = &d.check else { continue };
-            for piece in l.content.iter() {
-                if let Piece::Header(h) = piece {
-                    let Some(DeliveryIdSource::Header(ids)) = d.delivery_id else {
-                        panic!("{} signs {h} but has no delivery id header", d.name);
-                    };
-                    assert_eq!(ids, &[*h], "{}", d.name);
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn timestamped_schemes_have_a_tolerance() {
-        for scheme in Scheme::ALL {
-            let d = scheme.descriptor();
-            if let Check::Hmac(l) = &d.check {
-                assert_eq!(
-                    l.timestamp.is_some(),
-                    d.default_tolerance_s.is_some(),
-                    "{}",
-                    d.name
-                );
-                // Contentful's canonical request signs its timestamp header itself.
-                let signs_time = l.content.contains(&Piece::Timestamp)
-                    || l.content.contains(&Piece::ContentfulCanonicalRequest);
-                let body_time = matches!(l.timestamp, Some(TimestampSource::BodyUnixMillis(_)));
-                assert_eq!(
-                    signs_time,
-                    l.timestamp.is_some() && !body_time,
-                    "{}",
-                    d.name
-                );
-            }
-        }
-    }
-}

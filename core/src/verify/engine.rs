@@ -71,6 +71,22 @@ pub(super) fn run_for(
         SignatureSource::VersionedList { header } => {
             Presented::List(headers.get(header).ok_or(VerifyError::SignatureMissing)?)
         }
+        SignatureSource::PrefixedList {
+            header,
+            separator,
+            prefix,
+            ..
+        } => {
+            let raw = headers.get(header).ok_or(VerifyError::SignatureMissing)?;
+            Presented::Several(parse::prefixed_items(raw, *separator, prefix))
+        }
+        SignatureSource::NumberedHeaders { prefix, max, .. } => {
+            let values = parse::numbered(headers.iter(), prefix, *max);
+            if values.is_empty() {
+                return Err(VerifyError::SignatureMissing);
+            }
+            Presented::Several(values)
+        }
         // Mailgun: one small object of the body, read once (bounded); the rest of the
         // body is not parsed.
         SignatureSource::JsonBodyMember { member, fields, .. } => {
@@ -166,6 +182,14 @@ pub(super) fn run_for(
         ) => fields
             .iter()
             .filter_map(|f| decode(*encoding, &object.text(f)?, mac_len))
+            .collect(),
+        (
+            SignatureSource::PrefixedList { encoding, .. }
+            | SignatureSource::NumberedHeaders { encoding, .. },
+            Presented::Several(signatures),
+        ) => signatures
+            .iter()
+            .filter_map(|s| decode(*encoding, s, mac_len))
             .collect(),
         _ => {
             return Err(VerifyError::Misconfigured(
@@ -294,6 +318,8 @@ enum Presented<'h> {
     WithTime(&'h str, Vec<&'h str>),
     List(&'h str),
     Member(json::SmallObject<'h>),
+    /// Every presented signature, each to decode in the source's encoding.
+    Several(Vec<&'h str>),
 }
 
 fn timestamp_header<'h>(headers: &'h Headers, name: &str) -> Result<&'h str, VerifyError> {

@@ -39,6 +39,38 @@ pub fn signature_list(header: &str) -> Vec<&str> {
         .collect()
 }
 
+/// `prefix<signature>` items separated by `separator` (PagerDuty: `v1=<hex>,v1=<hex>`;
+/// CircleCI: `v1=<hex>,v2=…`) → the signatures of the items with the prefix, in order.
+/// Space around an item is ignored; items of other versions are left out.
+pub fn prefixed_items<'h>(header: &'h str, separator: char, prefix: &str) -> Vec<&'h str> {
+    header
+        .split(separator)
+        .filter_map(|item| item.trim().strip_prefix(prefix))
+        .filter(|sig| !sig.is_empty())
+        .collect()
+}
+
+/// The values of the headers named `<prefix><n>` for n from 1 to `max`, written without
+/// leading zeros (DocuSign's `x-docusign-signature-1`, `-2`, …), in arrival order.
+pub fn numbered<'h>(
+    headers: impl Iterator<Item = (&'h str, &'h str)>,
+    prefix: &str,
+    max: u8,
+) -> Vec<&'h str> {
+    headers
+        .filter(|(name, _)| {
+            name.strip_prefix(prefix).is_some_and(|n| {
+                !n.starts_with('0')
+                    && n.len() <= 3
+                    && n.bytes().all(|b| b.is_ascii_digit())
+                    && n.parse::<u16>()
+                        .is_ok_and(|n| (1..=u16::from(max)).contains(&n))
+            })
+        })
+        .map(|(_, value)| value)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +110,36 @@ mod tests {
         for bad in ["invalid_header", "h1=x", "ts=1234;h2=x", "ts=x;h1=y", ""] {
             assert!(paddle(bad).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn prefixed_items_keep_their_version_only() {
+        assert_eq!(prefixed_items("v1=aa,v1=bb", ',', "v1="), vec!["aa", "bb"]);
+        assert_eq!(
+            prefixed_items("v1=aa, v2=bb ,v3=cc,v1=dd", ',', "v1="),
+            vec!["aa", "dd"]
+        );
+        for none in ["", "aa", "v2=aa", "v1=", "v1", ",,", "x v1=aa"] {
+            assert!(prefixed_items(none, ',', "v1=").is_empty(), "{none:?}");
+        }
+    }
+
+    #[test]
+    fn numbered_headers_are_one_to_max_without_leading_zeros() {
+        let h = [
+            ("x-sig-1", "a"),
+            ("content-type", "b"),
+            ("x-sig-2", "c"),
+            ("x-sig-0", "d"),
+            ("x-sig-01", "e"),
+            ("x-sig-", "f"),
+            ("x-sig-100", "g"),
+            ("x-sig-101", "h"),
+            ("x-sig-1x", "i"),
+            ("x-sig-99999999999999999999", "j"),
+        ];
+        assert_eq!(numbered(h.into_iter(), "x-sig-", 100), vec!["a", "c", "g"]);
+        assert!(numbered(h.into_iter(), "x-other-", 100).is_empty());
     }
 
     #[test]

@@ -367,6 +367,10 @@ fn sign_mac(
         });
     }
     let mac = engine::mac(layout.algorithm, &key, &pieces);
+    let encode = |encoding: SignatureEncoding| match encoding {
+        SignatureEncoding::Hex => hex::encode(mac.as_slice()),
+        SignatureEncoding::Base64 => STANDARD.encode(mac.as_slice()),
+    };
     let (name, value) = match &layout.signature {
         SignatureSource::Header {
             names,
@@ -401,6 +405,16 @@ fn sign_mac(
             header.to_string(),
             format!("v1,{}", STANDARD.encode(mac.as_slice())),
         ),
+        SignatureSource::PrefixedList {
+            header,
+            prefix,
+            encoding,
+            ..
+        } => (header.to_string(), format!("{prefix}{}", encode(*encoding))),
+        // One Connect key: the family's first header.
+        SignatureSource::NumberedHeaders {
+            prefix, encoding, ..
+        } => (format!("{prefix}1"), encode(*encoding)),
         SignatureSource::JsonBodyMember { .. } => {
             return Err(SignError::Misconfigured(
                 "a body object is signed in the body",
@@ -517,6 +531,8 @@ mod tests {
                 Scheme::Hmac => r#"{"scheme":"hmac","template":{"header":"X-Sig","content":"{id}.{timestamp}.{body}","id_header":"X-Id","timestamp_header":"X-Ts","prefix":"v0=","encoding":"base64"}}"#.to_string(),
                 Scheme::Meta => r#"{"scheme":"meta","verify_token":"vt-0123456789"}"#.to_string(),
                 Scheme::Discord | Scheme::Sendgrid => continue,
+                // Asana plants its secret by handshake; a record that holds one.
+                Scheme::Asana => r#"{"scheme":"asana","secret":"asana-hook-secret-0123"}"#.to_string(),
                 _ => format!(r#"{{"scheme":"{}"}}"#, scheme.name()),
             };
             let r = record(&format!(
@@ -527,6 +543,10 @@ mod tests {
             // And the signature is real: the same webhook with another generated secret
             // refuses it, with the scheme's own refusal for a wrong credential (not just
             // any error: a request that fails to parse would also be an error).
+            let auth = match scheme {
+                Scheme::Asana => auth.replace("asana-hook-secret-0123", "asana-other-secret-4567"),
+                _ => auth,
+            };
             let spec = format!(r#"{{"path":"/h","auth":{auth},"target":{{"queue":"EVENTS"}}}}"#);
             let other = crate::admin::validate_create(
                 crate::admin::WebhookSpec::parse(spec.as_bytes()).unwrap(),
@@ -560,6 +580,32 @@ mod tests {
                 | Scheme::Meta
                 | Scheme::Twitter
                 | Scheme::Dropbox
+                | Scheme::Sentry
+                | Scheme::Vercel
+                | Scheme::Bitbucket
+                | Scheme::Intercom
+                | Scheme::Jira
+                | Scheme::CoinbaseCommerce
+                | Scheme::Woocommerce
+                | Scheme::Razorpay
+                | Scheme::Lemonsqueezy
+                | Scheme::Segment
+                | Scheme::Heroku
+                | Scheme::Terraform
+                | Scheme::Launchdarkly
+                | Scheme::ModernTreasury
+                | Scheme::Pusher
+                | Scheme::MongodbAtlas
+                | Scheme::Webex
+                | Scheme::Gocardless
+                | Scheme::Typeform
+                | Scheme::Airtable
+                | Scheme::Pagerduty
+                | Scheme::Circleci
+                | Scheme::Docusign
+                | Scheme::Xero
+                | Scheme::Notion
+                | Scheme::Asana
                 | Scheme::Openai
                 | Scheme::Replicate
                 | Scheme::Clerk
@@ -600,6 +646,7 @@ mod tests {
                 Scheme::Discord | Scheme::Sendgrid | Scheme::MicrosoftGraph | Scheme::Mailgun => {
                     continue
                 }
+                Scheme::Asana => r#"{"scheme":"asana","secret":"asana-hook-secret-0123"}"#.to_string(),
                 _ => format!(r#"{{"scheme":"{}"}}"#, scheme.name()),
             };
             let r = record(&format!(

@@ -15,7 +15,6 @@ const DOCS: &str =
     "https://docs.adyen.com/development-resources/webhooks/secure-webhooks/verify-hmac-signatures";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Adyen,
     name: "adyen",
     provider: "Adyen",
     summary: "every notification item's additionalData.hmacSignature: base64 HMAC-SHA256 (hex key) of its signed fields; answered 200 [accepted]",

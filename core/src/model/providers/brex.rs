@@ -12,7 +12,6 @@ const DOCS: &str = "https://developer.brex.com/docs/webhooks";
 
 pub static DESCRIPTOR: Descriptor = standard_webhooks(
     About {
-        scheme: Scheme::Brex,
         name: "brex",
         provider: "Brex",
         summary: "Webhook-Id, Webhook-Timestamp, Webhook-Signature: v1,<base64> (a secret from GET /v1/webhooks/secrets)",

@@ -9,7 +9,6 @@ use super::prelude::*;
 const DOCS: &str = "https://www.chargebee.com/docs/2.0/webhook_settings.html";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Chargebee,
     name: "chargebee",
     provider: "Chargebee",
     summary: "Authorization: Basic with the webhook's basic-authentication username and password",

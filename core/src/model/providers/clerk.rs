@@ -9,7 +9,6 @@ const DOCS: &str = "https://clerk.com/docs/webhooks/sync-data";
 
 pub static DESCRIPTOR: Descriptor = standard_webhooks(
     About {
-        scheme: Scheme::Clerk,
         name: "clerk",
         provider: "Clerk",
         summary: "svix-id, svix-timestamp, svix-signature: v1,<base64> (the whsec_ signing secret)",

@@ -12,7 +12,6 @@ use super::prelude::*;
 const DOCS: &str = "https://www.contentful.com/developers/docs/webhooks/request-verification/";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Contentful,
     name: "contentful",
     provider: "Contentful",
     summary: "x-contentful-signature: hex HMAC-SHA256 of method, path, the x-contentful-signed-headers and the body; x-contentful-timestamp in ms",

@@ -13,7 +13,6 @@ use super::prelude::*;
 const DOCS: &str = "https://docs.gitlab.com/user/project/integrations/webhooks/";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Gitlab,
     name: "gitlab",
     provider: "GitLab",
     summary: "X-Gitlab-Token: the secret token; or, with a whsec_ signing token, webhook-id, webhook-timestamp, webhook-signature: v1,<base64>",

@@ -9,7 +9,6 @@ const DOCS: &str = "https://docs.lithic.com/docs/events-api";
 
 pub static DESCRIPTOR: Descriptor = standard_webhooks(
     About {
-        scheme: Scheme::Lithic,
         name: "lithic",
         provider: "Lithic",
         summary: "webhook-id, webhook-timestamp, webhook-signature: v1,<base64> (the event subscription's whsec_ secret)",

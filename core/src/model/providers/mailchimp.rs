@@ -10,7 +10,6 @@ const DOCS: &str =
     "https://mailchimp.com/developer/marketing/guides/sync-audience-data-webhooks/";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Mailchimp,
     name: "mailchimp",
     provider: "Mailchimp (audience webhooks)",
     summary: "the key as the callback URL's last path segment; Mailchimp's GET of the URL answered 200",

@@ -14,7 +14,6 @@ const DOCS: &str =
     "https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/securing-webhooks";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Mailgun,
     name: "mailgun",
     provider: "Mailgun",
     summary: "the JSON body's signature object: hex HMAC-SHA256 of timestamp + token with the webhook signing key (parent-signature accepted)",

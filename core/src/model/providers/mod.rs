@@ -19,7 +19,10 @@
 //! The language the descriptors are written in is `super::scheme`; builders shared by a
 //! family of providers are in `family.rs`.
 
-use super::scheme::{Acknowledgement, Descriptor};
+use super::scheme::{
+    Acknowledgement, Check, DeliveryIdSource, Descriptor, Handshake, KeyFormat, OperatorField,
+    SignatureSource, GENERIC_CREDENTIAL_HEADERS,
+};
 use serde::{Deserialize, Serialize};
 
 mod family;
@@ -27,8 +30,9 @@ mod family;
 /// What a descriptor file needs in scope.
 mod prelude {
     pub(super) use super::super::scheme::{
-        Check, DeliveryIdSource, Descriptor, Handshake, KeyFormat, Layout, OperatorField, Piece,
-        Prefix, PublicKeyAlgorithm, PublicKeyLayout, Scheme, SignatureSource, TimestampSource,
+        Acknowledgement, Check, DeliveryIdSource, Descriptor, Handshake, KeyFormat, Layout,
+        OperatorField, Piece, Prefix, PublicKeyAlgorithm, PublicKeyLayout, SignatureSource,
+        TimestampSource,
     };
     pub(super) use super::super::template::{Algorithm, SignatureEncoding};
     pub(super) use super::family::{
@@ -93,6 +97,32 @@ catalogue! {
     Dropbox => dropbox,
     MicrosoftGraph => microsoft_graph,
     Okta => okta,
+    Sentry => sentry,
+    Vercel => vercel,
+    Bitbucket => bitbucket,
+    Intercom => intercom,
+    Jira => jira,
+    CoinbaseCommerce => coinbase_commerce,
+    Woocommerce => woocommerce,
+    Razorpay => razorpay,
+    Lemonsqueezy => lemonsqueezy,
+    Segment => segment,
+    Heroku => heroku,
+    Terraform => terraform,
+    Launchdarkly => launchdarkly,
+    ModernTreasury => modern_treasury,
+    Pusher => pusher,
+    MongodbAtlas => mongodb_atlas,
+    Webex => webex,
+    Gocardless => gocardless,
+    Typeform => typeform,
+    Airtable => airtable,
+    Pagerduty => pagerduty,
+    Circleci => circleci,
+    Docusign => docusign,
+    Xero => xero,
+    Notion => notion,
+    Asana => asana,
     Openai => openai,
     Replicate => replicate,
     Clerk => clerk,
@@ -111,13 +141,283 @@ catalogue! {
     Adyen => adyen,
 }
 
+// What the catalogue as a whole answers.
+
 impl Scheme {
+    pub fn name(self) -> &'static str {
+        self.descriptor().name
+    }
+
     /// The answer an accepted delivery needs when the provider requires its own; `None`:
     /// hookgate's `202` (or the style's answer).
     pub fn acknowledgement(self) -> Option<Acknowledgement> {
         match self {
+            Scheme::Airtable => Some(airtable::ACKNOWLEDGEMENT),
             Scheme::Adyen => Some(adyen::ACKNOWLEDGEMENT),
+            Scheme::Xero => Some(xero::ACKNOWLEDGEMENT),
             _ => None,
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Scheme> {
+        Scheme::ALL.into_iter().find(|s| s.name() == raw)
+    }
+
+    /// What the operator pastes from the provider into `auth` (see
+    /// [`Descriptor::operator_fields`]).
+    pub fn operator_fields(self) -> &'static [OperatorField] {
+        self.descriptor().operator_fields
+    }
+
+    /// Whether the scheme's secret is planted by the provider's handshake (Asana): a
+    /// record may then hold no secret yet, and carries an arming (`model::arming`).
+    pub fn plants_secret(self) -> bool {
+        self.descriptor()
+            .handshake
+            .is_some_and(Handshake::plants_secret)
+    }
+
+    /// Whether the credential is the request path's last segment (`url-key`,
+    /// `mailchimp`): such a webhook is matched one level above the path it is sent to.
+    pub fn takes_url_key(self) -> bool {
+        matches!(self.descriptor().check, Check::UrlKey)
+    }
+
+    /// Whether a stored secret of this scheme is a GitLab signing token (`whsec_` +
+    /// base64) rather than a token compared as it is.
+    pub fn is_signing_token(self, raw: &str) -> bool {
+        self.descriptor().key == KeyFormat::TokenOrWhsec
+            && raw
+                .strip_prefix("whsec_")
+                .is_some_and(|b64| crate::codec::base64(b64).is_some())
+    }
+
+    /// Whether `auth.header` may say where the credential is read.
+    pub fn header_configurable(self) -> bool {
+        match &self.descriptor().check {
+            Check::SharedSecret { .. } => true,
+            Check::Hmac(layout) => matches!(
+                layout.signature,
+                SignatureSource::Header {
+                    configurable: true,
+                    ..
+                }
+            ),
+            Check::UrlKey
+            | Check::Template
+            | Check::PublicKey(_)
+            | Check::ClientState
+            | Check::BasicAuth
+            | Check::TokenOrSigned { .. }
+            | Check::AdyenNotificationItems => false,
+        }
+    }
+
+    /// Whether the scheme signs a time, so that `tolerance_s` means something. The
+    /// generic template decides per record.
+    pub fn signs_timestamp(self) -> bool {
+        match &self.descriptor().check {
+            Check::Hmac(layout) => layout.timestamp.is_some(),
+            Check::Template | Check::PublicKey(_) => true,
+            Check::TokenOrSigned { signed, .. } => signed.timestamp.is_some(),
+            Check::SharedSecret { .. }
+            | Check::UrlKey
+            | Check::ClientState
+            | Check::BasicAuth
+            | Check::AdyenNotificationItems => false,
+        }
+    }
+}
+
+/// Every header any scheme treats as a credential, plus the generic ones.
+pub fn all_credential_headers() -> impl Iterator<Item = &'static str> {
+    GENERIC_CREDENTIAL_HEADERS.iter().copied().chain(
+        Scheme::ALL
+            .iter()
+            .flat_map(|s| s.descriptor().never_forward.iter().copied()),
+    )
+}
+
+/// Whether `lowercase_name` is one of [`all_credential_headers`], from that list
+/// collected once per process: every forwarded header of every request asks, and
+/// walking the per-scheme lists each time cost 20 instructions an entry. (Sorted, the
+/// lookup was no faster for 40 names, and the sort added 3 KB to the wasm.) A mask of
+/// the names' lengths answers most headers (`content-type`, `host`, `x-request-id`)
+/// before the walk.
+pub fn is_credential_header(lowercase_name: &str) -> bool {
+    struct Names {
+        lengths: u64,
+        all: Vec<&'static str>,
+    }
+    fn length_bit(name: &str) -> u64 {
+        1 << name.len().min(63)
+    }
+    static NAMES: std::sync::OnceLock<Names> = std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        let all: Vec<&'static str> = all_credential_headers().collect();
+        Names {
+            lengths: all.iter().fold(0, |mask, n| mask | length_bit(n)),
+            all,
+        }
+    });
+    let listed = |name: &str| names.lengths & length_bit(name) != 0 && names.all.contains(&name);
+    // A numbered family's member (`x-docusign-signature-2`) by its listed stem; only
+    // names that end in a digit pay for the second lookup.
+    listed(lowercase_name) || {
+        let stem = lowercase_name.trim_end_matches(|c: char| c.is_ascii_digit());
+        stem.len() < lowercase_name.len() && stem.ends_with('-') && listed(stem)
+    }
+}
+
+/// Known credential headers of any scheme, plus the names credentials usually have.
+pub fn looks_like_credential(lowercase_name: &str) -> bool {
+    // The cheap tests first: most headers are none of these, and the delivery-id
+    // exemption (a walk over every scheme) only matters for a name that matched.
+    let named_like_one = matches!(
+        lowercase_name,
+        "authorization" | "proxy-authorization" | "cookie"
+    ) || lowercase_name.ends_with("api-key")
+        || lowercase_name.ends_with("-signature")
+        || lowercase_name.ends_with("-token")
+        || lowercase_name.ends_with("-secret")
+        || is_credential_header(lowercase_name);
+    named_like_one && !is_delivery_id_header(lowercase_name)
+}
+
+/// Whether `lowercase_name` is some provider's delivery id: never a credential.
+pub fn is_delivery_id_header(lowercase_name: &str) -> bool {
+    Scheme::ALL
+        .iter()
+        .any(|s| match s.descriptor().delivery_id {
+            Some(DeliveryIdSource::Header(names)) => names.contains(&lowercase_name),
+            _ => false,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::scheme::*;
+
+    #[test]
+    fn descriptors_are_in_variant_order_and_names_round_trip() {
+        for (i, scheme) in Scheme::ALL.into_iter().enumerate() {
+            assert_eq!(scheme as usize, i);
+            let d = scheme.descriptor();
+            assert_eq!(Scheme::parse(d.name), Some(scheme));
+            let json = serde_json::to_string(&scheme).unwrap();
+            assert_eq!(json, format!("\"{}\"", d.name));
+        }
+        assert_eq!(Scheme::parse("rot13"), None);
+    }
+
+    #[test]
+    fn every_signature_header_is_never_forwarded() {
+        for scheme in Scheme::ALL {
+            let d = scheme.descriptor();
+            let read: Vec<&str> = match &d.check {
+                Check::Hmac(l) => l.signature.header_names(),
+                Check::SharedSecret { headers } => headers.to_vec(),
+                Check::PublicKey(l) => vec![l.signature_header],
+                Check::BasicAuth => vec!["authorization"],
+                Check::TokenOrSigned { headers, signed } => headers
+                    .iter()
+                    .copied()
+                    .chain(signed.signature.header_names())
+                    .collect(),
+                Check::UrlKey
+                | Check::Template
+                | Check::ClientState
+                | Check::AdyenNotificationItems => vec![],
+            };
+            for h in read {
+                assert!(d.never_forward.contains(&h), "{}: {h}", d.name);
+                assert_eq!(h, h.to_ascii_lowercase());
+            }
+        }
+    }
+
+    #[test]
+    fn the_collected_lookup_agrees_with_the_list() {
+        for h in all_credential_headers() {
+            assert!(is_credential_header(h), "{h}");
+        }
+        let long = "x-".repeat(40);
+        for h in [
+            "content-type",
+            "user-agent",
+            "x-github-delivery",
+            "",
+            "zzz",
+            &long,
+        ] {
+            assert!(!is_credential_header(h), "{h}");
+        }
+        // A numbered family (DocuSign's one header per Connect key) by its stem.
+        for h in [
+            "x-docusign-signature-1",
+            "x-docusign-signature-2",
+            "x-docusign-signature-100",
+        ] {
+            assert!(is_credential_header(h), "{h}");
+        }
+        for h in [
+            "x-docusign-signature-x",
+            "x-request-id-1",
+            "x-pagerduty-signature1",
+            "1",
+        ] {
+            assert!(!is_credential_header(h), "{h}");
+        }
+    }
+
+    #[test]
+    fn delivery_ids_are_not_credentials() {
+        for h in all_credential_headers() {
+            assert!(!is_delivery_id_header(h), "{h}");
+        }
+        assert!(is_delivery_id_header("i-twilio-idempotency-token"));
+        assert!(is_delivery_id_header("x-github-delivery"));
+    }
+
+    #[test]
+    fn signed_ids_are_the_delivery_ids() {
+        for scheme in Scheme::ALL {
+            let d = scheme.descriptor();
+            let Check::Hmac(l) = &d.check else { continue };
+            for piece in l.content.iter() {
+                if let Piece::Header(h) = piece {
+                    let Some(DeliveryIdSource::Header(ids)) = d.delivery_id else {
+                        panic!("{} signs {h} but has no delivery id header", d.name);
+                    };
+                    assert_eq!(ids, &[*h], "{}", d.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn timestamped_schemes_have_a_tolerance() {
+        for scheme in Scheme::ALL {
+            let d = scheme.descriptor();
+            if let Check::Hmac(l) = &d.check {
+                assert_eq!(
+                    l.timestamp.is_some(),
+                    d.default_tolerance_s.is_some(),
+                    "{}",
+                    d.name
+                );
+                // Contentful's canonical request signs its timestamp header itself.
+                let signs_time = l.content.contains(&Piece::Timestamp)
+                    || l.content.contains(&Piece::ContentfulCanonicalRequest);
+                let body_time = matches!(l.timestamp, Some(TimestampSource::BodyUnixMillis(_)));
+                assert_eq!(
+                    signs_time,
+                    l.timestamp.is_some() && !body_time,
+                    "{}",
+                    d.name
+                );
+            }
         }
     }
 }

@@ -10,7 +10,6 @@ const DOCS: &str = "https://platform.openai.com/docs/guides/webhooks";
 
 pub static DESCRIPTOR: Descriptor = standard_webhooks(
     About {
-        scheme: Scheme::Openai,
         name: "openai",
         provider: "OpenAI",
         summary: "webhook-id, webhook-timestamp, webhook-signature: v1,<base64> (the whsec_ signing secret)",

@@ -9,7 +9,6 @@ use super::prelude::*;
 const DOCS: &str = "https://developers.pipedrive.com/docs/api/v1/Webhooks";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Pipedrive,
     name: "pipedrive",
     provider: "Pipedrive",
     summary: "Authorization: Basic with the webhook's http_auth_user and http_auth_password",

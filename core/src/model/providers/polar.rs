@@ -12,7 +12,6 @@ const DOCS: &str = "https://docs.polar.sh/integrate/webhooks/delivery";
 
 pub static DESCRIPTOR: Descriptor = standard_webhooks_keyed(
     About {
-            scheme: Scheme::Polar,
             name: "polar",
             provider: "Polar",
             summary: "webhook-id, webhook-timestamp, webhook-signature: v1,<base64> (the endpoint's secret as Polar shows it: polar_whs_… or whsec_…)",

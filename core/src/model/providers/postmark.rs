@@ -10,7 +10,6 @@ use super::prelude::*;
 const DOCS: &str = "https://postmarkapp.com/developer/webhooks/webhooks-overview";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Postmark,
     name: "postmark",
     provider: "Postmark",
     summary: "Authorization: Basic with the username:password put in the webhook URL (https://user:password@host/path)",

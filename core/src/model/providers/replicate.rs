@@ -10,7 +10,6 @@ const DOCS: &str = "https://replicate.com/docs/topics/webhooks/verify-webhook";
 
 pub static DESCRIPTOR: Descriptor = standard_webhooks(
     About {
-        scheme: Scheme::Replicate,
         name: "replicate",
         provider: "Replicate",
         summary: "webhook-id, webhook-timestamp, webhook-signature: v1,<base64> (the whsec_ key from GET /v1/webhooks/default/secret)",

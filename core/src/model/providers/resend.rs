@@ -9,7 +9,6 @@ const DOCS: &str = "https://resend.com/docs/webhooks/verify-webhooks-requests";
 
 pub static DESCRIPTOR: Descriptor = standard_webhooks(
     About {
-        scheme: Scheme::Resend,
         name: "resend",
         provider: "Resend",
         summary: "svix-id, svix-timestamp, svix-signature: v1,<base64> (the whsec_ signing secret)",

@@ -10,7 +10,6 @@ use super::prelude::*;
 const DOCS: &str = "https://core.telegram.org/bots/api#setwebhook";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Telegram,
     name: "telegram",
     provider: "Telegram Bot API",
     summary: "X-Telegram-Bot-Api-Secret-Token: the secret_token given to setWebhook, compared in constant time",

@@ -197,6 +197,10 @@ fn delivery_id(d: &Descriptor) -> String {
         }
     };
     match signs_its_delivery_id(d) {
+        // GitLab: signed by a signing token, never by a secret token.
+        Some(true) if matches!(d.check, Check::TokenOrSigned { .. }) => {
+            format!("{at} (signed with a signing token, not with a secret token)")
+        }
         Some(true) => format!("{at} (signed)"),
         _ => format!("{at} (not signed)"),
     }

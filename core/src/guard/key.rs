@@ -119,7 +119,20 @@ fn provider_id(record: &WebhookRecord, headers: &Headers, body: &[u8]) -> Option
             (bounded(&object.text(field)?)?, IdAt::BodyMember(field))
         }
     };
-    Some((value, signs(&descriptor.check, at)))
+    let signed = match &descriptor.check {
+        // GitLab: only a request checked against a signing token has its id signed;
+        // a secret token signs nothing.
+        Check::TokenOrSigned { signed, .. } => {
+            let carries_signature = signed
+                .signature
+                .header_names()
+                .iter()
+                .any(|h| headers.get(h).is_some());
+            auth.checks_signing_tokens(carries_signature) && covers(&signed.content, at)
+        }
+        check => signs(check, at),
+    };
+    Some((value, signed))
 }
 
 /// Whether a scheme's check covers the delivery id found at `at`. A shared secret, a
@@ -226,6 +239,33 @@ mod tests {
             delivery_key(&shared, &sent, b"{}", "unused").source,
             KeySource::IdempotencyKeyHeader
         );
+    }
+
+    #[test]
+    fn gitlabs_id_is_signed_only_under_a_signing_token() {
+        let sent = headers(&[
+            ("webhook-id", "wh-1"),
+            ("webhook-signature", "v1,AAAA"),
+            ("Idempotency-Key", "fresh-9"),
+        ]);
+        let unsigned = headers(&[("webhook-id", "wh-1"), ("Idempotency-Key", "fresh-9")]);
+        let signing = record(
+            r#"{"path":"/h","auth":{"scheme":"gitlab","secret":"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"},"target":{"queue":"EVENTS"}}"#,
+        );
+        assert_eq!(
+            delivery_key(&signing, &sent, b"{}", "unused").source,
+            KeySource::SignedDeliveryId
+        );
+        // A secret token signs nothing, though GitLab >= 19 sends `webhook-id` anyway.
+        let token = record(
+            r#"{"path":"/h","auth":{"scheme":"gitlab","secret":"gitlab-secret-token-0123"},"target":{"queue":"EVENTS"}}"#,
+        );
+        for h in [&sent, &unsigned] {
+            assert_eq!(
+                delivery_key(&token, h, b"{}", "unused").source,
+                KeySource::IdempotencyKeyHeader
+            );
+        }
     }
 
     #[test]

@@ -99,6 +99,17 @@ impl AuthConfig {
         self.header.as_deref()
     }
 
+    /// GitLab (`Check::TokenOrSigned`): whether a request is checked against the
+    /// signing tokens (`whsec_…`) rather than compared as a secret token. Follows the
+    /// stored secrets' form: with a signing token stored, a request carrying a signature
+    /// is checked as signed, and so is every request when no secret token is stored.
+    pub fn checks_signing_tokens(&self, carries_signature: bool) -> bool {
+        let signing = |s: &StoredSecret| self.scheme.is_signing_token(s.value().expose());
+        let has_signing = self.secrets().iter().any(signing);
+        let has_token = self.secrets().iter().any(|s| !signing(s));
+        has_signing && (carries_signature || !has_token)
+    }
+
     pub fn secrets(&self) -> &[StoredSecret] {
         &self.secrets
     }

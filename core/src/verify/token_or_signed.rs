@@ -22,14 +22,12 @@ pub(super) fn run(
 ) -> Result<usize, VerifyError> {
     let scheme = auth.scheme();
     let signing = |s: &crate::secret::Secret| scheme.is_signing_token(s.expose());
-    let has_signing = auth.secrets().iter().any(|s| signing(s.value()));
-    let has_token = auth.secrets().iter().any(|s| !signing(s.value()));
     let carries_signature = signed
         .signature
         .header_names()
         .iter()
         .any(|h| inbound.headers.get(h).is_some());
-    if has_signing && (carries_signature || !has_token) {
+    if auth.checks_signing_tokens(carries_signature) {
         return engine::run_for(signed, auth, inbound, now, signing);
     }
     let presented = token_headers

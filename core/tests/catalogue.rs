@@ -48,6 +48,9 @@ fn content(pieces: &[Piece]) -> String {
             Piece::Header(h) => code(h),
             Piece::Body => "body".to_string(),
             Piece::TwilioUrlAndParams => "URL + sorted form parameters".to_string(),
+            Piece::Method => "method".to_string(),
+            Piece::RequestUrl => "request URL".to_string(),
+            Piece::NotificationUrl => "notification URL".to_string(),
         })
         .collect::<Vec<_>>()
         .join(" ‖ ")
@@ -83,18 +86,29 @@ fn check(d: &Descriptor) -> (Vec<String>, String) {
             let mut headers: Vec<String> =
                 l.signature.header_names().iter().map(|h| code(h)).collect();
             match l.timestamp {
-                Some(TimestampSource::UnixSecondsHeader(h) | TimestampSource::Rfc3339Header(h)) => {
-                    headers.push(code(h))
-                }
+                Some(
+                    TimestampSource::UnixSecondsHeader(h)
+                    | TimestampSource::Rfc3339Header(h)
+                    | TimestampSource::UnixMillisHeader(h)
+                    | TimestampSource::UtcIso8601Header(h),
+                ) => headers.push(code(h)),
                 Some(TimestampSource::BodyUnixMillis(f)) => {
                     headers.push(format!("body field {}", code(f)))
                 }
-                Some(TimestampSource::FromSignatureHeader) | None => {}
+                Some(
+                    TimestampSource::FromSignatureHeader
+                    | TimestampSource::FromSignatureHeaderMillis,
+                )
+                | None => {}
             }
             let enc = match &l.signature {
                 SignatureSource::Header { encoding: e, .. } => encoding(*e),
-                SignatureSource::KeyValues { .. } => "hex",
+                SignatureSource::KeyValues { .. }
+                | SignatureSource::PrefixedList { .. }
+                | SignatureSource::TimeThenSignatures { .. }
+                | SignatureSource::KeyValueSets { .. } => "hex",
                 SignatureSource::VersionedList { .. } => "base64",
+                SignatureSource::EachHeader { encoding: e, .. } => encoding(*e),
             };
             (
                 headers,

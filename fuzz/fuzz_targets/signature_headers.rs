@@ -36,7 +36,40 @@ fuzz_target!(|data: &[u8]| {
                     let _ = codec::base64(sig);
                 }
             }
-            SignatureSource::Header { .. } => {}
+            SignatureSource::PrefixedList {
+                separator, prefix, ..
+            } => {
+                for sig in parse::prefixed_list(s, *separator, prefix) {
+                    assert!(s.contains(sig));
+                }
+            }
+            SignatureSource::TimeThenSignatures { separator, .. } => {
+                if let Some((t, sigs)) = parse::time_then_signatures(s, *separator) {
+                    assert!(parse::unix_millis(t).is_some());
+                    assert!(!sigs.is_empty() && sigs.iter().all(|v| s.contains(v)));
+                }
+            }
+            SignatureSource::KeyValueSets {
+                set_separator,
+                separator,
+                timestamp_key,
+                signature_key,
+                ..
+            } => {
+                if let Some(sets) = parse::key_value_sets(
+                    s,
+                    *set_separator,
+                    *separator,
+                    timestamp_key,
+                    signature_key,
+                ) {
+                    assert!(!sets.is_empty());
+                    for (t, sigs) in sets {
+                        assert!(codec::unix_seconds(t).is_some() && !sigs.is_empty());
+                    }
+                }
+            }
+            SignatureSource::Header { .. } | SignatureSource::EachHeader { .. } => {}
         }
     }
     if let Some(n) = codec::unix_seconds(s) {

@@ -157,6 +157,7 @@ fn patched_auth(
             &current.verify_token,
             changed,
         ),
+        notification_url: merged(spec.notification_url, &current.notification_url, changed),
     };
     // The credential under the scheme's own name (`public_key`, `client_state`, `secret`).
     let null = matches!(spec.secret, Field::Null)

@@ -117,6 +117,32 @@ pub enum SignatureSource<'a> {
     },
     /// Space-separated `v1,<base64>` entries (Standard Webhooks, Svix).
     VersionedList { header: &'a str },
+    /// `separator`-separated entries; those starting with `prefix` carry a hex signature,
+    /// others (another version) are ignored. The time is elsewhere (Orb: `v1=… v1=…`).
+    PrefixedList {
+        header: &'a str,
+        separator: char,
+        prefix: &'a str,
+    },
+    /// The time first, then one or more hex signatures, all `separator`-separated
+    /// (Recurly: `<unix ms>,<hex>,<hex>`).
+    TimeThenSignatures { header: &'a str, separator: char },
+    /// Several [`SignatureSource::KeyValues`] sets separated by `set_separator`, each with
+    /// its own time (Persona while a secret rotates: `t=…,v1=… t=…,v1=…`).
+    KeyValueSets {
+        header: &'a str,
+        set_separator: char,
+        separator: char,
+        timestamp_key: &'a str,
+        signature_key: &'a str,
+    },
+    /// Each of these headers present carries one signature in `encoding`, made with one
+    /// of the provider's keys (Box's primary and secondary); any may match any stored
+    /// secret.
+    EachHeader {
+        names: &'a [&'a str],
+        encoding: SignatureEncoding,
+    },
 }
 
 impl SignatureSource<'_> {
@@ -125,7 +151,11 @@ impl SignatureSource<'_> {
         match self {
             SignatureSource::Header { names, .. } => names.iter().copied().collect(),
             SignatureSource::KeyValues { header, .. }
-            | SignatureSource::VersionedList { header } => vec![header],
+            | SignatureSource::VersionedList { header }
+            | SignatureSource::PrefixedList { header, .. }
+            | SignatureSource::TimeThenSignatures { header, .. }
+            | SignatureSource::KeyValueSets { header, .. } => vec![header],
+            SignatureSource::EachHeader { names, .. } => names.to_vec(),
         }
     }
 }
@@ -150,6 +180,12 @@ pub enum TimestampSource<'a> {
     Rfc3339Header(&'a str),
     /// Unix milliseconds in a top-level field of the JSON body (Linear).
     BodyUnixMillis(&'a str),
+    /// Unix milliseconds in a header (HubSpot).
+    UnixMillisHeader(&'a str),
+    /// The time item of the signature header, in Unix milliseconds (WorkOS, Recurly).
+    FromSignatureHeaderMillis,
+    /// ISO 8601 in a header, UTC when it names no offset (Orb's `2024-03-27T15:42:29.551`).
+    UtcIso8601Header(&'a str),
 }
 
 /// One piece of signed content.
@@ -164,6 +200,15 @@ pub enum Piece<'a> {
     /// Twilio: the public URL (in the forms its SDKs try) and the sorted form
     /// parameters, or the URL alone with `bodySHA256` for JSON bodies.
     TwilioUrlAndParams,
+    /// The request's method as sent (HubSpot).
+    Method,
+    /// The public URL the request arrived at, in the forms Twilio's SDKs try (HubSpot's
+    /// URI "as the sender called it").
+    RequestUrl,
+    /// The URL the provider was told to call: `auth.notification_url` when the record
+    /// sets one (a proxy in front, another public host), else as [`Piece::RequestUrl`]
+    /// (Square's notification URL, Trello's callback URL).
+    NotificationUrl,
 }
 
 /// How a stored secret becomes key bytes.

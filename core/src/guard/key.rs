@@ -211,6 +211,11 @@ mod tests {
             Scheme::Paddle,
             Scheme::Twitch,
             Scheme::Discord,
+            Scheme::Mux,
+            Scheme::Workos,
+            Scheme::Orb,
+            Scheme::Box,
+            Scheme::Square,
         ];
         for scheme in Scheme::ALL {
             let d = scheme.descriptor();

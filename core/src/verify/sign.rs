@@ -452,7 +452,21 @@ mod tests {
                 | Scheme::Hmac
                 | Scheme::Meta
                 | Scheme::Twitter
-                | Scheme::Dropbox => VerifyError::SignatureMismatch,
+                | Scheme::Dropbox
+                | Scheme::Zendesk
+                | Scheme::Calendly
+                | Scheme::Mux
+                | Scheme::Workos
+                | Scheme::Orb
+                | Scheme::Frameio
+                | Scheme::Buildkite
+                | Scheme::Recurly
+                | Scheme::Tiktok
+                | Scheme::Persona
+                | Scheme::Box
+                | Scheme::HubspotV3
+                | Scheme::Square
+                | Scheme::Trello => VerifyError::SignatureMismatch,
                 Scheme::Okta => VerifyError::SecretMismatch,
                 Scheme::MicrosoftGraph => VerifyError::ClientStateMismatch,
                 Scheme::Discord | Scheme::Sendgrid => unreachable!("skipped above"),

@@ -134,6 +134,7 @@ fn handshake(h: Option<Handshake>) -> &'static str {
         Some(Handshake::DropboxChallenge) => "`GET challenge`",
         Some(Handshake::GraphValidation) => "`validationToken`",
         Some(Handshake::OktaVerification) => "one-time verification `GET`",
+        Some(Handshake::TrelloHead) => "`HEAD` when created",
     }
 }
 

@@ -264,6 +264,10 @@ pub enum Handshake {
     GraphValidation,
     /// Okta: the one-time `GET` with `X-Okta-Verification-Challenge`.
     OktaVerification,
+    /// Trello: the `HEAD` it sends to the callback URL when the webhook is created,
+    /// answered `200` with no body (it proves nothing and reveals only that the webhook
+    /// stands, which the webhook's object confirms first).
+    TrelloHead,
 }
 
 impl Handshake {
@@ -277,6 +281,7 @@ impl Handshake {
                 | Handshake::DropboxChallenge
                 | Handshake::GraphValidation
                 | Handshake::OktaVerification
+                | Handshake::TrelloHead
         )
     }
 
@@ -287,6 +292,7 @@ impl Handshake {
             | Handshake::TwitterCrc
             | Handshake::DropboxChallenge
             | Handshake::OktaVerification => Some("GET"),
+            Handshake::TrelloHead => Some("HEAD"),
             _ => None,
         }
     }

@@ -156,6 +156,14 @@ pub(super) fn challenge(
                 "okta_verification",
             )
         }
+        // The method alone is the handshake (checked above).
+        Handshake::TrelloHead => HandshakeReply {
+            status: 200,
+            content_type: "text/plain; charset=utf-8",
+            body: String::new(),
+            headers: Vec::new(),
+            kind: "trello_head",
+        },
         Handshake::SlackUrlVerification
         | Handshake::ZoomUrlValidation
         | Handshake::TwitchCallbackVerification
@@ -252,7 +260,8 @@ pub fn handshake(verified: &Verified) -> Option<HandshakeReply> {
         | Handshake::TwitterCrc
         | Handshake::DropboxChallenge
         | Handshake::GraphValidation
-        | Handshake::OktaVerification => None,
+        | Handshake::OktaVerification
+        | Handshake::TrelloHead => None,
     }
 }
 

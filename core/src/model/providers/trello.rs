@@ -31,6 +31,6 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
     default_tolerance_s: None,
     key: KeyFormat::Text,
     delivery_id: None,
-    handshake: None,
+    handshake: Some(Handshake::TrelloHead),
     never_forward: &["x-trello-webhook"],
 };

@@ -30,5 +30,11 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
     // BOX-DELIVERY-ID changes on every retry; the event's id in the body stays.
     delivery_id: Some(DeliveryIdSource::BodyField("id")),
     handshake: None,
-    never_forward: &["box-signature-primary", "box-signature-secondary"],
+    // Version and algorithm are no credentials, but are named like them: kept with them.
+    never_forward: &[
+        "box-signature-primary",
+        "box-signature-secondary",
+        "box-signature-version",
+        "box-signature-algorithm",
+    ],
 };

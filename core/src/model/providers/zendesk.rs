@@ -28,5 +28,9 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
     key: KeyFormat::Text,
     delivery_id: Some(DeliveryIdSource::Header(&["x-zendesk-webhook-invocation-id"])),
     handshake: None,
-    never_forward: &["x-zendesk-webhook-signature"],
+    // The timestamp is no credential, but is named like one: kept with its signature.
+    never_forward: &[
+        "x-zendesk-webhook-signature",
+        "x-zendesk-webhook-signature-timestamp",
+    ],
 };

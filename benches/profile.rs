@@ -4,8 +4,9 @@
 //!
 //! Run it with `bash scripts/profile.sh`. Prints the self time by function and by
 //! crate (wasm) or layer (JS glue, runtime), and writes the raw profile to
-//! `target/profile/accepted.cpuprofile` (open it in Chrome's DevTools, Performance tab).
-//! Knobs: HOOKGATE_PROFILE_SECS (default 8), HOOKGATE_BENCH_CONNECTIONS (8).
+//! `target/profile/<case>.cpuprofile` (open it in Chrome's DevTools, Performance tab).
+//! Knobs: HOOKGATE_PROFILE_CASE (accepted, duplicate or bad-signature; default
+//! accepted), HOOKGATE_PROFILE_SECS (default 8), HOOKGATE_BENCH_CONNECTIONS (8).
 
 // Shared with the load bench, which uses more of it (spread and one-connection cases).
 #[cfg(not(target_arch = "wasm32"))]
@@ -131,21 +132,46 @@ mod run {
             "rate_limit": {"limit": 10000, "window_s": 1},
         }));
         let counter = std::sync::atomic::AtomicU64::new(0);
-        let case = Case::new(
-            "accepted 1 KiB",
-            gateway.url(hook["path"].as_str().unwrap()),
-            202,
-            move || {
+        let which = std::env::var("HOOKGATE_PROFILE_CASE").unwrap_or_else(|_| "accepted".into());
+        let url = gateway.url(hook["path"].as_str().unwrap());
+        let body_of = |n: u64| {
+            let mut body =
+                format!(r#"{{"event":"deploy.finished","n":{n},"payload":""#).into_bytes();
+            body.resize(1022, b'x');
+            body.extend_from_slice(br#""}"#);
+            body
+        };
+        let case = match which.as_str() {
+            "accepted" => Case::new("accepted 1 KiB", url, 202, move || {
                 // Distinct bodies: identical ones would be answered as duplicates.
                 let n = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let mut body =
-                    format!(r#"{{"event":"deploy.finished","n":{n},"payload":""#).into_bytes();
-                body.resize(1022, b'x');
-                body.extend_from_slice(br#""}"#);
+                let body = body_of(n);
                 let sig = hmac_hex(SECRET, &body);
                 (vec![("X-Webhook-Signature".to_string(), sig)], body)
-            },
-        );
+            }),
+            "duplicate" => Case::new("duplicate 1 KiB", url, 202, move || {
+                // One delivery, sent again and again: every request after the first is
+                // answered from the object's memory as a replay.
+                let body = body_of(0);
+                let sig = hmac_hex(SECRET, &body);
+                (
+                    vec![
+                        ("X-Webhook-Signature".to_string(), sig),
+                        (
+                            "Idempotency-Key".to_string(),
+                            "profile-duplicate".to_string(),
+                        ),
+                    ],
+                    body,
+                )
+            }),
+            "bad-signature" => Case::new("bad signature", url, 401, move || {
+                let body = body_of(0);
+                let sig = hmac_hex("not-the-secret-at-all", &body);
+                (vec![("X-Webhook-Signature".to_string(), sig)], body)
+            }),
+            other => panic!("HOOKGATE_PROFILE_CASE={other}: accepted, duplicate or bad-signature"),
+        };
         // Warm the isolate and the object first, then profile a steady state.
         drive(&case, connections, Duration::from_secs(2), u64::MAX);
         let mut inspector = Inspector::open(gateway.inspector);
@@ -157,7 +183,7 @@ mod run {
 
         let out = root.join("target/profile");
         std::fs::create_dir_all(&out).unwrap();
-        std::fs::write(out.join("accepted.cpuprofile"), profile.to_string()).unwrap();
+        std::fs::write(out.join(format!("{which}.cpuprofile")), profile.to_string()).unwrap();
 
         // Self time per node: each sample is charged the time delta that follows it.
         let nodes = profile["nodes"].as_array().cloned().unwrap_or_default();
@@ -198,7 +224,7 @@ mod run {
         println!(
             "\nCPU profile of {}: {secs} s, {} requests ({:.0} req/s, p50 {:?}, p99 {:?}, max {:?}), \
              {} samples, {total:.0} ms sampled of which {busy:.0} ms busy; written to \
-             target/profile/accepted.cpuprofile",
+             target/profile/{which}.cpuprofile",
             case.name,
             stats.requests,
             stats.rps,

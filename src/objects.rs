@@ -61,8 +61,23 @@ pub async fn call(
 /// (`Request::json` has the runtime parse it and then walks the object field by field
 /// through serde_wasm_bindgen, one call into JS per value.)
 pub async fn json_body<T: DeserializeOwned>(req: &mut Request) -> Result<T> {
-    let text = req.text().await?;
+    let text = text_body(req).await?;
     serde_json::from_str(&text).map_err(|e| worker::Error::RustError(e.to_string()))
+}
+
+/// A request's body as text from the runtime in one call (`Request.text()`), as [`call`]
+/// reads an answer: `worker::Request::text` reads the stream through wasm chunk by
+/// chunk, a microtask each.
+pub async fn text_body(req: &Request) -> Result<String> {
+    let raw: &worker::web_sys::Request = req.inner();
+    let promise = raw
+        .text()
+        .map_err(|e| worker::Error::RustError(format!("{e:?}")))?;
+    Ok(JsFuture::from(promise)
+        .await
+        .map_err(|e| worker::Error::RustError(format!("{e:?}")))?
+        .as_string()
+        .unwrap_or_default())
 }
 
 /// An object's JSON answer (from [`call`]) read as `T`.

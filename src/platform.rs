@@ -7,6 +7,8 @@ use hookgate_core::time::UnixMillis;
 extern "C" {
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(handler: &worker::js_sys::Function, ms: f64) -> wasm_bindgen::JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(id: &wasm_bindgen::JsValue);
 }
 
 /// Resolves after `ms` milliseconds. (`worker::Delay` goes through web_sys's
@@ -20,10 +22,22 @@ pub async fn sleep(ms: u64) {
 
 /// `future`'s output, or `None` when it has not finished within `ms` (it is dropped:
 /// whatever it was doing may still complete on the platform's side).
+///
+/// The timer is cleared when the future wins: every delivery's hand-over is bounded
+/// this way, and a 30 s timer left behind per delivery kept its promise alive for 30 s
+/// and showed in the object's CPU profile (`setTimeout`, 2.3% of the accepted path).
 pub async fn within<T>(ms: u64, future: impl std::future::Future<Output = T>) -> Option<T> {
     use futures_util::future::{select, Either};
-    match select(std::pin::pin!(future), std::pin::pin!(sleep(ms))).await {
-        Either::Left((out, _)) => Some(out),
+    let mut timer = wasm_bindgen::JsValue::UNDEFINED;
+    let deadline = worker::js_sys::Promise::new(&mut |resolve, _| {
+        timer = set_timeout(&resolve, ms as f64);
+    });
+    let deadline = worker::wasm_bindgen_futures::JsFuture::from(deadline);
+    match select(std::pin::pin!(future), deadline).await {
+        Either::Left((out, _)) => {
+            clear_timeout(&timer);
+            Some(out)
+        }
         Either::Right(_) => None,
     }
 }

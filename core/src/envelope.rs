@@ -149,7 +149,7 @@ fn parse_query(raw: Option<&str>) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
     // Flowker's query lists are, which keeps each name's values in the order sent (a
     // stable sort of the pairs would too, for 3.6 KB more wasm).
     let mut sorted = Vec::new();
-    for (name, values) in crate::pipeline::query_lists(Some(raw)) {
+    for (name, values) in crate::request::query_lists(Some(raw)) {
         for value in values {
             sorted.push((Cow::Owned(name.clone()), Cow::Owned(value)));
         }

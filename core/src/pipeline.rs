@@ -8,11 +8,10 @@ use crate::envelope::Extras;
 use crate::filter::{evaluate, parse_selector, select_text, Source};
 use crate::model::Style;
 use crate::problem::Problem;
-use crate::request::{Forwardable, RequestView};
+use crate::request::{query_lists, Forwardable, RequestView};
 use crate::style::{flowker, kestra, kubiya};
 use crate::verify::Verified;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// What happens to a verified request before the guard.
 pub enum Prepared {
@@ -138,12 +137,4 @@ fn without_client_state(body: &[u8]) -> Vec<u8> {
         }
     }
     serde_json::to_vec(&v).unwrap_or_else(|_| body.to_vec())
-}
-
-pub(crate) fn query_lists(raw: Option<&str>) -> BTreeMap<String, Vec<String>> {
-    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (k, v) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
-        out.entry(k.into_owned()).or_default().push(v.into_owned());
-    }
-    out
 }

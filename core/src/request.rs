@@ -247,6 +247,16 @@ impl RouteMatch {
 /// matches when it is a URL-key webhook, whose key is the request's last segment. A
 /// record is only taken where it says it lives: a stray copy under another key (left by
 /// an interrupted move) never matches.
+/// A query string's parameters, each name with its values in order (the envelope's
+/// `query` and the styles' parameters). Here, below both, so neither imports the other.
+pub(crate) fn query_lists(raw: Option<&str>) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (k, v) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+        out.entry(k.into_owned()).or_default().push(v.into_owned());
+    }
+    out
+}
+
 pub fn resolve_route(
     request_path: &WebhookPath,
     exact: Option<Arc<WebhookRecord>>,

@@ -6,6 +6,7 @@
 //! It also holds the catalogue to its promises: every provider names its documentation
 //! page, and every scheme has vectors (at least one valid and one refused).
 
+use hookgate_core::guard::key::signs_its_delivery_id;
 use hookgate_core::model::scheme::{
     Check, DeliveryIdSource, Descriptor, Handshake, Piece, PublicKeyAlgorithm, SignatureSource,
     TimestampSource,
@@ -135,18 +136,27 @@ fn handshake(h: Option<Handshake>) -> &'static str {
         Some(Handshake::GraphValidation) => "`validationToken`",
         Some(Handshake::OktaVerification) => "one-time verification `GET`",
         Some(Handshake::TrelloHead) => "`HEAD` when created",
+        Some(Handshake::IntercomHead) => "`HEAD` URL check",
+        Some(Handshake::WoocommercePing) => "unsigned `webhook_id=` ping",
     }
 }
 
 fn delivery_id(d: &Descriptor) -> String {
-    match d.delivery_id {
-        None => String::new(),
+    let at = match d.delivery_id {
+        None if matches!(d.check, Check::Template) => {
+            return "the template's `id_header` (signed when its content has `{id}`)".into()
+        }
+        None => return "none: the body-hash window".to_string(),
         Some(DeliveryIdSource::Header(names)) => names
             .iter()
             .map(|h| code(h))
             .collect::<Vec<_>>()
             .join(" or "),
         Some(DeliveryIdSource::BodyField(f)) => format!("body {}", code(f)),
+    };
+    match signs_its_delivery_id(d) {
+        Some(true) => format!("{at} (signed)"),
+        _ => format!("{at} (not signed)"),
     }
 }
 
@@ -166,7 +176,10 @@ fn render() -> String {
         "hookgate verifies {} senders, each one `auth.scheme` described by one file in \
          [`core/src/model/providers/`](../core/src/model/providers/). The delivery id is \
          the provider's own id of a delivery, which dedupe uses before any other key \
-         (README, *Idempotency*). What the operator pastes is listed where the provider \
+         when the signature covers it (\"signed\"): a captured request sent again with \
+         a fresh `Idempotency-Key` is still the same delivery. An id the signature does \
+         not cover comes after the sender's `Idempotency-Key` (README, *Duplicates and \
+         rate limits*). What the operator pastes is listed where the provider \
          gives it; otherwise `auth.secret` is the provider's signing secret (generated \
          when absent).\n\n",
         Scheme::ALL.len()

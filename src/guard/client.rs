@@ -45,8 +45,15 @@ pub async fn deliver(
     request: &DeliverRequest,
     faults: &[(&str, String)],
 ) -> Result<DeliverAnswer, Problem> {
-    let body = serde_json::to_string(request).expect("deliver request serializes");
-    call(env, id, Method::Post, "/deliver", Some(body), faults).await
+    call(
+        env,
+        id,
+        Method::Post,
+        "/deliver",
+        Some(request.to_wire()),
+        faults,
+    )
+    .await
 }
 
 pub async fn commit(

@@ -172,7 +172,9 @@ impl DurableObject for Guard {
         let path = req.path();
         match (req.method(), path.as_str()) {
             (worker::Method::Post, "/deliver") => {
-                let request: DeliverRequest = crate::objects::json_body(&mut req).await?;
+                let wire = crate::objects::text_body(&req).await?;
+                let request = DeliverRequest::from_wire(&wire)
+                    .map_err(|e| worker::Error::RustError(e.to_string()))?;
                 let faults = deliver::Faults::from_request(&req);
                 let answer = self.deliver(request, faults).await?;
                 Response::from_json(&answer)

@@ -22,6 +22,7 @@ mod replays;
 mod schemes;
 mod storage_budget;
 mod styles;
+mod url_checks;
 
 use hookgate_harness::gateway::{derived_config, Gateway, TempDir};
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -156,6 +157,7 @@ pub fn main() {
         .chain(dashboard_fit::TESTS)
         .chain(consumer::TESTS)
         .chain(hostile_input::TESTS)
+        .chain(url_checks::TESTS)
     {
         trials.push(trial(&world, name, *f));
     }

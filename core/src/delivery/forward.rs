@@ -201,7 +201,7 @@ mod tests {
 
     #[test]
     fn no_credential_or_signature_header_is_allowed() {
-        use crate::model::scheme::all_credential_headers;
+        use crate::model::providers::all_credential_headers;
         for h in all_credential_headers() {
             assert!(!ALLOWED_HEADERS.contains(&h), "{h}");
         }

@@ -382,14 +382,25 @@ fn evaluation_over_a_huge_body_is_linear() {
             }
         })
     };
-    // Warm both bodies once (page faults, caches), then measure.
+    // Warm both bodies once (page faults, caches), then measure. A busy machine can slow
+    // one measurement down: up to three tries, the best ratio counts. Quadratic work is
+    // about 16x every time, so no try passes it.
     time(&small);
     time(&large);
-    let (t_small, t_large) = (time(&small), time(&large));
-    let ratio = t_large as f64 / t_small as f64;
+    let mut best = f64::INFINITY;
+    let mut tries = Vec::new();
+    for _ in 0..3 {
+        let (t_small, t_large) = (time(&small), time(&large));
+        let ratio = t_large as f64 / t_small as f64;
+        tries.push(format!("{ratio:.1}x ({t_small} ns, then {t_large} ns)"));
+        best = best.min(ratio);
+        if best < 8.0 {
+            break;
+        }
+    }
     assert!(
-        ratio < 8.0,
-        "4x the body took {ratio:.1}x the time ({t_small} ns, then {t_large} ns): not linear"
+        best < 8.0,
+        "4x the body took this much more time in each try: {tries:?}; not linear"
     );
     // And the answers are right at the far end of the big body.
     assert!(holds(

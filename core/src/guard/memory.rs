@@ -74,7 +74,10 @@ pub enum Lookup<'a> {
 #[derive(Debug)]
 pub struct Keys {
     states: HashMap<String, (KeyState, u64)>,
-    /// Insertion order, for eviction (a key written again moves to the back).
+    /// First-insertion order, for eviction. A key written again keeps its place: moving
+    /// it was a walk over up to `capacity` keys on every settlement (a reservation's key
+    /// is always written twice), and a key settled a moment after its reservation is no
+    /// younger for eviction's purposes.
     order: VecDeque<String>,
     capacity: usize,
     complete: bool,
@@ -110,13 +113,11 @@ impl Keys {
 
     /// Memory learns what storage holds now (after a write, or a read on `Ask`).
     pub fn put(&mut self, key: &str, state: KeyState, expires_ms: u64) {
-        if self
-            .states
-            .insert(key.to_string(), (state, expires_ms))
-            .is_some()
-        {
-            self.order.retain(|k| k != key);
+        if let Some(known) = self.states.get_mut(key) {
+            *known = (state, expires_ms);
+            return;
         }
+        self.states.insert(key.to_string(), (state, expires_ms));
         self.order.push_back(key.to_string());
         while self.states.len() > self.capacity {
             let Some(oldest) = self.order.pop_front() else {
@@ -249,13 +250,21 @@ mod tests {
         assert_eq!(keys.get("zz", 50), Lookup::Known(None));
         assert_eq!(keys.get("a", 100), Lookup::Known(None), "expired");
         keys.put("b", done(2), 100);
-        keys.put("a", done(3), 100);
+        // A key written again (a settlement after its reservation) is updated in place.
+        keys.put("b", done(3), 100);
+        assert_eq!(keys.get("b", 50), Lookup::Known(Some(&done(3))));
+        assert_eq!(keys.len(), 2);
         assert!(keys.is_complete());
         keys.put("c", done(4), 100);
-        // "b" was the oldest write: evicted, and memory no longer knows every key.
+        // "a" was the first in: evicted, and memory no longer knows every key.
         assert!(!keys.is_complete());
+        assert_eq!(keys.get("a", 50), Lookup::Ask);
+        assert_eq!(keys.get("b", 50), Lookup::Known(Some(&done(3))));
+        assert_eq!(keys.get("c", 50), Lookup::Known(Some(&done(4))));
+        assert_eq!(keys.len(), 2);
+        // The evicted key's place is gone too: the next eviction takes "b", not a ghost.
+        keys.put("d", done(5), 100);
         assert_eq!(keys.get("b", 50), Lookup::Ask);
-        assert_eq!(keys.get("a", 50), Lookup::Known(Some(&done(3))));
         assert_eq!(keys.len(), 2);
         // Loaded from more rows than fit: incomplete from the start.
         let rows = (0..3).map(|i| (i.to_string(), done(i), 100)).collect();

@@ -30,7 +30,10 @@ pub struct DeliverRequest {
     pub key: DeliveryKey,
     pub fingerprint: String,
     pub delivery: DeliveryMeta,
-    /// The queue message (envelope) to send.
+    /// The queue message (envelope) to send. Not a JSON member: it travels after the
+    /// rest ([`DeliverRequest::to_wire`]), so its bytes are not escaped and unescaped
+    /// once more on the way to the object.
+    #[serde(skip)]
     pub message: String,
     /// The body's R2 key when the envelope refers to it.
     pub r2_key: Option<String>,
@@ -47,6 +50,27 @@ pub struct DeliverRequest {
     /// the body), for the dashboard's detail panel.
     #[serde(default)]
     pub preview: Option<RequestPreview>,
+}
+
+impl DeliverRequest {
+    /// The body of `POST /deliver`: the request as one line of JSON, a newline, then the
+    /// message exactly as it will be sent. Compact JSON never holds a raw newline (one
+    /// in a string is written `\n`), so the first newline is the boundary.
+    pub fn to_wire(&self) -> String {
+        let mut wire = serde_json::to_string(self).expect("a deliver request serializes");
+        wire.reserve(1 + self.message.len());
+        wire.push('\n');
+        wire.push_str(&self.message);
+        wire
+    }
+
+    /// Reads [`DeliverRequest::to_wire`]'s form back.
+    pub fn from_wire(wire: &str) -> Result<DeliverRequest, serde_json::Error> {
+        let (head, message) = wire.split_once('\n').unwrap_or((wire, ""));
+        let mut request: DeliverRequest = serde_json::from_str(head)?;
+        request.message = message.to_string();
+        Ok(request)
+    }
 }
 
 /// The start of a body kept in the delivery log.
@@ -200,3 +224,61 @@ pub struct LogEntry {
 }
 
 pub const DEFAULT_LOG_ENTRIES: usize = 100;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wire_form_carries_the_message_byte_for_byte() {
+        // A message with what JSON escapes (quotes, backslashes, a newline in a string,
+        // non-ASCII), and a preview whose body holds raw newlines: the head stays one
+        // line, and the message arrives as it was.
+        let message = "{\"body\":\"a\\nb \\\"q\\\" \\\\ é\"}\n{\"second\":\"line\"}".to_string();
+        let request = DeliverRequest {
+            revision: 3,
+            record: None,
+            key: DeliveryKey {
+                source: KeySource::IdempotencyKeyHeader,
+                value: "k\n1".into(),
+            },
+            fingerprint: "f".into(),
+            delivery: DeliveryMeta {
+                id: "dlv_1".into(),
+                received_at_ms: 7,
+                method: "POST".into(),
+                source_ip: None,
+                size: 2,
+                test: false,
+            },
+            message: message.clone(),
+            r2_key: None,
+            filtered: false,
+            handshake: false,
+            preview: Some(RequestPreview {
+                headers: Default::default(),
+                body: "line one\nline two".into(),
+                truncated: false,
+            }),
+        };
+        let wire = request.to_wire();
+        let (head, rest) = wire.split_once('\n').unwrap();
+        assert!(!head.contains('\n'));
+        assert_eq!(rest, message);
+        let back = DeliverRequest::from_wire(&wire).unwrap();
+        assert_eq!(back.message, message);
+        assert_eq!(back.key, request.key);
+        assert_eq!(back.preview, request.preview);
+        assert_eq!(back.delivery, request.delivery);
+        // No message (a handshake's or a filtered request's check): nothing after it.
+        let empty = DeliverRequest {
+            message: String::new(),
+            ..request
+        };
+        assert_eq!(
+            DeliverRequest::from_wire(&empty.to_wire()).unwrap().message,
+            ""
+        );
+        assert!(DeliverRequest::from_wire("not json\n{}").is_err());
+    }
+}

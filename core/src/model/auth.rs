@@ -1,7 +1,8 @@
 //! The stored verification settings of a webhook.
 
-use super::scheme::{KeyFormat, Scheme};
+use super::scheme::KeyFormat;
 use super::template::HmacTemplate;
+use super::Scheme;
 use crate::codec;
 use crate::secret::Secret;
 use crate::time::UnixMillis;
@@ -157,6 +158,6 @@ impl AuthConfig {
     /// scheme's, or one named like a credential.
     pub fn never_forwarded(&self, lowercase_name: &str) -> bool {
         self.own_credential_headers().any(|h| h == lowercase_name)
-            || super::scheme::looks_like_credential(lowercase_name)
+            || super::providers::looks_like_credential(lowercase_name)
     }
 }

@@ -14,10 +14,10 @@ pub mod style;
 pub mod template;
 
 pub use auth::{AuthConfig, SecretEncoding, StoredSecret};
+pub use providers::Scheme;
 pub use record::{
     Method, Origin, OriginMode, RecordDecodeError, Target, TargetKind, WebhookRecord,
 };
-pub use scheme::Scheme;
 pub use style::{BasicAuth, EventTypeSource, Style};
 
 /// hookgate's own queue of deliveries to async origins (`DeliveryJob`s).

@@ -5,8 +5,9 @@
 
 use super::auth::{AuthConfig, SecretEncoding};
 use super::record::{Target, WebhookRecord};
-use super::scheme::{Check, KeyFormat, Piece, Scheme};
+use super::scheme::{Check, KeyFormat, Piece};
 use super::template::{parse_template, HmacTemplate, Part};
+use super::Scheme;
 use crate::codec;
 use crate::secret::Secret;
 

@@ -7,12 +7,9 @@
 use super::template::{Algorithm, SignatureEncoding};
 use std::borrow::Cow;
 
-pub use super::providers::Scheme;
-
 /// Everything scheme-specific, as data.
 #[derive(Debug)]
 pub struct Descriptor {
-    pub scheme: Scheme,
     /// The `auth.scheme` value.
     pub name: &'static str,
     /// Who sends it, as a person would name them (the catalogue's first column).
@@ -268,6 +265,11 @@ pub enum Handshake {
     /// answered `200` with no body (it proves nothing and reveals only that the webhook
     /// stands, which the webhook's object confirms first).
     TrelloHead,
+    /// Intercom: a `HEAD` to the endpoint URL when it is saved, answered `200`.
+    IntercomHead,
+    /// WooCommerce: the unsigned ping on creation (form body `webhook_id=<id>`, no
+    /// signature header), which must be answered exactly `200`.
+    WoocommercePing,
 }
 
 impl Handshake {
@@ -282,6 +284,8 @@ impl Handshake {
                 | Handshake::GraphValidation
                 | Handshake::OktaVerification
                 | Handshake::TrelloHead
+                | Handshake::IntercomHead
+                | Handshake::WoocommercePing
         )
     }
 
@@ -293,6 +297,7 @@ impl Handshake {
             | Handshake::DropboxChallenge
             | Handshake::OktaVerification => Some("GET"),
             Handshake::TrelloHead => Some("HEAD"),
+            Handshake::IntercomHead => Some("HEAD"),
             _ => None,
         }
     }
@@ -310,242 +315,3 @@ pub const GENERIC_CREDENTIAL_HEADERS: &[&str] = &[
     "x-webhook-token",
     "x-gitlab-token",
 ];
-
-impl Scheme {
-    pub fn name(self) -> &'static str {
-        self.descriptor().name
-    }
-
-    pub fn parse(raw: &str) -> Option<Scheme> {
-        Scheme::ALL.into_iter().find(|s| s.name() == raw)
-    }
-
-    /// What the operator pastes from the provider into `auth` (see
-    /// [`Descriptor::operator_fields`]).
-    pub fn operator_fields(self) -> &'static [OperatorField] {
-        self.descriptor().operator_fields
-    }
-
-    /// Whether `auth.header` may say where the credential is read.
-    pub fn header_configurable(self) -> bool {
-        match &self.descriptor().check {
-            Check::SharedSecret { .. } => true,
-            Check::Hmac(layout) => matches!(
-                layout.signature,
-                SignatureSource::Header {
-                    configurable: true,
-                    ..
-                }
-            ),
-            Check::UrlKey | Check::Template | Check::PublicKey(_) | Check::ClientState => false,
-        }
-    }
-
-    /// Whether the scheme signs a time, so that `tolerance_s` means something. The
-    /// generic template decides per record.
-    pub fn signs_timestamp(self) -> bool {
-        match &self.descriptor().check {
-            Check::Hmac(layout) => layout.timestamp.is_some(),
-            Check::Template | Check::PublicKey(_) => true,
-            Check::SharedSecret { .. } | Check::UrlKey | Check::ClientState => false,
-        }
-    }
-}
-
-/// Every header any scheme treats as a credential, plus the generic ones.
-pub fn all_credential_headers() -> impl Iterator<Item = &'static str> {
-    GENERIC_CREDENTIAL_HEADERS.iter().copied().chain(
-        Scheme::ALL
-            .iter()
-            .flat_map(|s| s.descriptor().never_forward.iter().copied()),
-    )
-}
-
-/// Whether `lowercase_name` is one of [`all_credential_headers`], from that list
-/// collected once per process: every forwarded header of every request asks, and
-/// walking the per-scheme lists each time cost 20 instructions an entry. (Sorted, the
-/// lookup was no faster for 40 names, and the sort added 3 KB to the wasm.) A mask of
-/// the names' lengths answers most headers (`content-type`, `host`, `x-request-id`)
-/// before the walk.
-pub fn is_credential_header(lowercase_name: &str) -> bool {
-    struct Names {
-        lengths: u64,
-        all: Vec<&'static str>,
-    }
-    fn length_bit(name: &str) -> u64 {
-        1 << name.len().min(63)
-    }
-    static NAMES: std::sync::OnceLock<Names> = std::sync::OnceLock::new();
-    let names = NAMES.get_or_init(|| {
-        let all: Vec<&'static str> = all_credential_headers().collect();
-        Names {
-            lengths: all.iter().fold(0, |mask, n| mask | length_bit(n)),
-            all,
-        }
-    });
-    names.lengths & length_bit(lowercase_name) != 0 && names.all.contains(&lowercase_name)
-}
-
-/// Known credential headers of any scheme, plus the names credentials usually have.
-pub fn looks_like_credential(lowercase_name: &str) -> bool {
-    // The cheap tests first: most headers are none of these, and the delivery-id
-    // exemption (a walk over every scheme) only matters for a name that matched.
-    let named_like_one = matches!(
-        lowercase_name,
-        "authorization" | "proxy-authorization" | "cookie"
-    ) || lowercase_name.ends_with("api-key")
-        || lowercase_name.ends_with("-signature")
-        || lowercase_name.ends_with("-token")
-        || lowercase_name.ends_with("-secret")
-        || is_credential_header(lowercase_name);
-    named_like_one && !is_delivery_id_header(lowercase_name)
-}
-
-/// Whether `lowercase_name` is some provider's delivery id: never a credential.
-pub fn is_delivery_id_header(lowercase_name: &str) -> bool {
-    Scheme::ALL
-        .iter()
-        .any(|s| match s.descriptor().delivery_id {
-            Some(DeliveryIdSource::Header(names)) => names.contains(&lowercase_name),
-            _ => false,
-        })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn descriptors_are_in_variant_order_and_names_round_trip() {
-        for (i, scheme) in Scheme::ALL.into_iter().enumerate() {
-            assert_eq!(scheme as usize, i);
-            let d = scheme.descriptor();
-            assert_eq!(d.scheme, scheme);
-            assert_eq!(Scheme::parse(d.name), Some(scheme));
-            let json = serde_json::to_string(&scheme).unwrap();
-            assert_eq!(json, format!("\"{}\"", d.name));
-        }
-        assert_eq!(Scheme::parse("rot13"), None);
-    }
-
-    #[test]
-    fn every_signature_header_is_never_forwarded() {
-        for scheme in Scheme::ALL {
-            let d = scheme.descriptor();
-            let read: Vec<&str> = match &d.check {
-                Check::Hmac(l) => l.signature.header_names(),
-                Check::SharedSecret { headers } => headers.to_vec(),
-                Check::PublicKey(l) => vec![l.signature_header],
-                Check::UrlKey | Check::Template | Check::ClientState => vec![],
-            };
-            for h in read {
-                assert!(d.never_forward.contains(&h), "{}: {h}", d.name);
-                assert_eq!(h, h.to_ascii_lowercase());
-            }
-        }
-    }
-
-    #[test]
-    fn the_collected_lookup_agrees_with_the_list() {
-        for h in all_credential_headers() {
-            assert!(is_credential_header(h), "{h}");
-        }
-        let long = "x-".repeat(40);
-        for h in [
-            "content-type",
-            "user-agent",
-            "x-github-delivery",
-            "",
-            "zzz",
-            &long,
-        ] {
-            assert!(!is_credential_header(h), "{h}");
-        }
-    }
-
-    #[test]
-    fn delivery_ids_are_not_credentials() {
-        for h in all_credential_headers() {
-            assert!(!is_delivery_id_header(h), "{h}");
-        }
-        assert!(is_delivery_id_header("i-twilio-idempotency-token"));
-        assert!(is_delivery_id_header("x-github-delivery"));
-    }
-
-    #[test]
-    fn signed_ids_are_the_delivery_ids() {
-        for scheme in Scheme::ALL {
-            let d = scheme.descriptor();
-            let Check::Hmac(l) = &d.check else { continue };
-            for piece in l.content.iter() {
-                if let Piece::Header(h) = piece {
-                    let Some(DeliveryIdSource::Header(ids)) = d.delivery_id else {
-                        panic!("{} signs {h} but has no delivery id header", d.name);
-                    };
-                    assert_eq!(ids, &[*h], "{}", d.name);
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn a_time_read_from_the_signature_header_has_a_header_that_carries_one() {
-        for scheme in Scheme::ALL {
-            let d = scheme.descriptor();
-            let Check::Hmac(l) = &d.check else { continue };
-            let from_header = matches!(
-                l.timestamp,
-                Some(
-                    TimestampSource::FromSignatureHeader
-                        | TimestampSource::FromSignatureHeaderMillis
-                )
-            );
-            let carries_one = matches!(
-                l.signature,
-                SignatureSource::KeyValues { .. }
-                    | SignatureSource::KeyValueSets { .. }
-                    | SignatureSource::TimeThenSignatures { .. }
-            );
-            assert_eq!(from_header, carries_one, "{}", d.name);
-        }
-    }
-
-    #[test]
-    fn only_url_signing_schemes_take_a_notification_url() {
-        for scheme in Scheme::ALL {
-            let d = scheme.descriptor();
-            let signs_url = match &d.check {
-                Check::Hmac(l) => l.content.contains(&Piece::NotificationUrl),
-                _ => false,
-            };
-            let offered = d
-                .operator_fields
-                .iter()
-                .any(|f| f.name == "notification_url");
-            assert_eq!(signs_url, offered, "{}", d.name);
-        }
-    }
-
-    #[test]
-    fn timestamped_schemes_have_a_tolerance() {
-        for scheme in Scheme::ALL {
-            let d = scheme.descriptor();
-            if let Check::Hmac(l) = &d.check {
-                assert_eq!(
-                    l.timestamp.is_some(),
-                    d.default_tolerance_s.is_some(),
-                    "{}",
-                    d.name
-                );
-                let signs_time = l.content.contains(&Piece::Timestamp);
-                let body_time = matches!(l.timestamp, Some(TimestampSource::BodyUnixMillis(_)));
-                assert_eq!(
-                    signs_time,
-                    l.timestamp.is_some() && !body_time,
-                    "{}",
-                    d.name
-                );
-            }
-        }
-    }
-}

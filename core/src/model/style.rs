@@ -5,7 +5,7 @@
 
 use super::record::{Method, WebhookRecord};
 use super::rules::Violations;
-use super::scheme::Scheme;
+use super::Scheme;
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 use std::fmt;

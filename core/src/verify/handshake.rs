@@ -156,20 +156,38 @@ pub(super) fn challenge(
                 "okta_verification",
             )
         }
-        // The method alone is the handshake (checked above).
-        Handshake::TrelloHead => HandshakeReply {
-            status: 200,
-            content_type: "text/plain; charset=utf-8",
-            body: String::new(),
-            headers: Vec::new(),
-            kind: "trello_head",
-        },
+        // Trello's, likewise: the method alone is the handshake (checked above).
+        Handshake::TrelloHead => empty_ok("trello_head"),
+        // Intercom's URL check proves nothing and is told nothing: an empty 200 says no
+        // more than a refused POST would (that a webhook exists at this path).
+        Handshake::IntercomHead => empty_ok("intercom_head"),
+        Handshake::WoocommercePing => {
+            if !is_woocommerce_ping(inbound) {
+                return Ok(None);
+            }
+            empty_ok("woocommerce_ping")
+        }
         Handshake::SlackUrlVerification
         | Handshake::ZoomUrlValidation
         | Handshake::TwitchCallbackVerification
         | Handshake::DiscordPing => return Ok(None),
     };
     Ok(Some((0, reply)))
+}
+
+fn empty_ok(kind: &'static str) -> HandshakeReply {
+    text_echo(String::new(), kind)
+}
+
+/// WooCommerce's creation ping (`WC_Webhook::deliver_ping`): exactly `webhook_id=<id>`
+/// and no signature header. A signed request is an event, whatever its body.
+fn is_woocommerce_ping(inbound: &Inbound) -> bool {
+    let Some(id) = inbound.body.strip_prefix(b"webhook_id=") else {
+        return false;
+    };
+    inbound.headers.get("x-wc-webhook-signature").is_none()
+        && (1..=20).contains(&id.len())
+        && id.iter().all(u8::is_ascii_digit)
 }
 
 pub fn handshake(verified: &Verified) -> Option<HandshakeReply> {
@@ -261,7 +279,9 @@ pub fn handshake(verified: &Verified) -> Option<HandshakeReply> {
         | Handshake::DropboxChallenge
         | Handshake::GraphValidation
         | Handshake::OktaVerification
-        | Handshake::TrelloHead => None,
+        | Handshake::TrelloHead
+        | Handshake::IntercomHead
+        | Handshake::WoocommercePing => None,
     }
 }
 

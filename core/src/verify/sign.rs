@@ -466,7 +466,19 @@ mod tests {
                 | Scheme::Box
                 | Scheme::HubspotV3
                 | Scheme::Square
-                | Scheme::Trello => VerifyError::SignatureMismatch,
+                | Scheme::Trello
+                | Scheme::Sentry
+                | Scheme::Vercel
+                | Scheme::Bitbucket
+                | Scheme::Intercom
+                | Scheme::Jira
+                | Scheme::CoinbaseCommerce
+                | Scheme::Woocommerce
+                | Scheme::Razorpay
+                | Scheme::Lemonsqueezy
+                | Scheme::Segment
+                | Scheme::Heroku
+                | Scheme::Terraform => VerifyError::SignatureMismatch,
                 Scheme::Okta => VerifyError::SecretMismatch,
                 Scheme::MicrosoftGraph => VerifyError::ClientStateMismatch,
                 Scheme::Discord | Scheme::Sendgrid => unreachable!("skipped above"),

@@ -597,3 +597,68 @@ fn a_url_signing_scheme_tries_the_arrival_urls_forms_or_only_the_configured_one(
         VerifyError::SignatureMismatch
     );
 }
+
+#[test]
+fn unsigned_url_checks_are_answered_only_in_their_own_shape() {
+    use super::handshake::handshake;
+    let answered = |r: &WebhookRecord, i: Inbound| {
+        let v = verify(exact(r), i, NOW).expect("answered");
+        let reply = handshake(&v).expect("a handshake");
+        assert_eq!((reply.status, reply.body.as_str()), (200, ""));
+        reply.kind
+    };
+
+    // WooCommerce's creation ping: exactly `webhook_id=<digits>`, no signature header.
+    let woo = spec(r#"{"scheme":"woocommerce","secret":"wc-secret-123"}"#);
+    assert_eq!(
+        answered(&woo, inbound(&[], b"webhook_id=12")),
+        "woocommerce_ping"
+    );
+    // Anything else is an event, verified as one.
+    for body in [
+        &b"webhook_id="[..],
+        b"webhook_id=12&x=1",
+        b"webhook_id=1a",
+        b"{}",
+    ] {
+        assert_eq!(err(&woo, inbound(&[], body)), VerifyError::SignatureMissing);
+    }
+    let forged = STANDARD.encode(hmac256(b"another-secret", &[b"webhook_id=12"]));
+    assert_eq!(
+        err(
+            &woo,
+            inbound(&[("X-WC-Webhook-Signature", &forged)], b"webhook_id=12")
+        ),
+        VerifyError::SignatureMismatch
+    );
+    let body = br#"{"id":727,"status":"processing"}"#;
+    let sig = STANDARD.encode(hmac256(b"wc-secret-123", &[body]));
+    let v = verify(
+        exact(&woo),
+        inbound(&[("X-WC-Webhook-Signature", &sig)], body),
+        NOW,
+    )
+    .unwrap();
+    assert!(handshake(&v).is_none());
+
+    // Intercom's URL check is a HEAD; a POST must be signed.
+    let intercom = spec(r#"{"scheme":"intercom","secret":"intercom-client-secret"}"#);
+    let head = |i: Inbound| Inbound {
+        method: "HEAD".into(),
+        body: Vec::new(),
+        ..i
+    };
+    assert_eq!(
+        answered(&intercom, head(inbound(&[], b""))),
+        "intercom_head"
+    );
+    assert_eq!(
+        err(&intercom, inbound(&[], b"{}")),
+        VerifyError::SignatureMissing
+    );
+    // Another scheme's webhook answers no HEAD.
+    assert_eq!(
+        err(&woo, head(inbound(&[], b""))),
+        VerifyError::SignatureMissing
+    );
+}

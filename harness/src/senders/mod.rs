@@ -2,6 +2,8 @@
 //! independently of `hookgate-core`: the end-to-end suite sends these as a sender would,
 //! and the benchmark uses them for its signed cases.
 
+mod a;
+
 use crate::client::unique;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -109,7 +111,7 @@ fn standard_webhooks(prefix: &str, secret: &str, body: &[u8]) -> Signed {
 /// Every scheme's sender: the first ones below, the catalogue's in the files beside this
 /// one (each file's `providers()` added to this list).
 pub fn providers() -> Vec<Provider> {
-    [first_providers(), c::providers()]
+    [first_providers(), a::providers(), c::providers()]
         .into_iter()
         .flatten()
         .collect()

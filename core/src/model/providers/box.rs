@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "https://developer.box.com/guides/webhooks/v2/signatures-v2";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Box,
     name: "box",
     provider: "Box",
     summary: "BOX-SIGNATURE-PRIMARY / -SECONDARY: base64 HMAC-SHA256 of body + BOX-DELIVERY-TIMESTAMP (RFC 3339), one per signature key",

@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "https://buildkite.com/docs/apis/webhooks/pipelines";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Buildkite,
     name: "buildkite",
     provider: "Buildkite",
     summary: "X-Buildkite-Signature: timestamp=<unix>,signature=<hex> of <timestamp>.<body>",

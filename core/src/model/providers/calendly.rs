@@ -6,7 +6,6 @@ const DOCS: &str =
     "https://developer.calendly.com/api-docs/overview/webhooks/webhook-signatures";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Calendly,
     name: "calendly",
     provider: "Calendly",
     summary: "Calendly-Webhook-Signature: t=<unix>,v1=<hex> of <t>.<body>",

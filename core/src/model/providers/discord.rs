@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "https://discord.com/developers/docs/interactions/overview#setting-up-an-endpoint-validating-security-request-headers";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Discord,
     name: "discord",
     provider: "Discord interactions",
     summary: "X-Signature-Ed25519: hex Ed25519 of X-Signature-Timestamp + body; auth.public_key is the application's public key (hex)",

@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "https://www.dropbox.com/developers/reference/webhooks";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Dropbox,
     name: "dropbox",
     provider: "Dropbox",
     summary: "X-Dropbox-Signature: hex HMAC-SHA256 of the body with the app secret; GET ?challenge= echoed",

@@ -5,7 +5,6 @@ use super::prelude::*;
 
 /// Who a family member is: what differs between members besides their layout details.
 pub(super) struct About {
-    pub scheme: Scheme,
     pub name: &'static str,
     pub provider: &'static str,
     pub summary: &'static str,
@@ -38,7 +37,6 @@ pub(super) const fn standard_webhooks(
     content: &'static [Piece<'static>],
 ) -> Descriptor {
     Descriptor {
-        scheme: about.scheme,
         name: about.name,
         provider: about.provider,
         summary: about.summary,
@@ -65,7 +63,6 @@ pub(super) const fn github(
     (header, prefix, algorithm): (&'static [&'static str], &'static str, Algorithm),
 ) -> Descriptor {
     Descriptor {
-        scheme: about.scheme,
         name: about.name,
         provider: about.provider,
         summary: about.summary,

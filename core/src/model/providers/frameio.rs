@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "https://developer.frame.io/platform/docs/guides/webhooks";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Frameio,
     name: "frameio",
     provider: "Frame.io",
     summary: "X-Frameio-Signature: v0=<hex> of v0:<X-Frameio-Request-Timestamp>:<body>",

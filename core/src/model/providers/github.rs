@@ -6,7 +6,6 @@ const DOCS: &str = "https://docs.github.com/en/webhooks/using-webhooks/validatin
 
 pub static DESCRIPTOR: Descriptor = github(
     About {
-        scheme: Scheme::Github,
         name: "github",
         provider: "GitHub",
         summary: "X-Hub-Signature-256: sha256=<hex>",

@@ -6,7 +6,6 @@ const DOCS: &str = "https://docs.github.com/en/webhooks/using-webhooks/validatin
 
 pub static DESCRIPTOR: Descriptor = github(
     About {
-        scheme: Scheme::GithubSha1,
         name: "github-sha1",
         provider: "GitHub (legacy SHA-1)",
         summary: "X-Hub-Signature: sha1=<hex>",

@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "README.md#verification-schemes";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Hmac,
     name: "hmac",
     provider: "Generic: your own layout (`auth.template`)",
     summary: "your own: auth.template says the algorithm, encoding, header and content",

@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "README.md#verification-schemes";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::HmacSha256Hex,
     name: "hmac-sha256-hex",
     provider: "Generic: hex HMAC-SHA256 of the body",
     summary: "X-Webhook-Signature: hex HMAC-SHA256 of the body (sha256= tolerated)",

@@ -6,7 +6,6 @@ const DOCS: &str =
     "https://developers.hubspot.com/docs/apps/legacy-apps/authentication/validating-requests";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::HubspotV3,
     name: "hubspot-v3",
     provider: "HubSpot",
     summary: "X-HubSpot-Signature-v3: base64 HMAC-SHA256 of method + URI + body + X-HubSpot-Request-Timestamp (unix ms)",

@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "https://linear.app/developers/webhooks";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Linear,
     name: "linear",
     provider: "Linear",
     summary: "Linear-Signature: <hex>; the body's webhookTimestamp within 60 s",

@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "https://developers.facebook.com/docs/graph-api/webhooks/getting-started";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Meta,
     name: "meta",
     provider: "Meta (Facebook, WhatsApp, Instagram, Messenger)",
     summary: "X-Hub-Signature-256: sha256=<hex> with the app secret; the GET subscription answered when hub.verify_token is auth.verify_token",

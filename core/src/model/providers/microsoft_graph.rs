@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "https://learn.microsoft.com/en-us/graph/change-notifications-delivery-webhooks";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::MicrosoftGraph,
     name: "microsoft-graph",
     provider: "Microsoft Graph",
     summary: "clientState of every value[] item equals auth.client_state; POST ?validationToken= answered",

@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "https://www.mux.com/docs/core/verify-webhook-signatures";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Mux,
     name: "mux",
     provider: "Mux",
     summary: "Mux-Signature: t=<unix>,v1=<hex> of <t>.<body>",

@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "https://developer.okta.com/docs/concepts/event-hooks/";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Okta,
     name: "okta",
     provider: "Okta event hooks",
     summary: "the secret itself in Authorization (or auth.header); the one-time GET with X-Okta-Verification-Challenge answered",

@@ -6,7 +6,6 @@ use super::prelude::*;
 const DOCS: &str = "https://www.npmjs.com/package/orb-billing";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Orb,
     name: "orb",
     provider: "Orb",
     summary: "X-Orb-Signature: v1=<hex> (space-separated) of v1:<X-Orb-Timestamp>:<body>; X-Orb-Timestamp in UTC",

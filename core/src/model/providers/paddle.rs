@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "https://developer.paddle.com/webhooks/signature-verification";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Paddle,
     name: "paddle",
     provider: "Paddle Billing",
     summary: "Paddle-Signature: ts=<unix>;h1=<hex> over <ts>:<body>",

@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "https://docs.withpersona.com/docs/webhooks-best-practices";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Persona,
     name: "persona",
     provider: "Persona",
     summary: "Persona-Signature: t=<unix>,v1=<hex> of <t>.<body>; two space-separated sets while a secret rotates",

@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "https://docs.recurly.com/recurly-subscriptions/docs/signature-verification";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Recurly,
     name: "recurly",
     provider: "Recurly",
     summary: "recurly-signature: <unix ms>,<hex>[,<hex>…] of <ms>.<body> (JSON webhooks)",

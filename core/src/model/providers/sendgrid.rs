@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Sendgrid,
     name: "sendgrid",
     provider: "SendGrid Event Webhook",
     summary: "X-Twilio-Email-Event-Webhook-Signature: base64 DER ECDSA P-256 of the timestamp + body; auth.public_key is SendGrid's verification key (base64)",

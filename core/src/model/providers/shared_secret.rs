@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "README.md#verification-schemes";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::SharedSecret,
     name: "shared-secret",
     provider: "Generic: a shared secret in a header",
     summary: "the secret itself in X-Webhook-Secret or X-Webhook-Token",

@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "https://shopify.dev/docs/apps/build/webhooks";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Shopify,
     name: "shopify",
     provider: "Shopify",
     summary: "X-Shopify-Hmac-Sha256 (or shopify-hmac-sha256): base64 HMAC of the body",

@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "https://api.slack.com/authentication/verifying-requests-from-slack";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Slack,
     name: "slack",
     provider: "Slack",
     summary: "X-Slack-Signature: v0=<hex> of v0:<ts>:<body>, X-Slack-Request-Timestamp",

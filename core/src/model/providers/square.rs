@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "https://developer.squareup.com/docs/webhooks/step3validate";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Square,
     name: "square",
     provider: "Square",
     summary: "x-square-hmacsha256-signature: base64 HMAC-SHA256 of the notification URL + body",

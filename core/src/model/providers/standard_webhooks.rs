@@ -6,7 +6,6 @@ const DOCS: &str = "https://github.com/standard-webhooks/standard-webhooks/blob/
 
 pub static DESCRIPTOR: Descriptor = standard_webhooks(
     About {
-        scheme: Scheme::StandardWebhooks,
         name: "standard-webhooks",
         provider: "Standard Webhooks",
         summary: "webhook-id, webhook-timestamp, webhook-signature: v1,<base64>",

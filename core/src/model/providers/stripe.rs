@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "https://docs.stripe.com/webhooks/signatures";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Stripe,
     name: "stripe",
     provider: "Stripe",
     summary: "Stripe-Signature: t=<unix>,v1=<hex> (the whole whsec_ string is the key)",

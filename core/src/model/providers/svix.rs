@@ -6,7 +6,6 @@ const DOCS: &str = "https://docs.svix.com/receiving/verifying-payloads/how-manua
 
 pub static DESCRIPTOR: Descriptor = standard_webhooks(
     About {
-        scheme: Scheme::Svix,
         name: "svix",
         provider: "Svix",
         summary: "svix-id, svix-timestamp, svix-signature: v1,<base64>",

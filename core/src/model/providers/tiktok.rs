@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "https://developers.tiktok.com/doc/webhooks-verification";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Tiktok,
     name: "tiktok",
     provider: "TikTok for Developers",
     summary: "TikTok-Signature: t=<unix>,s=<hex> of <t>.<body>, keyed with the client secret",

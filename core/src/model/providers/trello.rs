@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "https://developer.atlassian.com/cloud/trello/guides/rest-api/webhooks";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Trello,
     name: "trello",
     provider: "Trello",
     summary: "X-Trello-Webhook: base64 HMAC-SHA1 of the body + the callback URL, keyed with the application secret",

@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "https://www.twilio.com/docs/usage/webhooks/webhooks-security";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Twilio,
     name: "twilio",
     provider: "Twilio",
     summary: "X-Twilio-Signature: base64 HMAC-SHA1 of the URL and sorted form params",

@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "https://dev.twitch.tv/docs/eventsub/handling-webhook-events/";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Twitch,
     name: "twitch",
     provider: "Twitch EventSub",
     summary: "Twitch-Eventsub-Message-Signature: sha256=<hex> of id + timestamp + body",

@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "https://docs.x.com/x-api/webhooks/introduction";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Twitter,
     name: "twitter",
     provider: "X (Twitter)",
     summary: "x-twitter-webhooks-signature: sha256=<base64> with the consumer secret; GET ?crc_token= answered",

@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "https://kestra.io/docs/workflow-components/triggers/webhook-trigger";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::UrlKey,
     name: "url-key",
     provider: "Kestra (a key in the URL)",
     summary: "the key as the last path segment (at most 256 characters)",

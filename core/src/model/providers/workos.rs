@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "https://workos.com/docs/events/data-syncing/webhooks";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Workos,
     name: "workos",
     provider: "WorkOS",
     summary: "WorkOS-Signature: t=<unix ms>, v1=<hex> of <t>.<body>",

@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "https://developer.zendesk.com/documentation/webhooks/verifying/";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Zendesk,
     name: "zendesk",
     provider: "Zendesk",
     summary: "X-Zendesk-Webhook-Signature: base64 HMAC-SHA256 of X-Zendesk-Webhook-Signature-Timestamp (RFC 3339) + body",

@@ -5,7 +5,6 @@ use super::prelude::*;
 const DOCS: &str = "https://developers.zoom.us/docs/api/webhooks/";
 
 pub static DESCRIPTOR: Descriptor = Descriptor {
-    scheme: Scheme::Zoom,
     name: "zoom",
     provider: "Zoom",
     summary: "x-zm-signature: v0=<hex> of v0:<ts>:<body>, x-zm-request-timestamp",

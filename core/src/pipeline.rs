@@ -115,6 +115,19 @@ pub fn prepare(
             extras.trigger = Some(serde_json::to_string(&trigger).expect("trigger serializes"));
         }
     }
+    if verified.is_unsigned_setup() {
+        // Notion's verification request: the token is the key its events will be signed
+        // with, so the consumer learns only that it came (the delivery log shows it to
+        // the operator, who pastes it into Notion and into `auth.secret`).
+        extras.event_type = Some("notion.verification".to_string());
+        extras.body = Some(
+            serde_json::json!({
+                "verification_token": crate::verify::handshake::NOTION_TOKEN_REDACTED
+            })
+            .to_string()
+            .into_bytes(),
+        );
+    }
     if record.auth().scheme() == crate::model::Scheme::MicrosoftGraph {
         // Graph repeats the shared clientState in every notification; it was checked,
         // and a secret is never forwarded, so the forwarded body says only that.

@@ -22,6 +22,11 @@ impl Headers {
         )
     }
 
+    /// Every header, name (lowercase) and value, in arrival order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// The first value of a header; `name` is lowercase.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0

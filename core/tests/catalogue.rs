@@ -84,8 +84,12 @@ fn check(d: &Descriptor) -> (Vec<String>, String) {
             )
         }
         Check::Hmac(l) => {
-            let mut headers: Vec<String> =
-                l.signature.header_names().iter().map(|h| code(h)).collect();
+            let mut headers: Vec<String> = match &l.signature {
+                SignatureSource::NumberedHeaders { prefix, max, .. } => {
+                    vec![format!("`{prefix}1` … `{prefix}{max}`")]
+                }
+                other => other.header_names().iter().map(|h| code(h)).collect(),
+            };
             match l.timestamp {
                 Some(
                     TimestampSource::UnixSecondsHeader(h)
@@ -105,11 +109,12 @@ fn check(d: &Descriptor) -> (Vec<String>, String) {
             let enc = match &l.signature {
                 SignatureSource::Header { encoding: e, .. } => encoding(*e),
                 SignatureSource::KeyValues { .. }
-                | SignatureSource::PrefixedList { .. }
                 | SignatureSource::TimeThenSignatures { .. }
                 | SignatureSource::KeyValueSets { .. } => "hex",
                 SignatureSource::VersionedList { .. } => "base64",
-                SignatureSource::EachHeader { encoding: e, .. } => encoding(*e),
+                SignatureSource::PrefixedList { encoding: e, .. }
+                | SignatureSource::NumberedHeaders { encoding: e, .. }
+                | SignatureSource::EachHeader { encoding: e, .. } => encoding(*e),
             };
             (
                 headers,
@@ -138,6 +143,9 @@ fn handshake(h: Option<Handshake>) -> &'static str {
         Some(Handshake::TrelloHead) => "`HEAD` when created",
         Some(Handshake::IntercomHead) => "`HEAD` URL check",
         Some(Handshake::WoocommercePing) => "unsigned `webhook_id=` ping",
+        Some(Handshake::NotionVerification) => {
+            "one-time `verification_token` POST, forwarded redacted"
+        }
     }
 }
 

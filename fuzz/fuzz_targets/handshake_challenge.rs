@@ -12,13 +12,17 @@ use hookgate_core::verify::verify;
 use libfuzzer_sys::fuzz_target;
 
 fn record(scheme: Scheme) -> WebhookRecord {
+    record_with_secret(scheme, "fuzz-secret-value")
+}
+
+fn record_with_secret(scheme: Scheme, secret: &str) -> WebhookRecord {
     let extra = if scheme == Scheme::Meta {
         r#","verify_token":"fuzz-verify-token""#
     } else {
         ""
     };
     let json = format!(
-        r#"{{"format":1,"id":"wh_000000000000000000000001","name":"f","path":"/f","enabled":true,"methods":["POST"],"max_body_bytes":1048576,"auth":{{"scheme":"{}","secrets":[{{"value":"fuzz-secret-value"}}]{extra}}},"target":{{"queue":"EVENTS"}},"created_at":"","updated_at":""}}"#,
+        r#"{{"format":1,"id":"wh_000000000000000000000001","name":"f","path":"/f","enabled":true,"methods":["POST"],"max_body_bytes":1048576,"auth":{{"scheme":"{}","secrets":[{{"value":"{secret}"}}]{extra}}},"target":{{"queue":"EVENTS"}},"created_at":"","updated_at":""}}"#,
         scheme.name()
     );
     WebhookRecord::decode(&json).unwrap()
@@ -58,4 +62,27 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
+    // Notion's unsigned verification request: accepted only in its exact shape and only
+    // while the webhook holds hookgate's placeholder, and then never as a signed event.
+    let notion = |secret: &str| {
+        let inbound = Inbound {
+            method: method.into(),
+            url: "https://hooks.example.com/f".into(),
+            query: query.clone(),
+            headers: Headers::new([("x-okta-verification-challenge".to_string(), okta.clone())]),
+            source_ip: None,
+            body: body.clone(),
+        };
+        verify(RouteMatch::exact(record_with_secret(Scheme::Notion, secret)), inbound, UnixMillis(0))
+    };
+    if let Ok(v) = notion("hgs_fuzz-placeholder-secret") {
+        assert!(v.is_unsigned_setup() && method == "POST");
+        let parsed: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let members = parsed.as_object().unwrap();
+        assert_eq!(members.len(), 1);
+        let token = members["verification_token"].as_str().unwrap();
+        assert!(!token.is_empty() && token.len() <= MAX_CHALLENGE_LEN);
+        assert!(token.bytes().all(|b| b.is_ascii_graphic()));
+    }
+    assert!(notion("secret_fuzz-stored-token").is_err(), "an unsigned body verified");
 });

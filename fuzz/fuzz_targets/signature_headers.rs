@@ -39,8 +39,8 @@ fuzz_target!(|data: &[u8]| {
             SignatureSource::PrefixedList {
                 separator, prefix, ..
             } => {
-                for sig in parse::prefixed_list(s, *separator, prefix) {
-                    assert!(s.contains(sig));
+                for sig in parse::prefixed_items(s, *separator, prefix) {
+                    assert!(!sig.is_empty() && s.contains(sig));
                 }
             }
             SignatureSource::TimeThenSignatures { separator, .. } => {
@@ -69,7 +69,9 @@ fuzz_target!(|data: &[u8]| {
                     }
                 }
             }
-            SignatureSource::Header { .. } | SignatureSource::EachHeader { .. } => {}
+            SignatureSource::Header { .. }
+            | SignatureSource::NumberedHeaders { .. }
+            | SignatureSource::EachHeader { .. } => {}
         }
     }
     if let Some(n) = codec::unix_seconds(s) {

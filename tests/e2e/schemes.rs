@@ -129,6 +129,7 @@ fn every_scheme(world: &World) -> TestResult {
             super::ingress::TESTS
                 .iter()
                 .chain(super::public_keys::TESTS)
+                .chain(super::catalogue_b::TESTS)
                 .any(|(name, _)| name == test),
             "{scheme}: no test {test}"
         );
@@ -185,6 +186,14 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     (
         "url-key",
         "ingress::url_key_is_accepted_and_never_forwarded",
+    ),
+    (
+        "xero",
+        "schemes::xero_answers_200_without_a_body_and_401_to_a_bad_signature",
+    ),
+    (
+        "airtable",
+        "schemes::airtable_pings_are_answered_204_without_a_body",
     ),
 ];
 

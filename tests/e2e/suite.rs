@@ -6,6 +6,7 @@
 //! suite fails and says how to get them.
 
 mod admin;
+mod catalogue_b;
 mod consumer;
 mod dashboard;
 mod dashboard_fit;
@@ -144,6 +145,7 @@ pub fn main() {
         .iter()
         .chain(admin::TESTS)
         .chain(schemes::TESTS)
+        .chain(catalogue_b::TESTS)
         .chain(public_keys::TESTS)
         .chain(registry::TESTS)
         .chain(guard::TESTS)

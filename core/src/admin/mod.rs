@@ -391,7 +391,7 @@ fn generate_secret(auth: &AuthConfig, bytes: [u8; 32]) -> Secret {
     use base64::Engine;
     match (auth.scheme.descriptor().key, auth.secret_encoding) {
         (KeyFormat::Whsec, _) => Secret::from_string(format!("whsec_{}", STANDARD.encode(bytes))),
-        (KeyFormat::TextOrBase64, SecretEncoding::Base64) => {
+        (KeyFormat::TextOrBase64, SecretEncoding::Base64) | (KeyFormat::Base64, _) => {
             Secret::from_string(STANDARD.encode(bytes))
         }
         _ => Secret::generate(bytes),

@@ -136,7 +136,9 @@ impl AuthConfig {
             (KeyFormat::Whsec, _) => {
                 codec::base64(raw.strip_prefix("whsec_").unwrap_or(raw)).map(Cow::Owned)
             }
-            (KeyFormat::TextOrBase64, SecretEncoding::Base64) => codec::base64(raw).map(Cow::Owned),
+            (KeyFormat::TextOrBase64, SecretEncoding::Base64) | (KeyFormat::Base64, _) => {
+                codec::base64(raw).map(Cow::Owned)
+            }
             _ => Some(Cow::Borrowed(raw.as_bytes())),
         }
     }

@@ -224,8 +224,12 @@ fn check_auth(auth: &AuthConfig, secret_length: SecretLength, v: &mut Violations
             );
         }
     }
+    // A base64-only key may say so; other schemes key with the secret's text.
     if auth.secret_encoding == SecretEncoding::Base64
-        && scheme.descriptor().key != KeyFormat::TextOrBase64
+        && !matches!(
+            scheme.descriptor().key,
+            KeyFormat::TextOrBase64 | KeyFormat::Base64
+        )
     {
         v.invalid(
             "auth.secret_encoding",
@@ -312,6 +316,9 @@ pub(crate) fn check_secret(raw: &str, auth: &AuthConfig) -> Result<(), &'static 
             if auth.secret_encoding == SecretEncoding::Base64 && codec::base64(raw).is_none() =>
         {
             Err("is not base64, as secret_encoding says")
+        }
+        KeyFormat::Base64 if codec::base64(raw).is_none_or(|k| k.len() < 16) => {
+            Err("must be base64 of at least 16 bytes, as the provider gives it")
         }
         _ => Ok(()),
     }

@@ -31,7 +31,8 @@ pub struct Descriptor {
     pub delivery_id: Option<DeliveryIdSource>,
     pub handshake: Option<Handshake>,
     /// Headers of this scheme that carry a credential or signature: never forwarded,
-    /// whatever scheme the receiving webhook uses.
+    /// whatever scheme the receiving webhook uses. A name ending in `-` stands for a
+    /// numbered family (`x-docusign-signature-` covers `x-docusign-signature-1`, `-2`, …).
     pub never_forward: &'static [&'static str],
 }
 
@@ -114,12 +115,22 @@ pub enum SignatureSource<'a> {
     },
     /// Space-separated `v1,<base64>` entries (Standard Webhooks, Svix).
     VersionedList { header: &'a str },
-    /// `separator`-separated entries; those starting with `prefix` carry a hex signature,
-    /// others (another version) are ignored. The time is elsewhere (Orb: `v1=… v1=…`).
+    /// Items separated by `separator`, each a version `prefix` and a signature: every
+    /// item with the prefix is a candidate and any may match; items of other versions
+    /// are ignored (PagerDuty's `v1=…,v1=…` during a rotation, CircleCI's `v1=…,v2=…`).
     PrefixedList {
         header: &'a str,
         separator: char,
         prefix: &'a str,
+        encoding: SignatureEncoding,
+    },
+    /// A family of numbered headers, `<prefix>1` to `<prefix><max>`, one signature each,
+    /// any of which may match (DocuSign sends `X-DocuSign-Signature-<n>`, one per Connect
+    /// key). Its `never_forward` entry is the prefix, which covers every number.
+    NumberedHeaders {
+        prefix: &'a str,
+        max: u8,
+        encoding: SignatureEncoding,
     },
     /// The time first, then one or more hex signatures, all `separator`-separated
     /// (Recurly: `<unix ms>,<hex>,<hex>`).
@@ -152,6 +163,7 @@ impl SignatureSource<'_> {
             | SignatureSource::PrefixedList { header, .. }
             | SignatureSource::TimeThenSignatures { header, .. }
             | SignatureSource::KeyValueSets { header, .. } => vec![header],
+            SignatureSource::NumberedHeaders { prefix, .. } => vec![prefix],
             SignatureSource::EachHeader { names, .. } => names.to_vec(),
         }
     }
@@ -223,6 +235,9 @@ pub enum KeyFormat {
     Ed25519Hex,
     /// A public key: base64 of its DER SubjectPublicKeyInfo (SendGrid's verification key).
     P256SpkiBase64,
+    /// Base64 of at least 16 key bytes, always decoded (Airtable's `macSecretBase64`):
+    /// the operator pastes the provider's text as it is; generated as base64 too.
+    Base64,
 }
 
 impl KeyFormat {
@@ -238,6 +253,16 @@ pub enum DeliveryIdSource {
     Header(&'static [&'static str]),
     /// A top-level string field of the JSON body.
     BodyField(&'static str),
+}
+
+/// How an accepted delivery is answered when its provider needs something other than
+/// hookgate's `202` with a JSON body (`Scheme::acknowledgement`, from the provider's
+/// file). Duplicates replay the same answer; a sync origin's answer still passes through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Acknowledgement {
+    /// This status with an empty body (Xero: `200`, "no body in the response"; Airtable:
+    /// `200` or `204` "and an empty response body", else it retries and disables).
+    Empty(u16),
 }
 
 /// Requests a provider sends to prove the endpoint exists; answered at the edge.
@@ -270,6 +295,12 @@ pub enum Handshake {
     /// WooCommerce: the unsigned ping on creation (form body `webhook_id=<id>`, no
     /// signature header), which must be answered exactly `200`.
     WoocommercePing,
+    /// Notion: the one-time `POST {"verification_token": "secret_…"}`, unsigned (the token
+    /// it carries is the key later events are signed with). Accepted in exactly that
+    /// shape, without `X-Notion-Signature`, only while every active secret of the webhook
+    /// is still the placeholder hookgate generated; forwarded with the token redacted, the
+    /// token itself shown in the delivery log (`verify::handshake::notion_verification`).
+    NotionVerification,
 }
 
 impl Handshake {

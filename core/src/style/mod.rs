@@ -7,6 +7,7 @@ pub mod flowker;
 pub mod kestra;
 pub mod kubiya;
 
+use crate::model::scheme::Acknowledgement;
 use crate::model::style::kestra_flow;
 use crate::model::{Style, WebhookRecord};
 use crate::time::UnixMillis;
@@ -39,6 +40,12 @@ pub fn accepted_answer(
         serde_json::from_str(body).unwrap_or_else(|_| Value::String(body.to_string()))
     };
     let json_answer = |status: u16, v: Value| (status, v.to_string(), None);
+    // A provider that needs its own answer to an event handed to a queue (Airtable, Xero).
+    if let (Style::Hookgate, Handed::Queued) = (record.style(), &handed) {
+        if let Some(Acknowledgement::Empty(status)) = record.auth().scheme().acknowledgement() {
+            return (status, String::new(), None);
+        }
+    }
     match (record.style(), handed) {
         (Style::Hookgate, Handed::Queued) => json_answer(
             202,

@@ -124,6 +124,36 @@ fn answers_follow_the_style() {
     let v: Value = serde_json::from_str(&body).unwrap();
     assert_eq!((status, v["status"].as_str()), (202, Some("accepted")));
 
+    // Providers that need their own acknowledgement get it, with an empty body; a sync
+    // origin's answer still passes through.
+    for (scheme, secret, want) in [
+        ("xero", "xero-webhook-key-1", 200),
+        (
+            "airtable",
+            "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+            204,
+        ),
+    ] {
+        let provider = record(&format!(
+            r#"{{"path":"/h","auth":{{"scheme":"{scheme}","secret":"{secret}"}},"target":{{"queue":"EVENTS"}}}}"#
+        ));
+        assert_eq!(
+            accepted_answer(&provider, "evt_1", at, Handed::Queued),
+            (want, String::new(), None),
+            "{scheme}"
+        );
+        let answered = Handed::OriginAnswered {
+            status: 201,
+            body: "made",
+            content_type: Some("text/plain"),
+        };
+        assert_eq!(
+            accepted_answer(&provider, "evt_1", at, answered),
+            (201, "made".to_string(), Some("text/plain".to_string())),
+            "{scheme}"
+        );
+    }
+
     let kubiya = patched(&hook, r#"{"style":"kubiya"}"#);
     let (status, body, _) = accepted_answer(&kubiya, "evt_1", at, Handed::Queued);
     let v: Value = serde_json::from_str(&body).unwrap();

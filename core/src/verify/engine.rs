@@ -68,9 +68,17 @@ pub(super) fn run(
             header,
             separator,
             prefix,
+            ..
         } => {
             let raw = headers.get(header).ok_or(VerifyError::SignatureMissing)?;
-            Presented::Many(parse::prefixed_list(raw, *separator, prefix))
+            Presented::Several(parse::prefixed_items(raw, *separator, prefix))
+        }
+        SignatureSource::NumberedHeaders { prefix, max, .. } => {
+            let values = parse::numbered(headers.iter(), prefix, *max);
+            if values.is_empty() {
+                return Err(VerifyError::SignatureMissing);
+            }
+            Presented::Several(values)
         }
         SignatureSource::TimeThenSignatures { header, separator } => {
             let raw = headers.get(header).ok_or(VerifyError::SignatureMissing)?;
@@ -103,7 +111,7 @@ pub(super) fn run(
             if present.is_empty() {
                 return Err(VerifyError::SignatureMissing);
             }
-            Presented::Many(present)
+            Presented::Several(present)
         }
     };
 
@@ -178,19 +186,20 @@ pub(super) fn run(
             .iter()
             .filter_map(|s| decode(SignatureEncoding::Hex, s, mac_len))
             .collect(),
-        // Entries that are not a signature in the source's encoding are ignored: the
-        // provider may add other versions, or send an empty secondary.
-        (SignatureSource::EachHeader { encoding, .. }, Presented::Many(signatures)) => signatures
-            .iter()
-            .filter_map(|s| decode(*encoding, s.trim(), mac_len))
-            .collect(),
-        (_, Presented::Many(signatures)) => signatures
-            .iter()
-            .filter_map(|s| decode(SignatureEncoding::Hex, s, mac_len))
-            .collect(),
         (_, Presented::List(raw)) => parse::signature_list(raw)
             .into_iter()
             .filter_map(|s| decode(SignatureEncoding::Base64, s, mac_len))
+            .collect(),
+        // Box's headers: one that is not a signature in the encoding (an empty
+        // secondary) is ignored, as another version's item is.
+        (
+            SignatureSource::PrefixedList { encoding, .. }
+            | SignatureSource::NumberedHeaders { encoding, .. }
+            | SignatureSource::EachHeader { encoding, .. },
+            Presented::Several(signatures),
+        ) => signatures
+            .iter()
+            .filter_map(|s| decode(*encoding, s.trim(), mac_len))
             .collect(),
         _ => {
             return Err(VerifyError::Misconfigured(
@@ -302,8 +311,8 @@ enum Presented<'h> {
     Single(&'h str),
     WithTime(&'h str, Vec<&'h str>),
     List(&'h str),
-    /// Signatures without a time of their own (Orb's list, Box's headers).
-    Many(Vec<&'h str>),
+    /// Every presented signature, each to decode in the source's encoding.
+    Several(Vec<&'h str>),
     /// Several sets, each with its time (Persona while rotating).
     WithTimes(Vec<&'h str>, Vec<&'h str>),
 }

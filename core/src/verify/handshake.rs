@@ -170,7 +170,8 @@ pub(super) fn challenge(
         Handshake::SlackUrlVerification
         | Handshake::ZoomUrlValidation
         | Handshake::TwitchCallbackVerification
-        | Handshake::DiscordPing => return Ok(None),
+        | Handshake::DiscordPing
+        | Handshake::NotionVerification => return Ok(None),
     };
     Ok(Some((0, reply)))
 }
@@ -281,8 +282,54 @@ pub fn handshake(verified: &Verified) -> Option<HandshakeReply> {
         | Handshake::OktaVerification
         | Handshake::TrelloHead
         | Handshake::IntercomHead
-        | Handshake::WoocommercePing => None,
+        | Handshake::WoocommercePing
+        | Handshake::NotionVerification => None,
     }
+}
+
+/// What the forwarded body of Notion's verification request says instead of the token:
+/// the token is the key Notion will sign with, so it never leaves hookgate.
+pub const NOTION_TOKEN_REDACTED: &str = "<in hookgate's delivery log>";
+
+/// Notion's one-time verification request (Notion's webhooks page, "Step 2 - Verifying
+/// the subscription"): a `POST` whose body is `{"verification_token": "…"}`. It cannot be
+/// signed with a key the endpoint does not have yet (the token is that key), so it is
+/// accepted by its exact shape: no `X-Notion-Signature`, one member, a token of visible
+/// ASCII at most [`MAX_CHALLENGE_LEN`] long; and only while every active secret of the
+/// webhook is the `hgs_` placeholder hookgate generated, i.e. before the operator stored
+/// the token. Afterwards the same request is an unsigned body like any other (401).
+/// Returns the index of the active secret the request is recorded against.
+pub(super) fn notion_verification(
+    record: &WebhookRecord,
+    inbound: &Inbound,
+    now: UnixMillis,
+) -> Option<usize> {
+    let auth = record.auth();
+    if auth.scheme().descriptor().handshake != Some(Handshake::NotionVerification)
+        || inbound.method != "POST"
+        || inbound.headers.get("x-notion-signature").is_some()
+    {
+        return None;
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Verification<'a> {
+        #[serde(borrow)]
+        verification_token: Cow<'a, str>,
+    }
+    let v: Verification<'_> = serde_json::from_slice(&inbound.body).ok()?;
+    let token = v.verification_token;
+    let token_shaped = !token.is_empty()
+        && token.len() <= MAX_CHALLENGE_LEN
+        && token.bytes().all(|b| b.is_ascii_graphic());
+    let mut active = auth
+        .secrets()
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.active_at(now));
+    let (index, _) = active.clone().next()?;
+    let awaiting_token = active.all(|(_, s)| s.value().expose().starts_with("hgs_"));
+    (token_shaped && awaiting_token).then_some(index)
 }
 
 /// What a Discord body is: an interaction (by its `type`) or, on the Events URL

@@ -58,6 +58,9 @@ pub struct Verified {
     /// A handshake proved by its own shape before any signature (Meta's verify token,
     /// Twitter's CRC, Dropbox's, Graph's and Okta's echoes): answered, never forwarded.
     challenge: Option<handshake::HandshakeReply>,
+    /// A provider's unsigned setup request, accepted by its exact shape while the webhook
+    /// awaits the key it carries (Notion's verification token): forwarded redacted.
+    unsigned_setup: bool,
 }
 
 impl fmt::Debug for Verified {
@@ -88,6 +91,12 @@ impl Verified {
         (self.route, self.inbound)
     }
 
+    /// Whether this is a provider's unsigned setup request (Notion's verification token),
+    /// accepted by its shape alone: forwarded with the token redacted, never as an event.
+    pub fn is_unsigned_setup(&self) -> bool {
+        self.unsigned_setup
+    }
+
     /// The secret that verified this request (Zoom's handshake answers with it).
     pub(crate) fn secret(&self) -> &Secret {
         self.record().auth().secrets()[self.secret_index].value()
@@ -109,6 +118,16 @@ pub fn verify(
             inbound,
             secret_index,
             challenge: Some(reply),
+            unsigned_setup: false,
+        });
+    }
+    if let Some(secret_index) = handshake::notion_verification(route.record(), &inbound, now) {
+        return Ok(Verified {
+            route,
+            inbound,
+            secret_index,
+            challenge: None,
+            unsigned_setup: true,
         });
     }
     let secret_index = check(&route, &inbound, now)?;
@@ -117,6 +136,7 @@ pub fn verify(
         inbound,
         secret_index,
         challenge: None,
+        unsigned_setup: false,
     })
 }
 

@@ -75,14 +75,6 @@ pub fn time_then_signatures(header: &str, separator: char) -> Option<(&str, Vec<
     (!signatures.is_empty()).then_some((time, signatures))
 }
 
-/// Orb: `separator`-separated entries, the payload of each that starts with `prefix`.
-pub fn prefixed_list<'h>(header: &'h str, separator: char, prefix: &str) -> Vec<&'h str> {
-    header
-        .split(separator)
-        .filter_map(|entry| entry.trim().strip_prefix(prefix))
-        .collect()
-}
-
 /// Standard Webhooks / Svix: space-separated `v1,<base64>` entries → the v1 payloads.
 /// Other versions (`v1a`, `v2`) are ignored.
 pub fn signature_list(header: &str) -> Vec<&str> {
@@ -91,6 +83,38 @@ pub fn signature_list(header: &str) -> Vec<&str> {
         .filter_map(|entry| entry.split_once(','))
         .filter(|(version, _)| *version == "v1")
         .map(|(_, sig)| sig)
+        .collect()
+}
+
+/// `prefix<signature>` items separated by `separator` (PagerDuty: `v1=<hex>,v1=<hex>`;
+/// CircleCI: `v1=<hex>,v2=…`) → the signatures of the items with the prefix, in order.
+/// Space around an item is ignored; items of other versions are left out.
+pub fn prefixed_items<'h>(header: &'h str, separator: char, prefix: &str) -> Vec<&'h str> {
+    header
+        .split(separator)
+        .filter_map(|item| item.trim().strip_prefix(prefix))
+        .filter(|sig| !sig.is_empty())
+        .collect()
+}
+
+/// The values of the headers named `<prefix><n>` for n from 1 to `max`, written without
+/// leading zeros (DocuSign's `x-docusign-signature-1`, `-2`, …), in arrival order.
+pub fn numbered<'h>(
+    headers: impl Iterator<Item = (&'h str, &'h str)>,
+    prefix: &str,
+    max: u8,
+) -> Vec<&'h str> {
+    headers
+        .filter(|(name, _)| {
+            name.strip_prefix(prefix).is_some_and(|n| {
+                !n.starts_with('0')
+                    && n.len() <= 3
+                    && n.bytes().all(|b| b.is_ascii_digit())
+                    && n.parse::<u16>()
+                        .is_ok_and(|n| (1..=u16::from(max)).contains(&n))
+            })
+        })
+        .map(|(_, value)| value)
         .collect()
 }
 
@@ -174,6 +198,18 @@ mod tests {
     }
 
     #[test]
+    fn prefixed_items_keep_their_version_only() {
+        assert_eq!(prefixed_items("v1=aa,v1=bb", ',', "v1="), vec!["aa", "bb"]);
+        assert_eq!(
+            prefixed_items("v1=aa, v2=bb ,v3=cc,v1=dd", ',', "v1="),
+            vec!["aa", "dd"]
+        );
+        for none in ["", "aa", "v2=aa", "v1=", "v1", ",,", "x v1=aa"] {
+            assert!(prefixed_items(none, ',', "v1=").is_empty(), "{none:?}");
+        }
+    }
+
+    #[test]
     fn recurly_header() {
         let (t, sigs) = time_then_signatures("1700000000456,aa, bb", ',').unwrap();
         assert_eq!((t, sigs), ("1700000000456", vec!["aa", "bb"]));
@@ -185,10 +221,28 @@ mod tests {
     #[test]
     fn orb_list() {
         assert_eq!(
-            prefixed_list("v1=aa v2=bb  v1=cc", ' ', "v1="),
+            prefixed_items("v1=aa v2=bb  v1=cc", ' ', "v1="),
             vec!["aa", "cc"]
         );
-        assert!(prefixed_list("aa v2=bb", ' ', "v1=").is_empty());
+        assert!(prefixed_items("aa v2=bb", ' ', "v1=").is_empty());
+    }
+
+    #[test]
+    fn numbered_headers_are_one_to_max_without_leading_zeros() {
+        let h = [
+            ("x-sig-1", "a"),
+            ("content-type", "b"),
+            ("x-sig-2", "c"),
+            ("x-sig-0", "d"),
+            ("x-sig-01", "e"),
+            ("x-sig-", "f"),
+            ("x-sig-100", "g"),
+            ("x-sig-101", "h"),
+            ("x-sig-1x", "i"),
+            ("x-sig-99999999999999999999", "j"),
+        ];
+        assert_eq!(numbered(h.into_iter(), "x-sig-", 100), vec!["a", "c", "g"]);
+        assert!(numbered(h.into_iter(), "x-other-", 100).is_empty());
     }
 
     #[test]

@@ -297,6 +297,10 @@ fn sign_mac(
         });
     }
     let mac = engine::mac(layout.algorithm, &key, &pieces);
+    let encode = |encoding: SignatureEncoding| match encoding {
+        SignatureEncoding::Hex => hex::encode(mac.as_slice()),
+        SignatureEncoding::Base64 => STANDARD.encode(mac.as_slice()),
+    };
     let (name, value) = match &layout.signature {
         SignatureSource::Header {
             names,
@@ -331,10 +335,16 @@ fn sign_mac(
             header.to_string(),
             format!("v1,{}", STANDARD.encode(mac.as_slice())),
         ),
-        SignatureSource::PrefixedList { header, prefix, .. } => (
-            header.to_string(),
-            format!("{prefix}{}", hex::encode(mac.as_slice())),
-        ),
+        SignatureSource::PrefixedList {
+            header,
+            prefix,
+            encoding,
+            ..
+        } => (header.to_string(), format!("{prefix}{}", encode(*encoding))),
+        // One Connect key: the family's first header.
+        SignatureSource::NumberedHeaders {
+            prefix, encoding, ..
+        } => (format!("{prefix}1"), encode(*encoding)),
         SignatureSource::TimeThenSignatures { header, separator } => (
             header.to_string(),
             format!("{timestamp}{separator}{}", hex::encode(mac.as_slice())),
@@ -354,13 +364,9 @@ fn sign_mac(
             ),
         ),
         // The first header: the provider's primary key.
-        SignatureSource::EachHeader { names, encoding } => (
-            names[0].to_string(),
-            match encoding {
-                SignatureEncoding::Hex => hex::encode(mac.as_slice()),
-                SignatureEncoding::Base64 => STANDARD.encode(mac.as_slice()),
-            },
-        ),
+        SignatureSource::EachHeader { names, encoding } => {
+            (names[0].to_string(), encode(*encoding))
+        }
     };
     headers.push((name, value));
     Ok(())
@@ -478,7 +484,20 @@ mod tests {
                 | Scheme::Lemonsqueezy
                 | Scheme::Segment
                 | Scheme::Heroku
-                | Scheme::Terraform => VerifyError::SignatureMismatch,
+                | Scheme::Terraform
+                | Scheme::Launchdarkly
+                | Scheme::ModernTreasury
+                | Scheme::Pusher
+                | Scheme::MongodbAtlas
+                | Scheme::Webex
+                | Scheme::Gocardless
+                | Scheme::Typeform
+                | Scheme::Airtable
+                | Scheme::Pagerduty
+                | Scheme::Circleci
+                | Scheme::Docusign
+                | Scheme::Xero
+                | Scheme::Notion => VerifyError::SignatureMismatch,
                 Scheme::Okta => VerifyError::SecretMismatch,
                 Scheme::MicrosoftGraph => VerifyError::ClientStateMismatch,
                 Scheme::Discord | Scheme::Sendgrid => unreachable!("skipped above"),

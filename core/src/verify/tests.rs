@@ -662,3 +662,63 @@ fn unsigned_url_checks_are_answered_only_in_their_own_shape() {
         VerifyError::SignatureMissing
     );
 }
+
+#[test]
+fn notions_unsigned_verification_is_accepted_only_while_the_token_is_awaited() {
+    // Created without a secret: the placeholder hookgate generated (hgs_…).
+    let awaiting = spec(r#"{"scheme":"notion"}"#);
+    let token = "secret_tMrlL1qK5vuQAh1b6cZGhFChZTSYJlce98V0pYn7yBl";
+    let body = format!(r#"{{"verification_token":"{token}"}}"#);
+    let v = verify(exact(&awaiting), inbound(&[], body.as_bytes()), NOW).unwrap();
+    assert!(v.is_unsigned_setup());
+    // Forwarded as a marked setup request with the token redacted.
+    let headers = v.inbound().headers.forwardable(v.record());
+    let crate::pipeline::Prepared::Forward(extras) =
+        crate::pipeline::prepare(&v, &headers, false).unwrap()
+    else {
+        panic!("the verification request was filtered");
+    };
+    assert_eq!(extras.event_type.as_deref(), Some("notion.verification"));
+    let forwarded = String::from_utf8(extras.body.unwrap()).unwrap();
+    assert!(!forwarded.contains(token), "{forwarded}");
+    assert!(forwarded.contains(handshake::NOTION_TOKEN_REDACTED));
+
+    // Any other unsigned body is refused, even while the token is awaited.
+    for other in [
+        format!(r#"{{"verification_token":"{token}","type":"page.deleted"}}"#),
+        r#"{"verification_token":""}"#.to_string(),
+        r#"{"verification_token":"has space"}"#.to_string(),
+        r#"{"verification_token":7}"#.to_string(),
+        r#"{"type":"page.deleted"}"#.to_string(),
+        format!(r#"{{"verification_token":"{}"}}"#, "x".repeat(2000)),
+    ] {
+        assert_eq!(
+            err(&awaiting, inbound(&[], other.as_bytes())),
+            VerifyError::SignatureMissing,
+            "{other}"
+        );
+    }
+    // With a signature header it is an event, checked as one.
+    let signed = inbound(&[("X-Notion-Signature", "sha256=00")], body.as_bytes());
+    assert_eq!(err(&awaiting, signed), VerifyError::SignatureMalformed);
+
+    // Once the token is the webhook's secret, the same request is an unsigned body.
+    let stored = spec(&format!(r#"{{"scheme":"notion","secret":"{token}"}}"#));
+    assert_eq!(
+        err(&stored, inbound(&[], body.as_bytes())),
+        VerifyError::SignatureMissing
+    );
+    // And events signed with the token verify, not as setup requests.
+    let event = br#"{"id":"367cba44","type":"page.content_updated"}"#;
+    let sig = format!(
+        "sha256={}",
+        hex::encode(hmac256(token.as_bytes(), &[event]))
+    );
+    let v = verify(
+        exact(&stored),
+        inbound(&[("X-Notion-Signature", &sig)], event),
+        NOW,
+    )
+    .unwrap();
+    assert!(!v.is_unsigned_setup());
+}

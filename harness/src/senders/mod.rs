@@ -3,6 +3,7 @@
 //! and the benchmark uses them for its signed cases.
 
 mod a;
+mod b;
 
 use crate::client::unique;
 use base64::engine::general_purpose::STANDARD;
@@ -111,10 +112,15 @@ fn standard_webhooks(prefix: &str, secret: &str, body: &[u8]) -> Signed {
 /// Every scheme's sender: the first ones below, the catalogue's in the files beside this
 /// one (each file's `providers()` added to this list).
 pub fn providers() -> Vec<Provider> {
-    [first_providers(), a::providers(), c::providers()]
-        .into_iter()
-        .flatten()
-        .collect()
+    [
+        first_providers(),
+        a::providers(),
+        b::providers(),
+        c::providers(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 fn first_providers() -> Vec<Provider> {

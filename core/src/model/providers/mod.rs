@@ -20,7 +20,8 @@
 //! family of providers are in `family.rs`.
 
 use super::scheme::{
-    Check, DeliveryIdSource, Descriptor, OperatorField, SignatureSource, GENERIC_CREDENTIAL_HEADERS,
+    Acknowledgement, Check, DeliveryIdSource, Descriptor, OperatorField, SignatureSource,
+    GENERIC_CREDENTIAL_HEADERS,
 };
 use serde::{Deserialize, Serialize};
 
@@ -29,8 +30,9 @@ mod family;
 /// What a descriptor file needs in scope.
 mod prelude {
     pub(super) use super::super::scheme::{
-        Check, DeliveryIdSource, Descriptor, Handshake, KeyFormat, Layout, OperatorField, Piece,
-        Prefix, PublicKeyAlgorithm, PublicKeyLayout, SignatureSource, TimestampSource,
+        Acknowledgement, Check, DeliveryIdSource, Descriptor, Handshake, KeyFormat, Layout,
+        OperatorField, Piece, Prefix, PublicKeyAlgorithm, PublicKeyLayout, SignatureSource,
+        TimestampSource,
     };
     pub(super) use super::super::template::{Algorithm, SignatureEncoding};
     pub(super) use super::family::{github, hmac, one_header, standard_webhooks, About};
@@ -105,6 +107,19 @@ catalogue! {
     Segment => segment,
     Heroku => heroku,
     Terraform => terraform,
+    Launchdarkly => launchdarkly,
+    ModernTreasury => modern_treasury,
+    Pusher => pusher,
+    MongodbAtlas => mongodb_atlas,
+    Webex => webex,
+    Gocardless => gocardless,
+    Typeform => typeform,
+    Airtable => airtable,
+    Pagerduty => pagerduty,
+    Circleci => circleci,
+    Docusign => docusign,
+    Xero => xero,
+    Notion => notion,
     Zendesk => zendesk,
     Calendly => calendly,
     Mux => mux,
@@ -126,6 +141,16 @@ catalogue! {
 impl Scheme {
     pub fn name(self) -> &'static str {
         self.descriptor().name
+    }
+
+    /// The answer an accepted delivery needs when the provider requires its own; `None`:
+    /// hookgate's `202` (or the style's answer).
+    pub fn acknowledgement(self) -> Option<Acknowledgement> {
+        match self {
+            Scheme::Airtable => Some(airtable::ACKNOWLEDGEMENT),
+            Scheme::Xero => Some(xero::ACKNOWLEDGEMENT),
+            _ => None,
+        }
     }
 
     pub fn parse(raw: &str) -> Option<Scheme> {
@@ -195,7 +220,13 @@ pub fn is_credential_header(lowercase_name: &str) -> bool {
             all,
         }
     });
-    names.lengths & length_bit(lowercase_name) != 0 && names.all.contains(&lowercase_name)
+    let listed = |name: &str| names.lengths & length_bit(name) != 0 && names.all.contains(&name);
+    // A numbered family's member (`x-docusign-signature-2`) by its listed stem; only
+    // names that end in a digit pay for the second lookup.
+    listed(lowercase_name) || {
+        let stem = lowercase_name.trim_end_matches(|c: char| c.is_ascii_digit());
+        stem.len() < lowercase_name.len() && stem.ends_with('-') && listed(stem)
+    }
 }
 
 /// Known credential headers of any scheme, plus the names credentials usually have.
@@ -270,6 +301,22 @@ mod tests {
             "",
             "zzz",
             &long,
+        ] {
+            assert!(!is_credential_header(h), "{h}");
+        }
+        // A numbered family (DocuSign's one header per Connect key) by its stem.
+        for h in [
+            "x-docusign-signature-1",
+            "x-docusign-signature-2",
+            "x-docusign-signature-100",
+        ] {
+            assert!(is_credential_header(h), "{h}");
+        }
+        for h in [
+            "x-docusign-signature-x",
+            "x-request-id-1",
+            "x-pagerduty-signature1",
+            "1",
         ] {
             assert!(!is_credential_header(h), "{h}");
         }

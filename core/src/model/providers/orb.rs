@@ -21,6 +21,7 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
             header: "x-orb-signature",
             separator: ' ',
             prefix: "v1=",
+            encoding: Hex,
         },
         timestamp: Some(TimestampSource::UtcIso8601Header("x-orb-timestamp")),
         content: Cow::Borrowed(&[Literal("v1:"), Timestamp, Literal(":"), Body]),

@@ -192,7 +192,9 @@ async function create(event) {
   try {
     const w = await api("POST", "/admin/v1/webhooks", spec);
     $("created-url").textContent = w.url;
-    $("created-secret").textContent = w.secret;
+    // An asana webhook has none yet: Asana sends it in its handshake while armed.
+    $("created-secret").textContent = w.secret
+      || (w.auth.arming ? `none yet: Asana's handshake sets it (armed until ${w.auth.arming.armed_until})` : "");
     $("created-forwarding").textContent = w.forwarding_secret || "";
     $("created-curl").textContent = w.example_curl || "";
     $("created").hidden = false;

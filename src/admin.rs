@@ -9,9 +9,9 @@ use crate::{claims, namespace};
 use hookgate_core::admin::replays::ReplaySelection;
 use hookgate_core::admin::view::view as record_view;
 use hookgate_core::admin::{
-    authorize, deliveries_limit, list_page, next_cursor, rotate, rotate_forwarding, route,
-    token_unusable, validate_create, validate_patch, AdminRoute, Fresh, NamespaceSpec, Policy,
-    RotateSpec, Validated, WebhookSpec,
+    arm_handshake, authorize, deliveries_limit, list_page, next_cursor, rotate, rotate_forwarding,
+    route, token_unusable, validate_create, validate_patch, AdminRoute, ArmSpec, Fresh,
+    NamespaceSpec, Policy, RotateSpec, Validated, WebhookSpec,
 };
 use hookgate_core::guard::authority::Held;
 use hookgate_core::guard::protocol::DEFAULT_LOG_ENTRIES;
@@ -302,8 +302,10 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
                 }
                 claim_path(env, &registry, &validated.record).await?;
             }
-            validated.record = commit(env, &validated.record, current.revision()).await?;
-            registry.update(&current, &validated.record).await?;
+            let projected;
+            (validated.record, projected) =
+                write(env, &registry, &current, &validated.record).await?;
+            projected?;
             if moved {
                 claims::release(env, current.path(), &id).await?;
             }
@@ -314,8 +316,10 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
             let bytes = body::read_limited(req, MAX_ADMIN_BODY).await?;
             let spec = RotateSpec::parse(&bytes)?;
             let mut validated = rotate(&current, spec, random(), now())?;
-            validated.record = commit(env, &validated.record, current.revision()).await?;
-            registry.update(&current, &validated.record).await?;
+            let projected;
+            (validated.record, projected) =
+                write(env, &registry, &current, &validated.record).await?;
+            projected?;
             Ok((200, with_secret(req, &validated)))
         }
         AdminRoute::RotateForwardingSecret(id) => {
@@ -323,8 +327,21 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
             let bytes = body::read_limited(req, MAX_ADMIN_BODY).await?;
             let spec = RotateSpec::parse(&bytes)?;
             let mut validated = rotate_forwarding(&current, spec, random(), now())?;
-            validated.record = commit(env, &validated.record, current.revision()).await?;
-            registry.update(&current, &validated.record).await?;
+            let projected;
+            (validated.record, projected) =
+                write(env, &registry, &current, &validated.record).await?;
+            projected?;
+            Ok((200, with_secret(req, &validated)))
+        }
+        AdminRoute::ArmHandshake(id) => {
+            let (current, _) = find(env, &registry, &id).await?;
+            let bytes = body::read_limited(req, MAX_ADMIN_BODY).await?;
+            let spec = ArmSpec::parse(&bytes)?;
+            let mut validated = arm_handshake(&current, spec, now())?;
+            let projected;
+            (validated.record, projected) =
+                write(env, &registry, &current, &validated.record).await?;
+            projected?;
             Ok((200, with_secret(req, &validated)))
         }
         AdminRoute::Delete(id) => {
@@ -396,6 +413,23 @@ async fn commit(
         CommitAnswer::Committed { revision } => Ok(record.clone().at_revision(revision)),
         CommitAnswer::Conflict { .. } => Err(write_conflict()),
     }
+}
+
+/// The one write path for a change to an existing webhook (PATCH, rotations, arming,
+/// and the secret a sender's handshake plants, `ingress::plant_secret`): committed at the
+/// webhook's object first (compare-and-set on `current`'s revision: from the object's
+/// answer on, every delivery sees it), then projected into KV over `current`. Returns
+/// the committed record, and the projection's outcome apart: when KV fails the change
+/// is in effect all the same, and the next admin access brings KV in line (`find`).
+pub(crate) async fn write(
+    env: &Env,
+    registry: &Registry<'_>,
+    current: &WebhookRecord,
+    next: &WebhookRecord,
+) -> std::result::Result<(WebhookRecord, std::result::Result<(), Problem>), Problem> {
+    let committed = commit(env, next, current.revision()).await?;
+    let projected = registry.update(current, &committed).await;
+    Ok((committed, projected))
 }
 
 /// The webhook with this id as its object holds it (KV may lag behind: then KV is
@@ -521,6 +555,12 @@ async fn test_event(
         .url()
         .map_err(|_| Problem::new(ErrorCode::Internal, "the request URL cannot be parsed"))?;
     let origin = url.origin().ascii_serialization();
+    if record.auth().secrets().is_empty() {
+        return Err(Problem::new(
+            ErrorCode::InvalidWebhook,
+            "this webhook has no secret yet: it awaits its provider's handshake (arm it with POST …/arm-handshake)",
+        ));
+    }
     let test_id = format!("test_{}", hex::encode(random::<8>()));
     let signed = test_request(record, &origin, now(), &test_id).map_err(|e| match e {
         SignError::NoActiveSecret => Problem::new(

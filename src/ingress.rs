@@ -332,6 +332,9 @@ async fn deliver(
         source_ip,
         body,
     };
+    // A webhook still waiting for its handshake's secret here may have it at its
+    // object already (planted through another isolate; KV lags).
+    let route = awaiting_secret(env, &registry, route, &inbound).await?;
     let webhook_id = route.record().id().as_str().to_string();
     let scheme = route.record().auth().scheme().name();
     let verified = verify(route, inbound, now()).map_err(|e| {
@@ -349,8 +352,117 @@ async fn deliver(
     // object confirms it stands; else the style's checks and the filter, then the
     // webhook's guard (revision, idempotency, rate limit) and the hand-over, in one
     // round trip to its object.
+    // A handshake that plants the secret (Asana's) is a write: committed at the webhook's
+    // object before it is answered.
+    let verified = match verified.planted_secret() {
+        Some(_) => match plant_secret(env, &registry, verified, ctx).await? {
+            Ok(reply) => return Ok(Outcome::Handshake(reply)),
+            Err(event) => event,
+        },
+        None => verified,
+    };
     let faults = guard_faults(arrival);
     guard_and_hand_over(env, &registry, verified, ctx, &faults).await
+}
+
+/// The route again, against the record the webhook's object holds, when this one has
+/// no secret yet because its handshake (Asana's) is still to plant one: that handshake
+/// may have come through another isolate or location, whose KV write this one does not
+/// see yet. Costs one call to the object, for such webhooks only, and not for the
+/// handshake itself (its write is checked at the object anyway).
+async fn awaiting_secret(
+    env: &Env,
+    registry: &Registry<'_>,
+    route: hookgate_core::request::RouteMatch,
+    inbound: &Inbound,
+) -> std::result::Result<hookgate_core::request::RouteMatch, Problem> {
+    use hookgate_core::guard::authority::Held;
+    use hookgate_core::verify::handshake::ASANA_SECRET_HEADER;
+    let auth = route.record().auth();
+    if !auth.secrets().is_empty()
+        || !auth.scheme().plants_secret()
+        || inbound.headers.get(ASANA_SECRET_HEADER).is_some()
+    {
+        return Ok(route);
+    }
+    let held = guard::client::held(env, route.record().id()).await?.held;
+    let current = match held {
+        Some(Held::Active { revision, record }) if revision != route.record().revision() => {
+            WebhookRecord::decode(&record)
+                .map(Arc::new)
+                .map_err(|_| misconfigured())?
+        }
+        Some(Held::Deleted { .. }) => return Err(not_found()),
+        _ => return Ok(route),
+    };
+    registry.remember(&current);
+    let route = route.refreshed(current).ok_or_else(not_found)?;
+    precheck(route.record(), &inbound.method, &inbound.headers)?;
+    Ok(route)
+}
+
+/// Commits the secret a handshake plants (Asana's `X-Hook-Secret`) through the admin
+/// API's write path (`admin::write`: the webhook's object first, compare-and-set on the
+/// revision it was verified against, then KV), and only then gives the answer that
+/// echoes it. If the object holds another revision (a re-arm, a disable, another
+/// handshake that won), the request is decided again against that one, once: a second
+/// handshake is refused there, and nothing is written for any refusal. `Err(verified)`:
+/// against the newer record this is no handshake (its scheme changed), so an event.
+async fn plant_secret(
+    env: &Env,
+    registry: &Registry<'_>,
+    mut verified: Verified,
+    ctx: &mut Ctx<'_>,
+) -> std::result::Result<std::result::Result<HandshakeReply, Verified>, Problem> {
+    use hookgate_core::guard::authority::Held;
+    for _ in 0..2 {
+        let Some(planted) = verified.planted_secret() else {
+            return Ok(Err(verified));
+        };
+        let record = verified.record();
+        let next = hookgate_core::admin::plant(record, planted, now()).map_err(Problem::from)?;
+        match crate::admin::write(env, registry, record, &next).await {
+            Ok((committed, projected)) => {
+                if let Err(p) = projected {
+                    // In effect at the object, which every delivery consults; the next
+                    // admin access repairs KV. Asana would not retry a failed handshake.
+                    console_error!(
+                        "{}",
+                        serde_json::json!({"msg": "handshake_projection_failed",
+                            "webhook_id": committed.id().as_str(), "code": p.code.as_str()})
+                    );
+                }
+                registry.remember(&Arc::new(committed));
+                ctx.pass(
+                    "guard",
+                    "secret committed at the webhook's object; handshake answered",
+                );
+                let reply = handshake(&verified).expect("a planting handshake has its answer");
+                return Ok(Ok(reply));
+            }
+            Err(p) if p.code == ErrorCode::WriteConflict => {
+                let held = guard::client::held(env, record.id()).await?.held;
+                let current = match held {
+                    Some(Held::Active { record, .. }) => WebhookRecord::decode(&record)
+                        .map(Arc::new)
+                        .map_err(|_| misconfigured())?,
+                    _ => return Err(not_found()),
+                };
+                registry.remember(&current);
+                ctx.style = current.style();
+                let (route, inbound) = verified.into_parts();
+                let route = route.refreshed(current).ok_or_else(not_found)?;
+                precheck(route.record(), &inbound.method, &inbound.headers)?;
+                verified = verify(route, inbound, now())?;
+            }
+            Err(p) => return Err(p),
+        }
+    }
+    Err(Problem::new(
+        ErrorCode::ForwardFailed,
+        "the webhook changed while its handshake arrived; retry",
+    )
+    .with_header("Retry-After", "1"))
 }
 
 /// The test-only fault headers of a sender's request, passed on to the object. The

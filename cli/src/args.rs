@@ -84,6 +84,13 @@ pub enum WebhooksCmd {
     },
     RotateSecret(RotateArgs),
     RotateForwardingSecret(RotateArgs),
+    /// Accept one handshake that plants the secret (asana) for a while from now.
+    ArmHandshake {
+        webhook: WebhookRef,
+        /// How long to stay armed, in seconds (1 to 3600; default 600).
+        #[arg(long)]
+        window_s: Option<u64>,
+    },
 }
 
 #[derive(Args)]

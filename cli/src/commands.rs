@@ -196,6 +196,20 @@ fn webhooks(api: &Api, cmd: &WebhooksCmd, json: bool) -> Outcome<()> {
         WebhooksCmd::RotateForwardingSecret(args) => {
             rotate(api, args, "rotate-forwarding-secret", json)?
         }
+        WebhooksCmd::ArmHandshake { webhook, window_s } => {
+            let w = api.find(webhook)?;
+            let body = window_s.map_or(json!({}), |s| json!({ "window_s": s }));
+            let armed = api.call("POST", &format!("{}/arm-handshake", at(&w)), Some(&body))?;
+            done(
+                json,
+                &armed,
+                &format!(
+                    "armed {} until {}",
+                    output::cell(&w["id"]),
+                    output::cell(&armed["auth"]["arming"]["armed_until"])
+                ),
+            );
+        }
     }
     Ok(())
 }

@@ -57,6 +57,15 @@ pub enum ErrorCode {
     /// Microsoft Graph: a notification item without `clientState`, or with another one.
     ClientStateMissing,
     ClientStateMismatch,
+    /// A handshake that plants the secret (Asana's `X-Hook-Secret`) while the webhook is
+    /// not armed for one.
+    HandshakeNotArmed,
+    /// A second such handshake inside the window whose first was accepted.
+    HandshakeAlreadyCompleted,
+    /// The planted secret cannot serve as one (length, alphabet).
+    HandshakeSecretInvalid,
+    /// An event for a webhook whose handshake has not planted a secret yet.
+    HandshakePending,
     // --- operator side ---
     AdminDisabled,
     Unauthorized,
@@ -76,7 +85,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 47] = [
+    pub const ALL: [ErrorCode; 51] = [
         ErrorCode::InvalidPath,
         ErrorCode::WebhookNotFound,
         ErrorCode::WebhookDisabled,
@@ -110,6 +119,10 @@ impl ErrorCode {
         ErrorCode::VerifyTokenMismatch,
         ErrorCode::ClientStateMissing,
         ErrorCode::ClientStateMismatch,
+        ErrorCode::HandshakeNotArmed,
+        ErrorCode::HandshakeAlreadyCompleted,
+        ErrorCode::HandshakeSecretInvalid,
+        ErrorCode::HandshakePending,
         ErrorCode::AdminDisabled,
         ErrorCode::Unauthorized,
         ErrorCode::InvalidJson,
@@ -155,6 +168,22 @@ impl ErrorCode {
             VerifyTokenMismatch => (401, "verify_token_mismatch", "Verify token mismatch"),
             ClientStateMissing => (401, "client_state_missing", "clientState missing"),
             ClientStateMismatch => (401, "client_state_mismatch", "clientState mismatch"),
+            HandshakeNotArmed => (
+                403,
+                "handshake_not_armed",
+                "The webhook is not armed for a handshake",
+            ),
+            HandshakeAlreadyCompleted => (
+                409,
+                "handshake_already_completed",
+                "The handshake was already completed",
+            ),
+            HandshakeSecretInvalid => (
+                400,
+                "handshake_secret_invalid",
+                "The handshake's secret cannot be used",
+            ),
+            HandshakePending => (401, "handshake_pending", "The webhook awaits its handshake"),
             WebhookMisconfigured => (
                 500,
                 "webhook_misconfigured",
@@ -499,6 +528,22 @@ impl From<VerifyError> for Problem {
             ClientStateMismatch => (
                 ErrorCode::ClientStateMismatch,
                 "a notification's clientState is not valid".into(),
+            ),
+            HandshakeNotArmed => (
+                ErrorCode::HandshakeNotArmed,
+                "this webhook accepts its provider's handshake only while armed for it: arm it with POST /admin/v1/webhooks/{id}/arm-handshake, then let the provider send it".into(),
+            ),
+            HandshakeAlreadyCompleted => (
+                ErrorCode::HandshakeAlreadyCompleted,
+                "this webhook's handshake was already completed; arm it again to accept another".into(),
+            ),
+            HandshakeSecretInvalid => (
+                ErrorCode::HandshakeSecretInvalid,
+                "the handshake's secret must be 8 to 256 printable ASCII characters".into(),
+            ),
+            HandshakePending => (
+                ErrorCode::HandshakePending,
+                "this webhook has no secret yet: it awaits its provider's handshake".into(),
             ),
             Misconfigured(_) => return misconfigured(),
         };

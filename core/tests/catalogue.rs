@@ -146,6 +146,9 @@ fn handshake(h: Option<Handshake>) -> &'static str {
         Some(Handshake::NotionVerification) => {
             "one-time `verification_token` POST, forwarded redacted"
         }
+        Some(Handshake::AsanaHookSecret) => {
+            "`X-Hook-Secret` echoed and stored (only while armed, once)"
+        }
     }
 }
 

@@ -90,6 +90,73 @@ fn kv_record_v1_with_origin_and_forwarding_secret_is_pinned() {
     assert_eq!(decoded.encode(), r.encode());
 }
 
+/// Asana's arming (`auth.arming`, an optional member added to format 1): a record armed
+/// at creation with no secret yet, the same record once its handshake planted the secret,
+/// and the object's held state with it, pinned; and every record written before arming
+/// existed still decodes, never armed.
+#[test]
+fn kv_record_v1_with_asana_arming_is_pinned_and_older_records_are_never_armed() {
+    use hookgate_core::guard::authority::Held;
+    let armed = record(
+        r#"{"name":"tasks","path":"/hooks/asana/tasks","auth":{"scheme":"asana"},"target":{"queue":"EVENTS"}}"#,
+    )
+    .at_revision(1);
+    assert_golden("record_v1_asana_armed.json", &armed.encode());
+    let decoded = WebhookRecord::decode(&golden("record_v1_asana_armed.json")).unwrap();
+    assert_eq!(decoded.encode(), armed.encode());
+    assert!(decoded.auth().secrets().is_empty());
+    assert!(decoded.auth().arming().is_some_and(|a| !a.used()));
+
+    // The secret as a sender's handshake plants it (the core makes a `Secret` only so).
+    let at = UnixMillis(1_795_329_550_000);
+    let handshake = Inbound {
+        method: "POST".into(),
+        url: "https://hooks.example.com/hooks/asana/tasks".into(),
+        query: None,
+        headers: Headers::new([(
+            "X-Hook-Secret".to_string(),
+            "b537207f20cbfa02357cf448134da559e8bd39d61597dcd5631b8012eae53e81".to_string(),
+        )]),
+        source_ip: None,
+        body: Vec::new(),
+    };
+    let route = hookgate_core::request::RouteMatch::exact(armed.clone());
+    let verified = verify(route, handshake, at).unwrap();
+    let secret = verified.planted_secret().unwrap();
+    let planted = hookgate_core::admin::plant(&armed, secret, at)
+        .unwrap()
+        .at_revision(2);
+    assert_golden("record_v1_asana_planted.json", &planted.encode());
+    let decoded = WebhookRecord::decode(&golden("record_v1_asana_planted.json")).unwrap();
+    assert_eq!(decoded.encode(), planted.encode());
+    assert!(decoded.auth().arming().is_some_and(|a| a.used()));
+    assert_eq!(decoded.auth().secrets().len(), 1);
+
+    // The webhook's object holds the record's JSON as KV does (`Held`).
+    let held = Held::Active {
+        revision: 2,
+        record: planted.encode(),
+    };
+    assert_golden(
+        "guard_held_v1_asana.json",
+        &serde_json::to_string(&held).unwrap(),
+    );
+    assert_eq!(
+        serde_json::from_str::<Held>(&golden("guard_held_v1_asana.json")).unwrap(),
+        held
+    );
+
+    for older in [
+        "record_v1.json",
+        "record_v1_guard.json",
+        "record_v1_origin.json",
+        "record_v1_url_key.json",
+    ] {
+        let decoded = WebhookRecord::decode(&golden(older)).unwrap();
+        assert_eq!(decoded.auth().arming(), None, "{older}");
+    }
+}
+
 #[test]
 fn guard_object_state_is_pinned() {
     use hookgate_core::guard::authority::Held;

@@ -1,7 +1,8 @@
 //! The handshakes that come before any signature (Meta, Twitter CRC, Dropbox, Microsoft
-//! Graph, Okta) with attacker-controlled method, query, headers and body: never panics;
-//! whatever verifies is a handshake (answered, never an event to forward), and an echo
-//! is never longer than the bound.
+//! Graph, Okta, and Asana's X-Hook-Secret on an armed record) with attacker-controlled
+//! method, query, headers and body: never panics; whatever verifies is a handshake
+//! (answered, never an event to forward), an echo is never longer than the bound, and
+//! Asana's answer echoes exactly the secret it plants.
 #![no_main]
 
 use hookgate_core::model::{Scheme, WebhookRecord};
@@ -85,4 +86,23 @@ fuzz_target!(|data: &[u8]| {
         assert!(token.bytes().all(|b| b.is_ascii_graphic()));
     }
     assert!(notion("secret_fuzz-stored-token").is_err(), "an unsigned body verified");
+    // Asana: the fuzzed header as X-Hook-Secret, to a record armed for as long as a u64
+    // lasts and holding no secret yet.
+    let asana = WebhookRecord::decode(
+        r#"{"format":1,"id":"wh_000000000000000000000001","name":"f","path":"/f","enabled":true,"methods":["POST"],"max_body_bytes":1048576,"auth":{"scheme":"asana","secrets":[],"arming":{"until_ms":18446744073709551615}},"target":{"queue":"EVENTS"},"created_at":"","updated_at":""}"#,
+    )
+    .unwrap();
+    let inbound = Inbound {
+        method: method.into(),
+        url: "https://hooks.example.com/f".into(),
+        query: query.clone(),
+        headers: Headers::new([("x-hook-secret".to_string(), okta.clone())]),
+        source_ip: None,
+        body: body.clone(),
+    };
+    if let Ok(v) = verify(RouteMatch::exact(asana), inbound, UnixMillis(0)) {
+        let planted = v.planted_secret().expect("a verified asana request is its handshake");
+        let reply = handshake(&v).expect("answered");
+        assert_eq!(reply.headers[0].1.as_str(), planted.expose());
+    }
 });

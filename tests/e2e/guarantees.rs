@@ -540,7 +540,7 @@ fn slack_challenge(g: &Gateway, path: &str, secret: &str) -> Resp {
     )
 }
 
-fn raw_kv(g: &Gateway, method: &str, key: &str, value: Option<&str>) -> Resp {
+pub(super) fn raw_kv(g: &Gateway, method: &str, key: &str, value: Option<&str>) -> Resp {
     let encoded = key
         .replace('%', "%25")
         .replace('/', "%2F")

@@ -235,6 +235,40 @@ fn every_operation(world: &World) -> TestResult {
     );
     remember_secret(fwd.json()["forwarding_secret"].as_str().unwrap());
 
+    // Arming for a planting handshake (asana), and the handshake's answers to a sender.
+    let arm = "/admin/v1/webhooks/{id}/arm-handshake";
+    c.check_problem(
+        "POST",
+        arm,
+        400,
+        "invalid_webhook",
+        &admin.call("POST", &at("/arm-handshake"), None),
+    );
+    let asana_path = format!("/oa/{}", unique("asana"));
+    let asana = admin.create(json!({"path": asana_path, "auth": {"scheme": "asana"},
+        "target": {"queue": "EVENTS"}}));
+    remember_secret(asana["forwarding_secret"].as_str().unwrap());
+    let asana_id = asana["id"].as_str().unwrap();
+    let armed = admin.call(
+        "POST",
+        &format!("/admin/v1/webhooks/{asana_id}/arm-handshake"),
+        Some(&json!({"window_s": 60})),
+    );
+    c.check("POST", arm, 200, &armed);
+    let hook_secret = format!("oa-asana-{}", unique("hook-secret"));
+    remember_secret(&hook_secret);
+    let shake = |s: &str| send("POST", &g.url(&asana_path), &[("X-Hook-Secret", s)], b"");
+    let answered = shake(&hook_secret);
+    c.check("POST", "/{webhook_path}", 204, &answered);
+    assert_eq!(answered.header("x-hook-secret"), Some(hook_secret.as_str()));
+    c.check_problem(
+        "POST",
+        "/{webhook_path}",
+        409,
+        "handshake_already_completed",
+        &shake("oa-asana-second-handshake"),
+    );
+
     // What senders get.
     let sender = "/{webhook_path}";
     let body = br#"{"openapi": true}"#;

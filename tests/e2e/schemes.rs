@@ -130,6 +130,7 @@ fn every_scheme(world: &World) -> TestResult {
                 .iter()
                 .chain(super::public_keys::TESTS)
                 .chain(super::catalogue_b::TESTS)
+                .chain(super::asana::TESTS)
                 .any(|(name, _)| name == test),
             "{scheme}: no test {test}"
         );
@@ -175,6 +176,7 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
         "public_keys::graph_validation_and_client_state",
     ),
     ("okta", "public_keys::okta_verification_and_header_secret"),
+    ("asana", "asana::handshake_answered_once_then_signed_events"),
     (
         "trello",
         "public_keys::trello_head_and_callbacks_signed_with_their_url",

@@ -6,6 +6,7 @@
 //! suite fails and says how to get them.
 
 mod admin;
+mod asana;
 mod catalogue_b;
 mod consumer;
 mod dashboard;
@@ -147,6 +148,7 @@ pub fn main() {
         .chain(schemes::TESTS)
         .chain(catalogue_b::TESTS)
         .chain(public_keys::TESTS)
+        .chain(asana::TESTS)
         .chain(registry::TESTS)
         .chain(guard::TESTS)
         .chain(guarantees::TESTS)

@@ -5,6 +5,7 @@ use super::{
     build_template, default_name, generate_secret, header_name, parse_methods, parse_path,
     parse_scheme, parse_style, required_target, Complaints, Validated,
 };
+use crate::model::arming::{Arming, DEFAULT_ARMING_S};
 use crate::model::limits::{Idempotency, OnDuplicate};
 use crate::model::record::RECORD_FORMAT;
 use crate::model::rules::DEFAULT_MAX_BODY_BYTES;
@@ -48,7 +49,7 @@ pub fn validate_create(
         _ => style.default_methods(),
     };
     let auth = match std::mem::take(&mut spec.auth) {
-        Field::Value(auth) => new_auth(auth, fresh.secret_bytes, &mut c),
+        Field::Value(auth) => new_auth(auth, fresh.secret_bytes, fresh.now, &mut c),
         _ => match style.default_scheme() {
             // A style implies its system's scheme: Kubiya signs, Flowker sends a token,
             // Kestra puts a key in the URL.
@@ -59,6 +60,7 @@ pub fn validate_create(
                     ..AuthSpec::default()
                 },
                 fresh.secret_bytes,
+                fresh.now,
                 &mut c,
             ),
             None => {
@@ -125,19 +127,22 @@ pub fn validate_create(
     c.finish(
         Validated {
             record,
-            shown_secret: Some(shown_secret),
+            shown_secret,
             shown_forwarding_secret,
         },
         policy,
     )
 }
 
-/// The auth of a new webhook, with its secret (supplied or generated) to show once.
+/// The auth of a new webhook, with its secret (supplied or generated) to show once. A
+/// scheme whose handshake plants the secret (Asana) gets none: it is armed for the
+/// handshake instead, unless the operator supplies the secret they already hold.
 fn new_auth(
     spec: AuthSpec,
     secret_bytes: [u8; 32],
+    now: UnixMillis,
     c: &mut Complaints,
-) -> Option<(AuthConfig, Secret)> {
+) -> Option<(AuthConfig, Option<Secret>)> {
     let scheme = match &spec.scheme {
         Field::Value(raw) => parse_scheme(raw, c)?,
         _ => {
@@ -158,6 +163,7 @@ fn new_auth(
         template,
         verify_token: spec.verify_token.value().map(Secret::from_string),
         notification_url: spec.notification_url.value(),
+        arming: None,
     };
     let supplied =
         super::scheme_secret(scheme, spec.secret, spec.public_key, spec.client_state, c)?;
@@ -170,8 +176,12 @@ fn new_auth(
             );
             return None;
         }
+        None if scheme.plants_secret() => {
+            auth.arming = Some(Arming::armed(now, DEFAULT_ARMING_S));
+            return Some((auth, None));
+        }
         None => generate_secret(&auth, secret_bytes),
     };
     auth.secrets = vec![StoredSecret::new(secret.clone())];
-    Some((auth, secret))
+    Some((auth, Some(secret)))
 }

@@ -13,11 +13,13 @@ pub mod view;
 
 pub use create::{validate_create, Fresh};
 pub use patch::validate_patch;
-pub use rotate::{rotate, rotate_forwarding, DEFAULT_GRACE_PERIOD_S, MAX_GRACE_PERIOD_S};
+pub use rotate::{
+    arm_handshake, plant, rotate, rotate_forwarding, DEFAULT_GRACE_PERIOD_S, MAX_GRACE_PERIOD_S,
+};
 pub use routes::{
     authorize, deliveries_limit, list_page, next_cursor, route, token_unusable, AdminRoute,
 };
-pub use spec::{NamespaceSpec, RotateSpec, WebhookSpec};
+pub use spec::{ArmSpec, NamespaceSpec, RotateSpec, WebhookSpec};
 
 use crate::filter::Filter;
 use crate::model::rules::{self, Violation, ViolationKind};

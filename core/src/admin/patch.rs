@@ -158,6 +158,9 @@ fn patched_auth(
             changed,
         ),
         notification_url: merged(spec.notification_url, &current.notification_url, changed),
+        // Kept while the scheme stays; another scheme has no such handshake. A PATCH
+        // never arms (only create and `arm-handshake` do).
+        arming: if changed { None } else { current.arming },
     };
     // The credential under the scheme's own name (`public_key`, `client_state`, `secret`).
     let null = matches!(spec.secret, Field::Null)
@@ -174,6 +177,8 @@ fn patched_auth(
         Field::Value(raw) => {
             let secret = Secret::from_string(raw);
             auth.secrets = vec![StoredSecret::new(secret.clone())];
+            // The operator holds the secret now: no handshake may replace it.
+            auth.arming = None;
             Some(secret)
         }
         Field::Null => {

@@ -140,6 +140,9 @@ pub enum AdminRoute {
     Delete(WebhookId),
     RotateSecret(WebhookId),
     RotateForwardingSecret(WebhookId),
+    /// `POST …/arm-handshake`: accept one handshake that plants the secret (Asana's)
+    /// during a window from now.
+    ArmHandshake(WebhookId),
     Deliveries(WebhookId),
     /// `GET …/deliveries/{delivery_id}`.
     Delivery(WebhookId, String),
@@ -172,6 +175,7 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("DELETE", "/admin/v1/webhooks/{id}"),
     ("POST", "/admin/v1/webhooks/{id}/rotate-secret"),
     ("POST", "/admin/v1/webhooks/{id}/rotate-forwarding-secret"),
+    ("POST", "/admin/v1/webhooks/{id}/arm-handshake"),
     ("POST", "/admin/v1/webhooks/{id}/test"),
     ("GET", "/admin/v1/webhooks/{id}/stats"),
     ("GET", "/admin/v1/webhooks/{id}/deliveries"),
@@ -211,6 +215,7 @@ impl AdminRoute {
             RotateForwardingSecret(_) => {
                 ("POST", "/admin/v1/webhooks/{id}/rotate-forwarding-secret")
             }
+            ArmHandshake(_) => ("POST", "/admin/v1/webhooks/{id}/arm-handshake"),
             Test(_) => ("POST", "/admin/v1/webhooks/{id}/test"),
             Stats(_) => ("GET", "/admin/v1/webhooks/{id}/stats"),
             Deliveries(_) => ("GET", "/admin/v1/webhooks/{id}/deliveries"),
@@ -308,6 +313,14 @@ fn route_any(method: &str, path: &str) -> Result<AdminRoute, Problem> {
             .ok_or_else(|| Problem::new(ErrorCode::NotFound, "no webhook with this id"))?;
         return match method {
             "POST" => Ok(AdminRoute::RotateForwardingSecret(id)),
+            _ => Err(not_allowed("POST")),
+        };
+    }
+    if let Some(raw_id) = rest.strip_suffix("/arm-handshake") {
+        let id = WebhookId::parse(raw_id)
+            .ok_or_else(|| Problem::new(ErrorCode::NotFound, "no webhook with this id"))?;
+        return match method {
+            "POST" => Ok(AdminRoute::ArmHandshake(id)),
             _ => Err(not_allowed("POST")),
         };
     }

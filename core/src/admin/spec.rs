@@ -241,6 +241,23 @@ pub struct RotateSpec {
     pub secret: Option<String>,
 }
 
+/// `POST /admin/v1/webhooks/{id}/arm-handshake` body (optional).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArmSpec {
+    /// How long the webhook stays armed, in seconds: 1 to 3600, 600 when absent.
+    pub window_s: Option<u64>,
+}
+
+impl ArmSpec {
+    pub fn parse(body: &[u8]) -> Result<ArmSpec, Problem> {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(ArmSpec::default());
+        }
+        parse_json(body)
+    }
+}
+
 impl fmt::Debug for RotateSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RotateSpec")

@@ -27,6 +27,16 @@ pub struct AuthView<'a> {
     pub notification_url: Option<&'a str>,
     pub secret_count: usize,
     pub secrets: Vec<SecretView>,
+    /// A scheme whose handshake plants the secret (Asana): until when the webhook was
+    /// last armed for it, and whether that arming's handshake came. Never the secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arming: Option<ArmingView>,
+}
+
+#[derive(Serialize)]
+pub struct ArmingView {
+    pub armed_until: String,
+    pub used: bool,
 }
 
 /// Every idempotency setting, defaults included (the stored form leaves some out).
@@ -93,6 +103,10 @@ pub fn view(record: &WebhookRecord) -> WebhookView<'_> {
                     not_after: s.not_after().map(|t| t.to_rfc3339()),
                 })
                 .collect(),
+            arming: auth.arming().map(|a| ArmingView {
+                armed_until: a.until().to_rfc3339(),
+                used: a.used(),
+            }),
         },
         target: record.target(),
         idempotency: IdempotencyView {

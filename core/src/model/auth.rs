@@ -82,6 +82,10 @@ pub struct AuthConfig {
     /// that URL, when it is not the one requests arrive at (a proxy in front).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) notification_url: Option<String>,
+    /// Only for a scheme whose handshake plants the secret (`asana`): whether, and until
+    /// when, that handshake is accepted (`model::arming`). Absent: not armed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) arming: Option<super::arming::Arming>,
 }
 
 /// The generic template's window when it signs a timestamp and sets none.
@@ -114,6 +118,10 @@ impl AuthConfig {
 
     pub fn notification_url(&self) -> Option<&str> {
         self.notification_url.as_deref()
+    }
+
+    pub fn arming(&self) -> Option<super::arming::Arming> {
+        self.arming
     }
 
     /// The replay window in force: the override, else the provider's, else 300 s for a

@@ -3,6 +3,7 @@
 //! A leaf: it depends only on the crate's value types (`path`, `secret`, `time`,
 //! `codec`, and the `filter` language), never on verification, requests, the admin API or the HTTP table.
 
+pub mod arming;
 pub mod auth;
 pub mod limits;
 pub mod pointer;

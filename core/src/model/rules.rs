@@ -256,8 +256,18 @@ fn check_auth(auth: &AuthConfig, secret_length: SecretLength, v: &mut Violations
         (None, _) => {}
     }
     check_notification_url(auth, v);
-    if auth.secrets.is_empty() {
+    // A scheme whose handshake plants the secret (Asana) has none until it comes.
+    if auth.secrets.is_empty() && !scheme.plants_secret() {
         v.invalid("auth.secrets", "at least one secret is required");
+    }
+    if auth.arming.is_some() && !scheme.plants_secret() {
+        v.invalid(
+            "auth.arming",
+            format!(
+                "the {} scheme has no handshake that plants a secret",
+                scheme.name()
+            ),
+        );
     }
     if auth.secrets.len() > MAX_SECRETS {
         v.invalid(

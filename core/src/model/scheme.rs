@@ -301,6 +301,10 @@ pub enum Handshake {
     /// is still the placeholder hookgate generated; forwarded with the token redacted, the
     /// token itself shown in the delivery log (`verify::handshake::notion_verification`).
     NotionVerification,
+    /// Asana: the first request carries `X-Hook-Secret`, answered with the same header;
+    /// the value becomes the webhook's secret. Proved by nothing but the webhook being
+    /// armed for it (`model::arming`), so accepted once per arming.
+    AsanaHookSecret,
 }
 
 impl Handshake {
@@ -317,7 +321,14 @@ impl Handshake {
                 | Handshake::TrelloHead
                 | Handshake::IntercomHead
                 | Handshake::WoocommercePing
+                | Handshake::AsanaHookSecret
         )
+    }
+
+    /// Whether the handshake stores the secret it carries (Asana): it writes, so it is
+    /// accepted only while the webhook is armed for it.
+    pub fn plants_secret(self) -> bool {
+        self == Handshake::AsanaHookSecret
     }
 
     /// The method the handshake arrives with when it is not one the webhook lists.

@@ -16,13 +16,14 @@ use crate::model::scheme::Handshake;
 use crate::model::template::Algorithm;
 use crate::model::{TargetKind, WebhookRecord};
 use crate::request::Inbound;
+use crate::secret::Secret;
 use crate::time::UnixMillis;
 use base64::Engine as _;
 use serde::Deserialize;
 use serde_json::json;
 use std::borrow::Cow;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct HandshakeReply {
     pub status: u16,
     pub content_type: &'static str,
@@ -31,6 +32,43 @@ pub struct HandshakeReply {
     pub headers: Vec<(&'static str, String)>,
     /// For the log line: which handshake this was.
     pub kind: &'static str,
+}
+
+/// Header values are left out: Asana's answer carries the secret it plants.
+impl std::fmt::Debug for HandshakeReply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(n, _)| *n).collect();
+        f.debug_struct("HandshakeReply")
+            .field("status", &self.status)
+            .field("content_type", &self.content_type)
+            .field("body_len", &self.body.len())
+            .field("headers", &names)
+            .field("kind", &self.kind)
+            .finish()
+    }
+}
+
+/// The header Asana's handshake carries its secret in, and its answer echoes.
+pub const ASANA_SECRET_HEADER: &str = "x-hook-secret";
+
+/// The secret a planting handshake (Asana's) carries, when the record accepts it at
+/// `now`: armed, not yet used in this arming, and a value that can serve as a secret.
+/// Run by verification (to answer at once) and again on the record the write is
+/// computed from (`admin::plant`), which may be newer.
+pub fn planting(
+    record: &WebhookRecord,
+    value: &str,
+    now: UnixMillis,
+) -> Result<Secret, VerifyError> {
+    use crate::model::arming::{accept, ArmingRefusal};
+    let auth = record.auth();
+    accept(auth.arming(), now).map_err(|r| match r {
+        ArmingRefusal::NotArmed => VerifyError::HandshakeNotArmed,
+        ArmingRefusal::AlreadyUsed => VerifyError::HandshakeAlreadyCompleted,
+    })?;
+    crate::model::rules::check_secret(value, auth)
+        .map_err(|_| VerifyError::HandshakeSecretInvalid)?;
+    Ok(Secret::from_string(value.to_string()))
 }
 
 /// The longest challenge echoed back: providers send tokens of a few dozen characters
@@ -68,14 +106,23 @@ fn query_param<'q>(inbound: &'q Inbound, name: &str) -> Option<Cow<'q, str>> {
         .filter(|v| !v.is_empty() && v.len() <= MAX_CHALLENGE_LEN)
 }
 
-/// A handshake that comes before any signature, proved by its own shape: the index of
-/// the secret it answers with and the answer. `Ok(None)`: not such a handshake (the
-/// request is verified as an event). `Err`: a handshake whose proof fails (Meta's token).
+/// A handshake that comes before any signature, proved by its own shape.
+pub(super) struct Challenge {
+    /// The index of the secret it answers with.
+    pub secret_index: usize,
+    pub reply: HandshakeReply,
+    /// The secret it plants (Asana), to be committed before the reply is sent.
+    pub planted: Option<Secret>,
+}
+
+/// `Ok(None)`: not such a handshake (the request is verified as an event). `Err`: a
+/// handshake whose proof fails (Meta's token), or that the webhook does not accept now
+/// (Asana's, outside an arming).
 pub(super) fn challenge(
     record: &WebhookRecord,
     inbound: &Inbound,
     now: UnixMillis,
-) -> Result<Option<(usize, HandshakeReply)>, VerifyError> {
+) -> Result<Option<Challenge>, VerifyError> {
     let auth = record.auth();
     let Some(kind) = auth.scheme().descriptor().handshake else {
         return Ok(None);
@@ -116,13 +163,14 @@ pub(super) fn challenge(
                 &[Cow::Borrowed(token.as_bytes())],
             );
             let answer = base64::engine::general_purpose::STANDARD.encode(tag.as_slice());
-            return Ok(Some((
-                index,
-                json_reply(
+            return Ok(Some(Challenge {
+                secret_index: index,
+                reply: json_reply(
                     json!({ "response_token": format!("sha256={answer}") }).to_string(),
                     "twitter_crc",
                 ),
-            )));
+                planted: None,
+            }));
         }
         Handshake::DropboxChallenge => {
             let Some(challenge) = query_param(inbound, "challenge") else {
@@ -167,13 +215,38 @@ pub(super) fn challenge(
             }
             empty_ok("woocommerce_ping")
         }
+        Handshake::AsanaHookSecret => {
+            // Any request carrying the header is taken for the handshake: refused
+            // outright unless the webhook is armed for one, never verified as an event.
+            let Some(value) = inbound.headers.get(ASANA_SECRET_HEADER) else {
+                return Ok(None);
+            };
+            let secret = planting(record, value.trim(), now)?;
+            // Asana takes 200 or 204 with the same header; nothing else is answered.
+            let reply = HandshakeReply {
+                status: 204,
+                content_type: "text/plain",
+                body: String::new(),
+                headers: vec![("X-Hook-Secret", secret.expose().to_string())],
+                kind: "asana_handshake",
+            };
+            return Ok(Some(Challenge {
+                secret_index: 0,
+                reply,
+                planted: Some(secret),
+            }));
+        }
         Handshake::SlackUrlVerification
         | Handshake::ZoomUrlValidation
         | Handshake::TwitchCallbackVerification
         | Handshake::DiscordPing
         | Handshake::NotionVerification => return Ok(None),
     };
-    Ok(Some((0, reply)))
+    Ok(Some(Challenge {
+        secret_index: 0,
+        reply,
+        planted: None,
+    }))
 }
 
 fn empty_ok(kind: &'static str) -> HandshakeReply {
@@ -283,7 +356,8 @@ pub fn handshake(verified: &Verified) -> Option<HandshakeReply> {
         | Handshake::TrelloHead
         | Handshake::IntercomHead
         | Handshake::WoocommercePing
-        | Handshake::NotionVerification => None,
+        | Handshake::NotionVerification
+        | Handshake::AsanaHookSecret => None,
     }
 }
 

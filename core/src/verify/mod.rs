@@ -43,6 +43,14 @@ pub enum VerifyError {
     VerifyTokenMismatch,
     ClientStateMissing,
     ClientStateMismatch,
+    /// A handshake that plants the secret (Asana) outside an arming window.
+    HandshakeNotArmed,
+    /// Such a handshake after the arming's one was accepted.
+    HandshakeAlreadyCompleted,
+    /// Such a handshake whose secret cannot serve as one.
+    HandshakeSecretInvalid,
+    /// An event for a webhook whose secret is still to be planted by its handshake.
+    HandshakePending,
     /// The stored configuration cannot verify anything. For the operator's log only.
     Misconfigured(&'static str),
 }
@@ -61,6 +69,9 @@ pub struct Verified {
     /// A provider's unsigned setup request, accepted by its exact shape while the webhook
     /// awaits the key it carries (Notion's verification token): forwarded redacted.
     unsigned_setup: bool,
+    /// The secret a planting handshake (Asana's) carries: committed at the webhook's
+    /// object before the answer, which echoes it, is sent.
+    planted: Option<Secret>,
 }
 
 impl fmt::Debug for Verified {
@@ -101,6 +112,12 @@ impl Verified {
     pub(crate) fn secret(&self) -> &Secret {
         self.record().auth().secrets()[self.secret_index].value()
     }
+
+    /// The secret this request plants (Asana's handshake), which must be committed as
+    /// the webhook's before the handshake is answered.
+    pub fn planted_secret(&self) -> Option<&Secret> {
+        self.planted.as_ref()
+    }
 }
 
 /// Verifies `inbound` against its route's record at time `now`.
@@ -112,13 +129,14 @@ pub fn verify(
     if let Some(basic) = route.record().basic_auth() {
         check_basic(basic, &inbound)?;
     }
-    if let Some((secret_index, reply)) = handshake::challenge(route.record(), &inbound, now)? {
+    if let Some(c) = handshake::challenge(route.record(), &inbound, now)? {
         return Ok(Verified {
             route,
             inbound,
-            secret_index,
-            challenge: Some(reply),
+            secret_index: c.secret_index,
+            challenge: Some(c.reply),
             unsigned_setup: false,
+            planted: c.planted,
         });
     }
     if let Some(secret_index) = handshake::notion_verification(route.record(), &inbound, now) {
@@ -128,6 +146,7 @@ pub fn verify(
             secret_index,
             challenge: None,
             unsigned_setup: true,
+            planted: None,
         });
     }
     let secret_index = check(&route, &inbound, now)?;
@@ -137,11 +156,20 @@ pub fn verify(
         secret_index,
         challenge: None,
         unsigned_setup: false,
+        planted: None,
     })
 }
 
 fn check(route: &RouteMatch, inbound: &Inbound, now: UnixMillis) -> Result<usize, VerifyError> {
     let auth = route.record().auth();
+    if auth.secrets().is_empty() {
+        // Only a scheme whose handshake plants the secret may have none (the rules).
+        return Err(if auth.scheme().plants_secret() {
+            VerifyError::HandshakePending
+        } else {
+            VerifyError::Misconfigured("the record holds no secret")
+        });
+    }
     match &auth.scheme().descriptor().check {
         Check::SharedSecret { headers } => {
             let names: Vec<&str> = match auth.header() {

@@ -416,6 +416,8 @@ mod tests {
                 Scheme::Hmac => r#"{"scheme":"hmac","template":{"header":"X-Sig","content":"{id}.{timestamp}.{body}","id_header":"X-Id","timestamp_header":"X-Ts","prefix":"v0=","encoding":"base64"}}"#.to_string(),
                 Scheme::Meta => r#"{"scheme":"meta","verify_token":"vt-0123456789"}"#.to_string(),
                 Scheme::Discord | Scheme::Sendgrid => continue,
+                // Asana plants its secret by handshake; a record that holds one.
+                Scheme::Asana => r#"{"scheme":"asana","secret":"asana-hook-secret-0123"}"#.to_string(),
                 _ => format!(r#"{{"scheme":"{}"}}"#, scheme.name()),
             };
             let r = record(&format!(
@@ -426,6 +428,10 @@ mod tests {
             // And the signature is real: the same webhook with another generated secret
             // refuses it, with the scheme's own refusal for a wrong credential (not just
             // any error: a request that fails to parse would also be an error).
+            let auth = match scheme {
+                Scheme::Asana => auth.replace("asana-hook-secret-0123", "asana-other-secret-4567"),
+                _ => auth,
+            };
             let spec = format!(r#"{{"path":"/h","auth":{auth},"target":{{"queue":"EVENTS"}}}}"#);
             let other = crate::admin::validate_create(
                 crate::admin::WebhookSpec::parse(spec.as_bytes()).unwrap(),
@@ -497,7 +503,8 @@ mod tests {
                 | Scheme::Circleci
                 | Scheme::Docusign
                 | Scheme::Xero
-                | Scheme::Notion => VerifyError::SignatureMismatch,
+                | Scheme::Notion
+                | Scheme::Asana => VerifyError::SignatureMismatch,
                 Scheme::Okta => VerifyError::SecretMismatch,
                 Scheme::MicrosoftGraph => VerifyError::ClientStateMismatch,
                 Scheme::Discord | Scheme::Sendgrid => unreachable!("skipped above"),
@@ -520,6 +527,7 @@ mod tests {
                 // Signed with the provider's private key: nobody else can sign for them.
                 // Graph's credential is inside the body, which its signer writes.
                 Scheme::Discord | Scheme::Sendgrid | Scheme::MicrosoftGraph => continue,
+                Scheme::Asana => r#"{"scheme":"asana","secret":"asana-hook-secret-0123"}"#.to_string(),
                 _ => format!(r#"{{"scheme":"{}"}}"#, scheme.name()),
             };
             let r = record(&format!(

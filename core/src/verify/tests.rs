@@ -722,3 +722,218 @@ fn notions_unsigned_verification_is_accepted_only_while_the_token_is_awaited() {
     .unwrap();
     assert!(!v.is_unsigned_setup());
 }
+
+/// Asana: the handshake plants the secret only while armed, once; events are then
+/// verified with it. Every refusal leaves the record as it was (nothing to commit).
+mod asana {
+    use super::*;
+    use crate::admin::{arm_handshake, plant, rotate, ArmSpec, RotateSpec};
+    use crate::model::arming::{ArmingState, DEFAULT_ARMING_S};
+    use crate::time::UnixMillis;
+
+    const HOOK_SECRET: &str = "b537207f20cbfa02357cf448134da559e8bd39d61597dcd5631b8012eae53e81";
+
+    fn later(ms: u64) -> UnixMillis {
+        UnixMillis(NOW.0 + ms)
+    }
+
+    fn handshake(r: &WebhookRecord, value: &str, now: UnixMillis) -> Result<Verified, VerifyError> {
+        verify(exact(r), inbound(&[("X-Hook-Secret", value)], b""), now)
+    }
+
+    fn event(r: &WebhookRecord, secret: &str, body: &[u8]) -> Result<Verified, VerifyError> {
+        let sig = hex::encode(hmac256(secret.as_bytes(), &[body]));
+        verify(exact(r), inbound(&[("X-Hook-Signature", &sig)], body), NOW)
+    }
+
+    #[test]
+    fn created_armed_with_no_secret_and_events_wait_for_the_handshake() {
+        let r = spec(r#"{"scheme":"asana"}"#);
+        assert!(r.auth().secrets().is_empty());
+        let arming = r.auth().arming().expect("armed at creation");
+        assert_eq!(arming.until(), later(DEFAULT_ARMING_S * 1000));
+        // An event before any secret: refused with its own code, never verified.
+        assert_eq!(
+            event(&r, HOOK_SECRET, b"{}").unwrap_err(),
+            VerifyError::HandshakePending
+        );
+        // The record round-trips through KV's decoder (no secret is allowed for asana).
+        let decoded = WebhookRecord::decode(&r.encode()).unwrap();
+        assert_eq!(decoded.auth().arming(), Some(arming));
+    }
+
+    #[test]
+    fn the_armed_handshake_is_answered_with_its_header_and_plants_the_secret() {
+        let r = spec(r#"{"scheme":"asana"}"#);
+        let v = handshake(&r, HOOK_SECRET, later(1_000)).unwrap();
+        let reply = handshake::handshake(&v).expect("answered at the edge");
+        assert_eq!(reply.status, 204);
+        assert_eq!(
+            reply.headers,
+            vec![("X-Hook-Secret", HOOK_SECRET.to_string())]
+        );
+        assert!(
+            !format!("{reply:?}").contains(HOOK_SECRET),
+            "Debug shows the secret"
+        );
+        assert!(!format!("{v:?}").contains(HOOK_SECRET));
+        let planted = v.planted_secret().expect("it plants");
+        let next = plant(&r, planted, later(1_000)).unwrap();
+        assert_eq!(next.auth().secrets().len(), 1);
+        assert!(next.auth().secrets()[0]
+            .value()
+            .matches(HOOK_SECRET.as_bytes()));
+        assert_eq!(
+            crate::model::arming::state(next.auth().arming(), later(2_000)),
+            ArmingState::Used {
+                until: later(DEFAULT_ARMING_S * 1000)
+            }
+        );
+        // Events signed with the planted secret verify; tampered or other-keyed do not.
+        assert!(event(&next, HOOK_SECRET, br#"{"events":[]}"#).is_ok());
+        let sig = hex::encode(hmac256(HOOK_SECRET.as_bytes(), &[br#"{"events":[]}"#]));
+        assert_eq!(
+            err(
+                &next,
+                inbound(&[("X-Hook-Signature", &sig)], br#"{"events":[1]}"#)
+            ),
+            VerifyError::SignatureMismatch
+        );
+        assert_eq!(
+            event(&next, "another-secret-entirely", b"{}").unwrap_err(),
+            VerifyError::SignatureMismatch
+        );
+        assert_eq!(
+            err(&next, inbound(&[], b"{}")),
+            VerifyError::SignatureMissing
+        );
+        // The planted record is a valid record, readable back from KV.
+        assert!(WebhookRecord::decode(&next.encode()).is_ok());
+    }
+
+    #[test]
+    fn a_second_handshake_and_one_outside_the_window_are_refused() {
+        let r = spec(r#"{"scheme":"asana"}"#);
+        let next = plant(
+            &r,
+            handshake(&r, HOOK_SECRET, later(1))
+                .unwrap()
+                .planted_secret()
+                .unwrap(),
+            later(1),
+        )
+        .unwrap();
+        // Armed but used: the attacker's second handshake is refused, at verification
+        // and again at the write.
+        let attacker = "attacker-chosen-secret-000";
+        assert_eq!(
+            handshake(&next, attacker, later(2)).unwrap_err(),
+            VerifyError::HandshakeAlreadyCompleted
+        );
+        assert_eq!(
+            plant(&next, &Secret::from_string(attacker.into()), later(2)).unwrap_err(),
+            VerifyError::HandshakeAlreadyCompleted
+        );
+        // After the window: not armed, whether or not a handshake came.
+        let end = later(DEFAULT_ARMING_S * 1000);
+        assert_eq!(
+            handshake(&next, attacker, end).unwrap_err(),
+            VerifyError::HandshakeNotArmed
+        );
+        assert_eq!(
+            handshake(&r, HOOK_SECRET, end).unwrap_err(),
+            VerifyError::HandshakeNotArmed
+        );
+        // A value that cannot be a secret is refused and plants nothing.
+        assert_eq!(
+            handshake(&r, "short", later(1)).unwrap_err(),
+            VerifyError::HandshakeSecretInvalid
+        );
+        assert_eq!(
+            handshake(&r, "bad\u{7f}value-with-control", later(1)).unwrap_err(),
+            VerifyError::HandshakeSecretInvalid
+        );
+    }
+
+    #[test]
+    fn re_arming_accepts_one_more_handshake_that_replaces_the_secret() {
+        let r = spec(r#"{"scheme":"asana"}"#);
+        let first = plant(&r, &Secret::from_string(HOOK_SECRET.into()), later(1)).unwrap();
+        let at = later(DEFAULT_ARMING_S * 1000 + 5);
+        let spec = ArmSpec { window_s: Some(30) };
+        let armed = arm_handshake(&first, spec, at).unwrap().record;
+        // The current secret keeps verifying until a handshake replaces it.
+        assert!(event(&armed, HOOK_SECRET, b"{}").is_ok());
+        let new_secret = "asana-second-handshake-secret";
+        let v = handshake(&armed, new_secret, UnixMillis(at.0 + 10)).unwrap();
+        let second = plant(&armed, v.planted_secret().unwrap(), UnixMillis(at.0 + 10)).unwrap();
+        assert!(event(&second, new_secret, b"{}").is_ok());
+        assert_eq!(
+            event(&second, HOOK_SECRET, b"{}").unwrap_err(),
+            VerifyError::SignatureMismatch,
+            "the old secret is replaced"
+        );
+        // The short window ends on time.
+        assert_eq!(
+            handshake(&armed, new_secret, UnixMillis(at.0 + 30_000)).unwrap_err(),
+            VerifyError::HandshakeNotArmed
+        );
+    }
+
+    #[test]
+    fn arming_is_only_for_asana_and_bounded() {
+        let gh = spec(r#"{"scheme":"github","secret":"github-secret-1"}"#);
+        let p = arm_handshake(&gh, ArmSpec::default(), NOW).unwrap_err();
+        assert_eq!(p.code, crate::problem::ErrorCode::InvalidWebhook);
+        let r = spec(r#"{"scheme":"asana"}"#);
+        for bad in [0, 3_601] {
+            let p = arm_handshake(
+                &r,
+                ArmSpec {
+                    window_s: Some(bad),
+                },
+                NOW,
+            )
+            .unwrap_err();
+            assert_eq!(p.errors[0].field, "window_s");
+        }
+        // A stored arming on another scheme fails closed when read back.
+        let mut stored: serde_json::Value = serde_json::from_str(&gh.encode()).unwrap();
+        stored["auth"]["arming"] = serde_json::json!({"until_ms": NOW.0 + 1000});
+        assert!(WebhookRecord::decode(&stored.to_string()).is_err());
+        // And a github record with no secret is still refused.
+        let mut stored: serde_json::Value = serde_json::from_str(&gh.encode()).unwrap();
+        stored["auth"]["secrets"] = serde_json::json!([]);
+        assert!(WebhookRecord::decode(&stored.to_string()).is_err());
+    }
+
+    #[test]
+    fn an_operator_supplied_secret_is_not_armed_and_rotation_needs_one() {
+        let r = spec(r#"{"scheme":"asana","secret":"asana-known-secret-1"}"#);
+        assert_eq!(r.auth().arming(), None);
+        assert_eq!(
+            handshake(&r, HOOK_SECRET, NOW).unwrap_err(),
+            VerifyError::HandshakeNotArmed
+        );
+        assert!(event(&r, "asana-known-secret-1", b"{}").is_ok());
+        // A generated secret would be one Asana never signs with.
+        let p = rotate(&r, RotateSpec::default(), [1; 32], NOW).unwrap_err();
+        assert_eq!(p.errors[0].field, "secret");
+        // Rotating in a known secret, or patching one in, disarms.
+        let armed = arm_handshake(&r, ArmSpec::default(), NOW).unwrap().record;
+        let spec_json = br#"{"secret":"asana-known-secret-2","grace_period_s":0}"#;
+        let rotated = rotate(&armed, RotateSpec::parse(spec_json).unwrap(), [1; 32], NOW)
+            .unwrap()
+            .record;
+        assert_eq!(rotated.auth().arming(), None);
+        let patched =
+            crate::testing::patched(&armed, r#"{"auth":{"secret":"asana-known-secret-3"}}"#);
+        assert_eq!(patched.auth().arming(), None);
+        // Patching away from asana drops the arming with the scheme.
+        let moved = crate::testing::patched(
+            &armed,
+            r#"{"auth":{"scheme":"github","secret":"github-secret-9"}}"#,
+        );
+        assert_eq!(moved.auth().arming(), None);
+    }
+}

@@ -3,6 +3,7 @@
 //! and the benchmark uses them for its signed cases.
 
 mod a;
+pub mod asana;
 mod b;
 
 use crate::client::unique;

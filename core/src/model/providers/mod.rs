@@ -20,8 +20,8 @@
 //! family of providers are in `family.rs`.
 
 use super::scheme::{
-    Acknowledgement, Check, DeliveryIdSource, Descriptor, OperatorField, SignatureSource,
-    GENERIC_CREDENTIAL_HEADERS,
+    Acknowledgement, Check, DeliveryIdSource, Descriptor, Handshake, OperatorField,
+    SignatureSource, GENERIC_CREDENTIAL_HEADERS,
 };
 use serde::{Deserialize, Serialize};
 
@@ -120,6 +120,7 @@ catalogue! {
     Docusign => docusign,
     Xero => xero,
     Notion => notion,
+    Asana => asana,
     Zendesk => zendesk,
     Calendly => calendly,
     Mux => mux,
@@ -161,6 +162,14 @@ impl Scheme {
     /// [`Descriptor::operator_fields`]).
     pub fn operator_fields(self) -> &'static [OperatorField] {
         self.descriptor().operator_fields
+    }
+
+    /// Whether the scheme's secret is planted by the provider's handshake (Asana): a
+    /// record may then hold no secret yet, and carries an arming (`model::arming`).
+    pub fn plants_secret(self) -> bool {
+        self.descriptor()
+            .handshake
+            .is_some_and(Handshake::plants_secret)
     }
 
     /// Whether `auth.header` may say where the credential is read.

@@ -49,6 +49,9 @@ fn content(pieces: &[Piece]) -> String {
             Piece::Header(h) => code(h),
             Piece::Body => "body".to_string(),
             Piece::TwilioUrlAndParams => "URL + sorted form parameters".to_string(),
+            Piece::Method => "method".to_string(),
+            Piece::RequestUrl => "request URL".to_string(),
+            Piece::NotificationUrl => "notification URL".to_string(),
         })
         .collect::<Vec<_>>()
         .join(" ‖ ")
@@ -88,20 +91,30 @@ fn check(d: &Descriptor) -> (Vec<String>, String) {
                 other => other.header_names().iter().map(|h| code(h)).collect(),
             };
             match l.timestamp {
-                Some(TimestampSource::UnixSecondsHeader(h) | TimestampSource::Rfc3339Header(h)) => {
-                    headers.push(code(h))
-                }
+                Some(
+                    TimestampSource::UnixSecondsHeader(h)
+                    | TimestampSource::Rfc3339Header(h)
+                    | TimestampSource::UnixMillisHeader(h)
+                    | TimestampSource::UtcIso8601Header(h),
+                ) => headers.push(code(h)),
                 Some(TimestampSource::BodyUnixMillis(f)) => {
                     headers.push(format!("body field {}", code(f)))
                 }
-                Some(TimestampSource::FromSignatureHeader) | None => {}
+                Some(
+                    TimestampSource::FromSignatureHeader
+                    | TimestampSource::FromSignatureHeaderMillis,
+                )
+                | None => {}
             }
             let enc = match &l.signature {
                 SignatureSource::Header { encoding: e, .. } => encoding(*e),
-                SignatureSource::KeyValues { .. } => "hex",
+                SignatureSource::KeyValues { .. }
+                | SignatureSource::TimeThenSignatures { .. }
+                | SignatureSource::KeyValueSets { .. } => "hex",
                 SignatureSource::VersionedList { .. } => "base64",
                 SignatureSource::PrefixedList { encoding: e, .. }
-                | SignatureSource::NumberedHeaders { encoding: e, .. } => encoding(*e),
+                | SignatureSource::NumberedHeaders { encoding: e, .. }
+                | SignatureSource::EachHeader { encoding: e, .. } => encoding(*e),
             };
             (
                 headers,
@@ -127,6 +140,7 @@ fn handshake(h: Option<Handshake>) -> &'static str {
         Some(Handshake::DropboxChallenge) => "`GET challenge`",
         Some(Handshake::GraphValidation) => "`validationToken`",
         Some(Handshake::OktaVerification) => "one-time verification `GET`",
+        Some(Handshake::TrelloHead) => "`HEAD` when created",
         Some(Handshake::IntercomHead) => "`HEAD` URL check",
         Some(Handshake::WoocommercePing) => "unsigned `webhook_id=` ping",
         Some(Handshake::NotionVerification) => {

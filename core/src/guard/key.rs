@@ -231,6 +231,11 @@ mod tests {
             Scheme::Typeform,
             Scheme::Circleci,
             Scheme::Notion,
+            Scheme::Mux,
+            Scheme::Workos,
+            Scheme::Orb,
+            Scheme::Box,
+            Scheme::Square,
         ];
         for scheme in Scheme::ALL {
             let d = scheme.descriptor();

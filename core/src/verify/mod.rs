@@ -9,6 +9,7 @@ mod engine;
 pub mod handshake;
 pub mod parse;
 mod public_key;
+mod public_url;
 pub mod sign;
 mod twilio;
 

@@ -62,6 +62,12 @@ pub(super) fn run(
                     "a public-key layout cannot sign Twilio's URL form",
                 ))
             }
+            Piece::Method => message.extend_from_slice(inbound.method.as_bytes()),
+            Piece::RequestUrl | Piece::NotificationUrl => {
+                return Err(VerifyError::Misconfigured(
+                    "no public-key layout signs a URL yet",
+                ))
+            }
         }
     }
 

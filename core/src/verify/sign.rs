@@ -2,7 +2,7 @@
 //! It reads the same descriptors and layouts the verifier runs, so a test event is signed
 //! exactly as the webhook's provider would sign it, with the webhook's newest secret.
 
-use super::{engine, twilio};
+use super::{engine, public_url, twilio};
 use crate::model::scheme::{Check, Layout, Piece, Prefix, SignatureSource, TimestampSource};
 use crate::model::template::SignatureEncoding;
 use crate::model::{Method, Scheme, Style, WebhookRecord};
@@ -105,6 +105,13 @@ fn sign(
     let timestamp: Option<String> = timestamp_source.and_then(|t| match t {
         TimestampSource::BodyUnixMillis(_) => None,
         TimestampSource::Rfc3339Header(_) => Some(now.to_rfc3339()),
+        TimestampSource::UnixMillisHeader(_) | TimestampSource::FromSignatureHeaderMillis => {
+            Some(now.0.to_string())
+        }
+        // Orb writes UTC without a zone.
+        TimestampSource::UtcIso8601Header(_) => {
+            Some(now.to_rfc3339().trim_end_matches('Z').to_string())
+        }
         _ => Some(now_s.clone()),
     });
 
@@ -188,6 +195,7 @@ fn sign(
                 layout,
                 record,
                 secret,
+                method,
                 &url,
                 timestamp.as_deref(),
                 test_id,
@@ -202,6 +210,7 @@ fn sign(
                 &layout,
                 record,
                 secret,
+                method,
                 &url,
                 timestamp.as_deref(),
                 test_id,
@@ -233,6 +242,7 @@ fn sign_mac(
     layout: &Layout<'_>,
     record: &WebhookRecord,
     secret: &crate::secret::Secret,
+    method: Method,
     url: &str,
     timestamp: Option<&str>,
     test_id: &str,
@@ -244,8 +254,12 @@ fn sign_mac(
         .key_bytes(secret)
         .ok_or(SignError::Misconfigured("the secret does not decode"))?;
     let timestamp = timestamp.unwrap_or_default();
-    if let Some(TimestampSource::UnixSecondsHeader(name) | TimestampSource::Rfc3339Header(name)) =
-        layout.timestamp
+    if let Some(
+        TimestampSource::UnixSecondsHeader(name)
+        | TimestampSource::Rfc3339Header(name)
+        | TimestampSource::UnixMillisHeader(name)
+        | TimestampSource::UtcIso8601Header(name),
+    ) = layout.timestamp
     {
         headers.push((name.to_string(), timestamp.to_string()));
     }
@@ -276,6 +290,10 @@ fn sign_mac(
                     .and_then(|mut c| (!c.is_empty()).then(|| c.remove(0)))
                     .ok_or(SignError::Misconfigured("Twilio content"))?,
             ),
+            Piece::Method => Cow::Borrowed(method.as_str().as_bytes()),
+            Piece::RequestUrl | Piece::NotificationUrl => {
+                Cow::Owned(public_url::signing_form(piece, auth, url).into_bytes())
+            }
         });
     }
     let mac = engine::mac(layout.algorithm, &key, &pieces);
@@ -327,6 +345,28 @@ fn sign_mac(
         SignatureSource::NumberedHeaders {
             prefix, encoding, ..
         } => (format!("{prefix}1"), encode(*encoding)),
+        SignatureSource::TimeThenSignatures { header, separator } => (
+            header.to_string(),
+            format!("{timestamp}{separator}{}", hex::encode(mac.as_slice())),
+        ),
+        // One set: a sender signing with one secret.
+        SignatureSource::KeyValueSets {
+            header,
+            separator,
+            timestamp_key,
+            signature_key,
+            ..
+        } => (
+            header.to_string(),
+            format!(
+                "{timestamp_key}={timestamp}{separator}{signature_key}={}",
+                hex::encode(mac.as_slice())
+            ),
+        ),
+        // The first header: the provider's primary key.
+        SignatureSource::EachHeader { names, encoding } => {
+            (names[0].to_string(), encode(*encoding))
+        }
     };
     headers.push((name, value));
     Ok(())
@@ -425,6 +465,20 @@ mod tests {
                 | Scheme::Meta
                 | Scheme::Twitter
                 | Scheme::Dropbox
+                | Scheme::Zendesk
+                | Scheme::Calendly
+                | Scheme::Mux
+                | Scheme::Workos
+                | Scheme::Orb
+                | Scheme::Frameio
+                | Scheme::Buildkite
+                | Scheme::Recurly
+                | Scheme::Tiktok
+                | Scheme::Persona
+                | Scheme::Box
+                | Scheme::HubspotV3
+                | Scheme::Square
+                | Scheme::Trello
                 | Scheme::Sentry
                 | Scheme::Vercel
                 | Scheme::Bitbucket

@@ -12,6 +12,8 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 
+mod c;
+
 pub fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
     let mut m = Hmac::<sha2::Sha256>::new_from_slice(key).unwrap();
     m.update(data);
@@ -111,10 +113,15 @@ fn standard_webhooks(prefix: &str, secret: &str, body: &[u8]) -> Signed {
 /// Every scheme's sender: the first ones below, the catalogue's in the files beside this
 /// one (each file's `providers()` added to this list).
 pub fn providers() -> Vec<Provider> {
-    [first_providers(), a::providers(), b::providers()]
-        .into_iter()
-        .flatten()
-        .collect()
+    [
+        first_providers(),
+        a::providers(),
+        b::providers(),
+        c::providers(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 fn first_providers() -> Vec<Provider> {

@@ -36,6 +36,15 @@ impl UnixMillis {
 }
 
 impl UnixMillis {
+    /// Parses ISO 8601 as Orb sends it: RFC 3339, or the same without an offset, which
+    /// means UTC (`2024-03-27T15:42:29.551`).
+    pub fn parse_utc_iso8601(s: &str) -> Option<UnixMillis> {
+        UnixMillis::parse_rfc3339(s).or_else(|| {
+            let zoned = format!("{s}Z");
+            UnixMillis::parse_rfc3339(&zoned)
+        })
+    }
+
     /// Parses an RFC 3339 timestamp (`2026-11-22T06:39:06.123456789Z`, or with a
     /// `+hh:mm`/`-hh:mm` offset). Fractions beyond milliseconds are truncated.
     pub fn parse_rfc3339(s: &str) -> Option<UnixMillis> {
@@ -182,6 +191,27 @@ mod tests {
             "+026-11-22T06:39:06Z",
         ] {
             assert_eq!(UnixMillis::parse_rfc3339(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_time_without_an_offset_is_utc_for_orb() {
+        // Orb's SDK test timestamp, and the same instant with its zone written.
+        let orb = UnixMillis(1_711_554_149_551);
+        assert_eq!(
+            UnixMillis::parse_utc_iso8601("2024-03-27T15:42:29.551"),
+            Some(orb)
+        );
+        assert_eq!(
+            UnixMillis::parse_utc_iso8601("2024-03-27T15:42:29.551Z"),
+            Some(orb)
+        );
+        assert_eq!(
+            UnixMillis::parse_utc_iso8601("2024-03-27T17:42:29.551+02:00"),
+            Some(orb)
+        );
+        for bad in ["", "1711554149", "2024-03-27", "2024-03-27T15:42:29.551ZZ"] {
+            assert_eq!(UnixMillis::parse_utc_iso8601(bad), None, "{bad}");
         }
     }
 }

@@ -53,6 +53,9 @@ fn content(pieces: &[Piece]) -> String {
             Piece::ContentfulCanonicalRequest => {
                 "method, path, the listed headers and the body (the canonical request)".to_string()
             }
+            Piece::Method => "method".to_string(),
+            Piece::RequestUrl => "request URL".to_string(),
+            Piece::NotificationUrl => "notification URL".to_string(),
         })
         .collect::<Vec<_>>()
         .join(" ‖ ")
@@ -127,23 +130,28 @@ fn check_layout(l: &hookgate_core::model::scheme::Layout<'_>) -> (Vec<String>, S
         Some(
             TimestampSource::UnixSecondsHeader(h)
             | TimestampSource::Rfc3339Header(h)
-            | TimestampSource::UnixMillisHeader(h),
+            | TimestampSource::UnixMillisHeader(h)
+            | TimestampSource::UtcIso8601Header(h),
         ) => headers.push(code(h)),
         Some(TimestampSource::BodyUnixMillis(f)) => headers.push(format!("body field {}", code(f))),
         Some(TimestampSource::JsonBodyMember(f)) => {
             headers.push(format!("the body object's {}", code(f)))
         }
-        Some(TimestampSource::FromSignatureHeader) | None => {}
+        Some(TimestampSource::FromSignatureHeader | TimestampSource::FromSignatureHeaderMillis)
+        | None => {}
     }
     if l.content.contains(&Piece::ContentfulCanonicalRequest) {
         headers.push(code("x-contentful-signed-headers"));
     }
     let enc = match &l.signature {
         SignatureSource::Header { encoding: e, .. } => encoding(*e),
-        SignatureSource::KeyValues { .. } => "hex",
+        SignatureSource::KeyValues { .. }
+        | SignatureSource::TimeThenSignatures { .. }
+        | SignatureSource::KeyValueSets { .. } => "hex",
         SignatureSource::VersionedList { .. } => "base64",
         SignatureSource::PrefixedList { encoding: e, .. }
         | SignatureSource::NumberedHeaders { encoding: e, .. }
+        | SignatureSource::EachHeader { encoding: e, .. }
         | SignatureSource::JsonBodyMember { encoding: e, .. } => encoding(*e),
     };
     (
@@ -169,6 +177,7 @@ fn handshake(h: Option<Handshake>) -> &'static str {
         Some(Handshake::GraphValidation) => "`validationToken`",
         Some(Handshake::OktaVerification) => "one-time verification `GET`",
         Some(Handshake::MailchimpUrlValidation) => "callback URL `GET`",
+        Some(Handshake::TrelloHead) => "`HEAD` when created",
         Some(Handshake::IntercomHead) => "`HEAD` URL check",
         Some(Handshake::WoocommercePing) => "unsigned `webhook_id=` ping",
         Some(Handshake::NotionVerification) => {

@@ -232,7 +232,9 @@ fn main() {
         "every invalid published vector needs its expected code"
     );
     assert!(derived.iter().all(|v| v["derived"] == true));
-    assert!(per_provider.iter().all(|v| v["derived"] == true));
+    // A provider's file may hold the examples it publishes (in its docs or its SDK's
+    // tests) beside ours; each says which it is.
+    assert!(per_provider.iter().all(|v| v["derived"].is_boolean()));
 
     let mut failures = Vec::new();
     for (title, vectors, count) in [

@@ -43,8 +43,35 @@ fuzz_target!(|data: &[u8]| {
                     assert!(!sig.is_empty() && s.contains(sig));
                 }
             }
+            SignatureSource::TimeThenSignatures { separator, .. } => {
+                if let Some((t, sigs)) = parse::time_then_signatures(s, *separator) {
+                    assert!(parse::unix_millis(t).is_some());
+                    assert!(!sigs.is_empty() && sigs.iter().all(|v| s.contains(v)));
+                }
+            }
+            SignatureSource::KeyValueSets {
+                set_separator,
+                separator,
+                timestamp_key,
+                signature_key,
+                ..
+            } => {
+                if let Some(sets) = parse::key_value_sets(
+                    s,
+                    *set_separator,
+                    *separator,
+                    timestamp_key,
+                    signature_key,
+                ) {
+                    assert!(!sets.is_empty());
+                    for (t, sigs) in sets {
+                        assert!(codec::unix_seconds(t).is_some() && !sigs.is_empty());
+                    }
+                }
+            }
             SignatureSource::Header { .. }
             | SignatureSource::NumberedHeaders { .. }
+            | SignatureSource::EachHeader { .. }
             | SignatureSource::JsonBodyMember { .. } => {}
         }
     }

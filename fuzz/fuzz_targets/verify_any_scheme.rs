@@ -24,7 +24,8 @@ fn header_names() -> &'static [&'static str] {
                     match layout.timestamp {
                         Some(TimestampSource::UnixSecondsHeader(h))
                         | Some(TimestampSource::Rfc3339Header(h))
-                        | Some(TimestampSource::UnixMillisHeader(h)) => names.push(h),
+                        | Some(TimestampSource::UnixMillisHeader(h))
+                        | Some(TimestampSource::UtcIso8601Header(h)) => names.push(h),
                         _ => {}
                     }
                     for piece in layout.content.iter() {

@@ -8,7 +8,7 @@ use super::{remember_secret, TestResult, World};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use hookgate_harness::client::{send, unique, Admin, Resp};
-use hookgate_harness::senders::{hmac_sha256, now_secs};
+use hookgate_harness::senders::{hmac_sha1, hmac_sha256, now_secs};
 use serde_json::{json, Value};
 
 type Test = (&'static str, fn(&World) -> TestResult);
@@ -27,6 +27,10 @@ pub const TESTS: &[Test] = &[
     ("public_keys::dropbox_challenge_and_signed_events", dropbox),
     ("public_keys::graph_validation_and_client_state", graph),
     ("public_keys::okta_verification_and_header_secret", okta),
+    (
+        "public_keys::trello_head_and_callbacks_signed_with_their_url",
+        trello,
+    ),
     ("public_keys::schemes_listing_says_what_to_paste", listing),
 ];
 
@@ -341,6 +345,76 @@ fn graph(world: &World) -> TestResult {
         envelopes[0]["envelope"]["body"]["data"]["value"][0]["clientState"],
         "<verified>"
     );
+    Ok(())
+}
+
+/// Trello: the `HEAD` it sends when the webhook is created, then callbacks signed with
+/// base64 HMAC-SHA1 of body + callback URL (developer.atlassian.com, Trello webhooks).
+fn trello(world: &World) -> TestResult {
+    let secret = "trello-e2e-application-secret";
+    remember_secret(secret);
+    let sign = |body: &[u8], url: &str| {
+        STANDARD.encode(hmac_sha1(
+            secret.as_bytes(),
+            &[body, url.as_bytes()].concat(),
+        ))
+    };
+    let (id, path) = register(world, json!({"scheme": "trello", "secret": secret}));
+    let url = world.gateway.url(&path);
+    let head = send("HEAD", &url, &[], b"");
+    assert_eq!(head.status, 200, "Trello's HEAD: {}", head.body);
+    let body = format!(
+        r#"{{"action":{{"id":"{}","type":"commentCard"}}}}"#,
+        unique("act")
+    );
+    let sig = sign(body.as_bytes(), &url);
+    assert_eq!(
+        post(world, &path, &[("X-Trello-Webhook", &sig)], body.as_bytes()).status,
+        202
+    );
+    post(world, &path, &[("X-Trello-Webhook", &sig)], b"{}")
+        .assert_problem(401, "signature_mismatch");
+    let envelopes = forwarded(world, &id);
+    assert_eq!(
+        envelopes.len(),
+        1,
+        "the HEAD or the tampered callback was forwarded"
+    );
+    assert!(
+        !envelopes[0].to_string().contains(&sig),
+        "the signature was forwarded"
+    );
+
+    // Behind a proxy: Trello signs the callback URL it was given, not the arrival URL.
+    let public = "https://trello-callbacks.example/hooks/board?memberID=14";
+    let (id, path) = register(
+        world,
+        json!({"scheme": "trello", "secret": secret, "notification_url": public}),
+    );
+    let body = format!(
+        r#"{{"action":{{"id":"{}","type":"updateCard"}}}}"#,
+        unique("act")
+    );
+    let signed_public = sign(body.as_bytes(), public);
+    assert_eq!(
+        post(
+            world,
+            &path,
+            &[("X-Trello-Webhook", &signed_public)],
+            body.as_bytes()
+        )
+        .status,
+        202
+    );
+    let signed_arrival = sign(body.as_bytes(), &world.gateway.url(&path));
+    post(
+        world,
+        &path,
+        &[("X-Trello-Webhook", &signed_arrival)],
+        body.as_bytes(),
+    )
+    .assert_problem(401, "signature_mismatch");
+    assert_eq!(forwarded(world, &id).len(), 1);
     Ok(())
 }
 

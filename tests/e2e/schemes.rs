@@ -179,6 +179,10 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     ("okta", "public_keys::okta_verification_and_header_secret"),
     ("asana", "asana::handshake_answered_once_then_signed_events"),
     (
+        "trello",
+        "public_keys::trello_head_and_callbacks_signed_with_their_url",
+    ),
+    (
         "shared-secret",
         "ingress::shared_secret_in_either_header_is_accepted",
     ),

@@ -162,6 +162,7 @@ fn new_auth(
         secret_encoding: spec.secret_encoding.value().unwrap_or_default(),
         template,
         verify_token: spec.verify_token.value().map(Secret::from_string),
+        notification_url: spec.notification_url.value(),
         arming: None,
     };
     let supplied =

@@ -157,6 +157,7 @@ fn patched_auth(
             &current.verify_token,
             changed,
         ),
+        notification_url: merged(spec.notification_url, &current.notification_url, changed),
         // Kept while the scheme stays; another scheme has no such handshake. A PATCH
         // never arms (only create and `arm-handshake` do).
         arming: if changed { None } else { current.arming },

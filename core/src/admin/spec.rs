@@ -168,6 +168,9 @@ pub struct AuthSpec {
     /// generated when absent).
     #[serde(default)]
     pub client_state: Field<String>,
+    /// `square`, `trello`: the URL the provider signs, when requests arrive elsewhere.
+    #[serde(default)]
+    pub notification_url: Field<String>,
 }
 
 impl fmt::Debug for AuthSpec {
@@ -188,6 +191,7 @@ impl fmt::Debug for AuthSpec {
                 "client_state",
                 &self.client_state.as_ref().map(|_| "<redacted>"),
             )
+            .field("notification_url", &self.notification_url)
             .finish()
     }
 }

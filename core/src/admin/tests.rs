@@ -625,3 +625,56 @@ fn admin_errors_never_quote_a_sent_value() {
         assert!(!answer.contains(SENTINEL), "{answer}");
     }
 }
+
+#[test]
+fn a_notification_url_is_kept_as_given_where_the_scheme_signs_one() {
+    let square = record(
+        r#"{"path":"/h","auth":{"scheme":"square","notification_url":"https://public.example/hooks/square?a=1"},"target":{"queue":"EVENTS"}}"#,
+    );
+    // Exactly as given: it is what Square signs, so no normalization.
+    assert_eq!(
+        square.auth().notification_url(),
+        Some("https://public.example/hooks/square?a=1")
+    );
+    let shown = serde_json::to_value(view::view(&square)).unwrap();
+    assert_eq!(
+        shown["auth"]["notification_url"],
+        "https://public.example/hooks/square?a=1"
+    );
+    // Kept by a PATCH that does not name it, cleared by null, and reset by a scheme change.
+    let kept = patched(&square, r#"{"enabled":false}"#);
+    assert!(kept.auth().notification_url().is_some());
+    let cleared = patched(&square, r#"{"auth":{"notification_url":null}}"#);
+    assert_eq!(cleared.auth().notification_url(), None);
+    let trello = patched(&square, r#"{"auth":{"scheme":"trello"}}"#);
+    assert_eq!(trello.auth().notification_url(), None);
+
+    for (json, why) in [
+        (
+            r#"{"path":"/h","auth":{"scheme":"github","notification_url":"https://public.example/h"},"target":{"queue":"EVENTS"}}"#,
+            "does not sign a notification URL",
+        ),
+        (
+            r#"{"path":"/h","auth":{"scheme":"square","notification_url":"/hooks/square"},"target":{"queue":"EVENTS"}}"#,
+            "absolute http(s) URL",
+        ),
+        (
+            r#"{"path":"/h","auth":{"scheme":"trello","notification_url":"ftp://public.example/h"},"target":{"queue":"EVENTS"}}"#,
+            "absolute http(s) URL",
+        ),
+        (
+            r#"{"path":"/h","auth":{"scheme":"trello","notification_url":"https://public.example/a b"},"target":{"queue":"EVENTS"}}"#,
+            "absolute http(s) URL",
+        ),
+    ] {
+        let p = problem(json);
+        assert_eq!(p.code.as_str(), "invalid_webhook", "{json}");
+        assert!(p.detail.contains("auth.notification_url"), "{}", p.detail);
+        assert!(p.detail.contains(why), "{}", p.detail);
+    }
+    let long = format!(
+        r#"{{"path":"/h","auth":{{"scheme":"square","notification_url":"https://public.example/{}"}},"target":{{"queue":"EVENTS"}}}}"#,
+        "a".repeat(crate::model::rules::MAX_NOTIFICATION_URL_LEN)
+    );
+    assert!(problem(&long).detail.contains("auth.notification_url"));
+}

@@ -23,6 +23,8 @@ pub struct AuthView<'a> {
     pub secret_encoding: SecretEncoding,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<&'a HmacTemplate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notification_url: Option<&'a str>,
     pub secret_count: usize,
     pub secrets: Vec<SecretView>,
     /// A scheme whose handshake plants the secret (Asana): until when the webhook was
@@ -92,6 +94,7 @@ pub fn view(record: &WebhookRecord) -> WebhookView<'_> {
             tolerance_s: auth.tolerance_s(),
             secret_encoding: auth.secret_encoding(),
             template: auth.template(),
+            notification_url: auth.notification_url(),
             secret_count: auth.secrets().len(),
             secrets: auth
                 .secrets()

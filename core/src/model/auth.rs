@@ -81,6 +81,10 @@ pub struct AuthConfig {
     /// `hub.verify_token` (chosen by the operator, pasted into Meta's dashboard).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) verify_token: Option<Secret>,
+    /// Only for schemes that sign the URL the provider was told to call (Square, Trello):
+    /// that URL, when it is not the one requests arrive at (a proxy in front).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) notification_url: Option<String>,
     /// Only for a scheme whose handshake plants the secret (`asana`): whether, and until
     /// when, that handshake is accepted (`model::arming`). Absent: not armed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -124,6 +128,10 @@ impl AuthConfig {
 
     pub fn verify_token(&self) -> Option<&Secret> {
         self.verify_token.as_ref()
+    }
+
+    pub fn notification_url(&self) -> Option<&str> {
+        self.notification_url.as_deref()
     }
 
     pub fn arming(&self) -> Option<super::arming::Arming> {

@@ -5,7 +5,7 @@
 
 use super::auth::{AuthConfig, SecretEncoding};
 use super::record::{Target, WebhookRecord};
-use super::scheme::KeyFormat;
+use super::scheme::{Check, KeyFormat, Piece};
 use super::template::{parse_template, HmacTemplate, Part};
 use super::Scheme;
 use crate::codec;
@@ -255,6 +255,7 @@ fn check_auth(auth: &AuthConfig, secret_length: SecretLength, v: &mut Violations
         ),
         (None, _) => {}
     }
+    check_notification_url(auth, v);
     // A scheme whose handshake plants the secret (Asana) has none until it comes.
     if auth.secrets.is_empty() && !scheme.plants_secret() {
         v.invalid("auth.secrets", "at least one secret is required");
@@ -343,6 +344,43 @@ pub(crate) fn check_secret(raw: &str, auth: &AuthConfig) -> Result<(), &'static 
             Err("must be base64 of at least 16 bytes, as the provider gives it")
         }
         _ => Ok(()),
+    }
+}
+
+/// The longest `auth.notification_url` kept.
+pub const MAX_NOTIFICATION_URL_LEN: usize = 2048;
+
+/// `auth.notification_url`: only where the scheme signs the URL the provider was told to
+/// call, and then an absolute http(s) URL, kept exactly as given (it is signed as is).
+fn check_notification_url(auth: &AuthConfig, v: &mut Violations) {
+    let Some(url) = &auth.notification_url else {
+        return;
+    };
+    let signs_it = match &auth.scheme.descriptor().check {
+        Check::Hmac(layout) => layout.content.contains(&Piece::NotificationUrl),
+        _ => false,
+    };
+    if !signs_it {
+        v.invalid(
+            "auth.notification_url",
+            format!(
+                "the {} scheme does not sign a notification URL",
+                auth.scheme.name()
+            ),
+        );
+        return;
+    }
+    let parsed = url::Url::parse(url);
+    if url.len() > MAX_NOTIFICATION_URL_LEN
+        || url.chars().any(|c| c.is_whitespace() || c.is_control())
+        || !matches!(parsed.as_ref().map(url::Url::scheme), Ok("https" | "http"))
+    {
+        v.invalid(
+            "auth.notification_url",
+            format!(
+                "must be an absolute http(s) URL of at most {MAX_NOTIFICATION_URL_LEN} characters"
+            ),
+        );
     }
 }
 

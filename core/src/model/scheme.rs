@@ -148,6 +148,25 @@ pub enum SignatureSource<'a> {
         max: u8,
         encoding: SignatureEncoding,
     },
+    /// The time first, then one or more hex signatures, all `separator`-separated
+    /// (Recurly: `<unix ms>,<hex>,<hex>`).
+    TimeThenSignatures { header: &'a str, separator: char },
+    /// Several [`SignatureSource::KeyValues`] sets separated by `set_separator`, each with
+    /// its own time (Persona while a secret rotates: `t=…,v1=… t=…,v1=…`).
+    KeyValueSets {
+        header: &'a str,
+        set_separator: char,
+        separator: char,
+        timestamp_key: &'a str,
+        signature_key: &'a str,
+    },
+    /// Each of these headers present carries one signature in `encoding`, made with one
+    /// of the provider's keys (Box's primary and secondary); any may match any stored
+    /// secret.
+    EachHeader {
+        names: &'a [&'a str],
+        encoding: SignatureEncoding,
+    },
     /// Inside the JSON body: the top-level object `member` (at most
     /// [`BODY_MEMBER_MAX_LEN`] bytes, so reading it is a bounded parse) holds the MAC in
     /// the first of `fields` present, and any others in the rest (Mailgun's `signature`
@@ -170,9 +189,12 @@ impl SignatureSource<'_> {
             SignatureSource::Header { names, .. } => names.iter().copied().collect(),
             SignatureSource::KeyValues { header, .. }
             | SignatureSource::VersionedList { header }
-            | SignatureSource::PrefixedList { header, .. } => vec![header],
+            | SignatureSource::PrefixedList { header, .. }
+            | SignatureSource::TimeThenSignatures { header, .. }
+            | SignatureSource::KeyValueSets { header, .. } => vec![header],
             SignatureSource::NumberedHeaders { prefix, .. } => vec![prefix],
             SignatureSource::JsonBodyMember { .. } => vec![],
+            SignatureSource::EachHeader { names, .. } => names.to_vec(),
         }
     }
 }
@@ -197,8 +219,12 @@ pub enum TimestampSource<'a> {
     Rfc3339Header(&'a str),
     /// Unix milliseconds in a top-level field of the JSON body (Linear).
     BodyUnixMillis(&'a str),
-    /// Unix milliseconds in a header (Contentful).
+    /// Unix milliseconds in a header (HubSpot, Contentful).
     UnixMillisHeader(&'a str),
+    /// The time item of the signature header, in Unix milliseconds (WorkOS, Recurly).
+    FromSignatureHeaderMillis,
+    /// ISO 8601 in a header, UTC when it names no offset (Orb's `2024-03-27T15:42:29.551`).
+    UtcIso8601Header(&'a str),
     /// Unix seconds (a string or a number) in a field of the
     /// [`SignatureSource::JsonBodyMember`] object (Mailgun's `timestamp`), read with it.
     JsonBodyMember(&'a str),
@@ -223,6 +249,15 @@ pub enum Piece<'a> {
     /// `x-contentful-signed-headers` lists (sorted `name:value` joined by `;`), body, on
     /// four lines (`verify::contentful`).
     ContentfulCanonicalRequest,
+    /// The request's method as sent (HubSpot).
+    Method,
+    /// The public URL the request arrived at, in the forms Twilio's SDKs try (HubSpot's
+    /// URI "as the sender called it").
+    RequestUrl,
+    /// The URL the provider was told to call: `auth.notification_url` when the record
+    /// sets one (a proxy in front, another public host), else as [`Piece::RequestUrl`]
+    /// (Square's notification URL, Trello's callback URL).
+    NotificationUrl,
 }
 
 /// How a stored secret becomes key bytes.
@@ -314,6 +349,10 @@ pub enum Handshake {
     /// Mailchimp: a `GET` to the callback URL (its key proves it) when the webhook is
     /// saved, answered `200`.
     MailchimpUrlValidation,
+    /// Trello: the `HEAD` it sends to the callback URL when the webhook is created,
+    /// answered `200` with no body (it proves nothing and reveals only that the webhook
+    /// stands, which the webhook's object confirms first).
+    TrelloHead,
     /// Intercom: a `HEAD` to the endpoint URL when it is saved, answered `200`.
     IntercomHead,
     /// WooCommerce: the unsigned ping on creation (form body `webhook_id=<id>`, no
@@ -342,6 +381,7 @@ impl Handshake {
                 | Handshake::DropboxChallenge
                 | Handshake::GraphValidation
                 | Handshake::OktaVerification
+                | Handshake::TrelloHead
                 | Handshake::IntercomHead
                 | Handshake::WoocommercePing
                 | Handshake::AsanaHookSecret
@@ -362,6 +402,7 @@ impl Handshake {
             | Handshake::DropboxChallenge
             | Handshake::OktaVerification
             | Handshake::MailchimpUrlValidation => Some("GET"),
+            Handshake::TrelloHead => Some("HEAD"),
             Handshake::IntercomHead => Some("HEAD"),
             _ => None,
         }

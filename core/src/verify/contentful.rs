@@ -16,15 +16,6 @@ use super::VerifyError;
 pub(crate) const SIGNED_HEADERS: &str = "x-contentful-signed-headers";
 pub(crate) const TIMESTAMP: &str = "x-contentful-timestamp";
 
-/// Unix milliseconds as Contentful writes them: at most 15 digits.
-pub(crate) fn unix_millis(raw: &str) -> Option<i64> {
-    let raw = raw.trim();
-    if raw.is_empty() || raw.len() > 15 || !raw.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    raw.parse().ok()
-}
-
 /// The signed text before the body: `method "\n" path "\n" headers "\n"`.
 pub(crate) fn canonical_prefix<'h>(
     method: &str,
@@ -49,7 +40,7 @@ pub(crate) fn canonical_prefix<'h>(
         let value = match name.as_str() {
             SIGNED_HEADERS => joined.clone(),
             TIMESTAMP => header(TIMESTAMP)
-                .and_then(unix_millis)
+                .and_then(super::parse::unix_millis)
                 .ok_or(VerifyError::TimestampMalformed)?
                 .to_string(),
             other => header(other)

@@ -8,7 +8,7 @@
 //! then the MAC itself. A time inside the body (Linear's `webhookTimestamp`) is read
 //! last, after the MAC: before it matched, the body is only hashed, never parsed.
 
-use super::{contentful, first_matching_secret, parse, twilio, VerifyError};
+use super::{contentful, first_matching_secret, parse, public_url, twilio, VerifyError};
 use crate::model::scheme::{
     Layout, Piece, Prefix, SignatureSource, TimestampSource, BODY_MEMBER_MAX_LEN,
 };
@@ -63,8 +63,15 @@ pub(super) fn run_for(
             signature_key,
         } => {
             let raw = headers.get(header).ok_or(VerifyError::SignatureMissing)?;
+            // WorkOS writes milliseconds where Stripe writes seconds.
+            let time_ok: fn(&str) -> bool = match layout.timestamp {
+                Some(TimestampSource::FromSignatureHeaderMillis) => {
+                    |t| parse::unix_millis(t).is_some()
+                }
+                _ => |t| codec::unix_seconds(t).is_some(),
+            };
             let (time, signatures) =
-                parse::key_values(raw, *separator, timestamp_key, signature_key)
+                parse::key_values_timed(raw, *separator, timestamp_key, signature_key, time_ok)
                     .ok_or(VerifyError::SignatureMalformed)?;
             Presented::WithTime(time, signatures)
         }
@@ -87,6 +94,39 @@ pub(super) fn run_for(
             }
             Presented::Several(values)
         }
+        SignatureSource::TimeThenSignatures { header, separator } => {
+            let raw = headers.get(header).ok_or(VerifyError::SignatureMissing)?;
+            let (time, signatures) = parse::time_then_signatures(raw, *separator)
+                .ok_or(VerifyError::SignatureMalformed)?;
+            Presented::WithTime(time, signatures)
+        }
+        SignatureSource::KeyValueSets {
+            header,
+            set_separator,
+            separator,
+            timestamp_key,
+            signature_key,
+        } => {
+            let raw = headers.get(header).ok_or(VerifyError::SignatureMissing)?;
+            let sets = parse::key_value_sets(
+                raw,
+                *set_separator,
+                *separator,
+                timestamp_key,
+                signature_key,
+            )
+            .ok_or(VerifyError::SignatureMalformed)?;
+            let times = sets.iter().map(|(time, _)| *time).collect();
+            let signatures = sets.into_iter().flat_map(|(_, s)| s).collect();
+            Presented::WithTimes(times, signatures)
+        }
+        SignatureSource::EachHeader { names, .. } => {
+            let present: Vec<&str> = names.iter().filter_map(|n| headers.get(n)).collect();
+            if present.is_empty() {
+                return Err(VerifyError::SignatureMissing);
+            }
+            Presented::Several(present)
+        }
         // Mailgun: one small object of the body, read once (bounded); the rest of the
         // body is not parsed.
         SignatureSource::JsonBodyMember { member, fields, .. } => {
@@ -105,36 +145,50 @@ pub(super) fn run_for(
         _ => None,
     };
 
-    // 2. The signed time, checked against the window before any MAC is computed.
-    let signed_time: Option<&str> = match layout.timestamp {
-        None => None,
+    // 2. The signed time, checked against the window before any MAC is computed. Usually
+    // one; Persona's rotating sets carry one each, and every one must be fresh.
+    let signed_times: Vec<&str> = match layout.timestamp {
+        None => Vec::new(),
         Some(TimestampSource::UnixSecondsHeader(name)) => {
             let ts = timestamp_header(headers, name)?;
             let secs = codec::unix_seconds(ts).ok_or(VerifyError::TimestampMalformed)?;
             check_fresh(auth, secs.saturating_mul(1000), now)?;
-            Some(ts)
+            vec![ts]
         }
         Some(TimestampSource::FromSignatureHeader) => {
-            let Presented::WithTime(ts, _) = &presented else {
-                return Err(VerifyError::Misconfigured(
-                    "the time is read from a header that carries none",
-                ));
-            };
-            let secs = codec::unix_seconds(ts).ok_or(VerifyError::TimestampMalformed)?;
-            check_fresh(auth, secs.saturating_mul(1000), now)?;
-            Some(ts)
+            let times = presented.times()?;
+            for ts in &times {
+                let secs = codec::unix_seconds(ts).ok_or(VerifyError::TimestampMalformed)?;
+                check_fresh(auth, secs.saturating_mul(1000), now)?;
+            }
+            times
+        }
+        Some(TimestampSource::FromSignatureHeaderMillis) => {
+            let times = presented.times()?;
+            for ts in &times {
+                let ms = parse::unix_millis(ts).ok_or(VerifyError::TimestampMalformed)?;
+                check_fresh(auth, ms, now)?;
+            }
+            times
         }
         Some(TimestampSource::Rfc3339Header(name)) => {
             let ts = timestamp_header(headers, name)?;
             let signed = UnixMillis::parse_rfc3339(ts).ok_or(VerifyError::TimestampMalformed)?;
             check_fresh(auth, signed.0 as i64, now)?;
-            Some(ts)
+            vec![ts]
         }
         Some(TimestampSource::UnixMillisHeader(name)) => {
             let ts = timestamp_header(headers, name)?;
-            let ms = contentful::unix_millis(ts).ok_or(VerifyError::TimestampMalformed)?;
+            let ms = parse::unix_millis(ts).ok_or(VerifyError::TimestampMalformed)?;
             check_fresh(auth, ms, now)?;
-            Some(ts)
+            vec![ts]
+        }
+        Some(TimestampSource::UtcIso8601Header(name)) => {
+            let ts = timestamp_header(headers, name)?;
+            let signed =
+                UnixMillis::parse_utc_iso8601(ts).ok_or(VerifyError::TimestampMalformed)?;
+            check_fresh(auth, signed.0 as i64, now)?;
+            vec![ts]
         }
         Some(TimestampSource::JsonBodyMember(_)) => {
             let ts = member_time.as_deref().ok_or(VerifyError::Misconfigured(
@@ -142,11 +196,11 @@ pub(super) fn run_for(
             ))?;
             let secs = codec::unix_seconds(ts).ok_or(VerifyError::TimestampMalformed)?;
             check_fresh(auth, secs.saturating_mul(1000), now)?;
-            Some(ts)
+            vec![ts]
         }
         // Read from the body only once the MAC over it matched (step 6): an unverified
         // body is hashed, never parsed.
-        Some(TimestampSource::BodyUnixMillis(_)) => None,
+        Some(TimestampSource::BodyUnixMillis(_)) => Vec::new(),
     };
 
     // 3. The presented MACs, decoded; none in the right shape is malformed.
@@ -166,7 +220,7 @@ pub(super) fn run_for(
             let decoded = encoded.and_then(|e| decode(*encoding, e, mac_len));
             vec![decoded.ok_or(VerifyError::SignatureMalformed)?]
         }
-        (_, Presented::WithTime(_, signatures)) => signatures
+        (_, Presented::WithTime(_, signatures) | Presented::WithTimes(_, signatures)) => signatures
             .iter()
             .filter_map(|s| decode(SignatureEncoding::Hex, s, mac_len))
             .collect(),
@@ -174,6 +228,8 @@ pub(super) fn run_for(
             .into_iter()
             .filter_map(|s| decode(SignatureEncoding::Base64, s, mac_len))
             .collect(),
+        // Box's headers: one that is not a signature in the encoding (an empty
+        // secondary) is ignored, as another version's item is.
         (
             SignatureSource::JsonBodyMember {
                 fields, encoding, ..
@@ -185,11 +241,12 @@ pub(super) fn run_for(
             .collect(),
         (
             SignatureSource::PrefixedList { encoding, .. }
-            | SignatureSource::NumberedHeaders { encoding, .. },
+            | SignatureSource::NumberedHeaders { encoding, .. }
+            | SignatureSource::EachHeader { encoding, .. },
             Presented::Several(signatures),
         ) => signatures
             .iter()
-            .filter_map(|s| decode(*encoding, s, mac_len))
+            .filter_map(|s| decode(*encoding, s.trim(), mac_len))
             .collect(),
         _ => {
             return Err(VerifyError::Misconfigured(
@@ -223,8 +280,14 @@ pub(super) fn run_for(
             _ => None,
         })
         .collect();
+    // The URLs a piece may stand for (HubSpot, Square, Trello), one list per piece.
+    let urls: Vec<Vec<String>> = layout
+        .content
+        .iter()
+        .map(|piece| public_url::forms(piece, auth, &inbound.url))
+        .collect();
     let mut contents: Vec<Vec<Chunk<'_>>> = vec![Vec::with_capacity(layout.content.len())];
-    for (i, piece) in layout.content.iter().enumerate() {
+    for (at, piece) in layout.content.iter().enumerate() {
         let bytes: &[u8] = match piece {
             Piece::ContentfulCanonicalRequest => {
                 let Some(prefix) = &canonical else { continue };
@@ -234,17 +297,28 @@ pub(super) fn run_for(
                 }
                 continue;
             }
-            Piece::JsonBodyMember(_) => member_fields[i]
+            Piece::JsonBodyMember(_) => member_fields[at]
                 .as_deref()
                 .ok_or(VerifyError::SignatureMalformed)?
                 .as_bytes(),
             Piece::Literal(text) => text.as_bytes(),
             Piece::Body => &inbound.body,
-            Piece::Timestamp => signed_time
-                .ok_or(VerifyError::Misconfigured(
-                    "the content signs a time the scheme does not read",
-                ))?
-                .as_bytes(),
+            Piece::Method => inbound.method.as_bytes(),
+            Piece::Timestamp => {
+                if signed_times.is_empty() {
+                    return Err(VerifyError::Misconfigured(
+                        "the content signs a time the scheme does not read",
+                    ));
+                }
+                let times: Vec<&[u8]> = signed_times.iter().map(|t| t.as_bytes()).collect();
+                fan_out(&mut contents, &times);
+                continue;
+            }
+            Piece::RequestUrl | Piece::NotificationUrl => {
+                let forms: Vec<&[u8]> = urls[at].iter().map(|u| u.as_bytes()).collect();
+                fan_out(&mut contents, &forms);
+                continue;
+            }
             Piece::Header(name) => headers
                 .get(name)
                 .ok_or_else(|| VerifyError::HeaderMissing(name.to_string()))?
@@ -320,6 +394,42 @@ enum Presented<'h> {
     Member(json::SmallObject<'h>),
     /// Every presented signature, each to decode in the source's encoding.
     Several(Vec<&'h str>),
+    /// Several sets, each with its time (Persona while rotating).
+    WithTimes(Vec<&'h str>, Vec<&'h str>),
+}
+
+impl<'h> Presented<'h> {
+    /// The times carried by the signature header itself.
+    fn times(&self) -> Result<Vec<&'h str>, VerifyError> {
+        match self {
+            Presented::WithTime(time, _) => Ok(vec![*time]),
+            Presented::WithTimes(times, _) => Ok(times.clone()),
+            _ => Err(VerifyError::Misconfigured(
+                "the time is read from a header that carries none",
+            )),
+        }
+    }
+}
+
+/// Every content so far continues with each of `alternatives` (one of several times,
+/// one of a URL's forms); with a single alternative, nothing is copied.
+fn fan_out<'a>(contents: &mut Vec<Vec<Chunk<'a>>>, alternatives: &[&'a [u8]]) {
+    if let [only] = alternatives {
+        for c in contents.iter_mut() {
+            c.push(Chunk::Bytes(only));
+        }
+        return;
+    }
+    *contents = contents
+        .iter()
+        .flat_map(|prefix| {
+            alternatives.iter().map(move |alt| {
+                let mut c = prefix.clone();
+                c.push(Chunk::Bytes(alt));
+                c
+            })
+        })
+        .collect();
 }
 
 fn timestamp_header<'h>(headers: &'h Headers, name: &str) -> Result<&'h str, VerifyError> {

@@ -204,6 +204,8 @@ pub(super) fn challenge(
                 "okta_verification",
             )
         }
+        // Trello's, likewise: the method alone is the handshake (checked above).
+        Handshake::TrelloHead => empty_ok("trello_head"),
         // Intercom's URL check proves nothing and is told nothing: an empty 200 says no
         // more than a refused POST would (that a webhook exists at this path).
         Handshake::IntercomHead => empty_ok("intercom_head"),
@@ -362,6 +364,7 @@ pub fn handshake(verified: &Verified) -> Option<HandshakeReply> {
         | Handshake::DropboxChallenge
         | Handshake::GraphValidation
         | Handshake::OktaVerification
+        | Handshake::TrelloHead
         | Handshake::IntercomHead
         | Handshake::WoocommercePing
         | Handshake::NotionVerification

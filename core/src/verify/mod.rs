@@ -11,6 +11,7 @@ mod engine;
 pub mod handshake;
 pub mod parse;
 mod public_key;
+mod public_url;
 pub mod sign;
 mod token_or_signed;
 mod twilio;

@@ -14,6 +14,19 @@ pub fn key_values<'h>(
     time_key: &str,
     sig_key: &str,
 ) -> Option<(&'h str, Vec<&'h str>)> {
+    key_values_timed(header, separator, time_key, sig_key, |t| {
+        unix_seconds(t).is_some()
+    })
+}
+
+/// [`key_values`] with the time's form decided by `time_ok` (WorkOS's is milliseconds).
+pub fn key_values_timed<'h>(
+    header: &'h str,
+    separator: char,
+    time_key: &str,
+    sig_key: &str,
+    time_ok: fn(&str) -> bool,
+) -> Option<(&'h str, Vec<&'h str>)> {
     let mut time = None;
     let mut signatures = Vec::new();
     for item in header.split(separator) {
@@ -24,7 +37,41 @@ pub fn key_values<'h>(
             signatures.push(v);
         }
     }
-    let time = time.filter(|t| unix_seconds(t).is_some())?;
+    let time = time.filter(|t| time_ok(t))?;
+    (!signatures.is_empty()).then_some((time, signatures))
+}
+
+/// Unix milliseconds as sent: 1 to 16 ASCII digits (trimmed).
+pub fn unix_millis(s: &str) -> Option<i64> {
+    let s = s.trim();
+    if s.is_empty() || s.len() > 16 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// Persona while rotating: `set_separator`-separated [`key_values`] sets, each with its
+/// own time. `None` when any set is not one.
+pub fn key_value_sets<'h>(
+    header: &'h str,
+    set_separator: char,
+    separator: char,
+    time_key: &str,
+    sig_key: &str,
+) -> Option<Vec<(&'h str, Vec<&'h str>)>> {
+    header
+        .split(set_separator)
+        .filter(|set| !set.trim().is_empty())
+        .map(|set| key_values(set, separator, time_key, sig_key))
+        .collect::<Option<Vec<_>>>()
+        .filter(|sets| !sets.is_empty())
+}
+
+/// Recurly: the time first (digits), then one or more non-empty signatures.
+pub fn time_then_signatures(header: &str, separator: char) -> Option<(&str, Vec<&str>)> {
+    let mut items = header.split(separator).map(str::trim);
+    let time = items.next().filter(|t| unix_millis(t).is_some())?;
+    let signatures: Vec<&str> = items.filter(|s| !s.is_empty()).collect();
     (!signatures.is_empty()).then_some((time, signatures))
 }
 
@@ -113,6 +160,44 @@ mod tests {
     }
 
     #[test]
+    fn millisecond_times_in_key_values() {
+        let millis = |t: &str| unix_millis(t).is_some();
+        let (t, v1) = key_values_timed("t=1700000000123, v1=ab", ',', "t", "v1", millis).unwrap();
+        assert_eq!((t, v1), ("1700000000123", vec!["ab"]));
+        // Stripe's seconds parser refuses thirteen digits; the millisecond one takes them.
+        assert!(stripe("t=1700000000123,v1=ab").is_none());
+        for bad in [
+            "t=17000000001234567,v1=ab",
+            "t=-1,v1=ab",
+            "t=,v1=ab",
+            "v1=ab",
+        ] {
+            assert!(
+                key_values_timed(bad, ',', "t", "v1", millis).is_none(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn persona_sets() {
+        let sets = key_value_sets("t=1,v1=aa t=2,v1=bb", ' ', ',', "t", "v1").unwrap();
+        assert_eq!(sets, vec![("1", vec!["aa"]), ("2", vec!["bb"])]);
+        assert_eq!(
+            key_value_sets("t=1,v1=aa", ' ', ',', "t", "v1")
+                .unwrap()
+                .len(),
+            1
+        );
+        for bad in ["", " ", "t=1,v1=aa t=2", "t=1,v1=aa garbage", "v1=aa t=1"] {
+            assert!(
+                key_value_sets(bad, ' ', ',', "t", "v1").is_none(),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
     fn prefixed_items_keep_their_version_only() {
         assert_eq!(prefixed_items("v1=aa,v1=bb", ',', "v1="), vec!["aa", "bb"]);
         assert_eq!(
@@ -122,6 +207,24 @@ mod tests {
         for none in ["", "aa", "v2=aa", "v1=", "v1", ",,", "x v1=aa"] {
             assert!(prefixed_items(none, ',', "v1=").is_empty(), "{none:?}");
         }
+    }
+
+    #[test]
+    fn recurly_header() {
+        let (t, sigs) = time_then_signatures("1700000000456,aa, bb", ',').unwrap();
+        assert_eq!((t, sigs), ("1700000000456", vec!["aa", "bb"]));
+        for bad in ["1700000000456", "1700000000456,", "aa,bb", ",aa", ""] {
+            assert!(time_then_signatures(bad, ',').is_none(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn orb_list() {
+        assert_eq!(
+            prefixed_items("v1=aa v2=bb  v1=cc", ' ', "v1="),
+            vec!["aa", "cc"]
+        );
+        assert!(prefixed_items("aa v2=bb", ' ', "v1=").is_empty());
     }
 
     #[test]

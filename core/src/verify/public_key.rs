@@ -64,6 +64,12 @@ pub(super) fn run(
                     "a public-key layout signs headers, the time and the body only",
                 ))
             }
+            Piece::Method => message.extend_from_slice(inbound.method.as_bytes()),
+            Piece::RequestUrl | Piece::NotificationUrl => {
+                return Err(VerifyError::Misconfigured(
+                    "no public-key layout signs a URL yet",
+                ))
+            }
         }
     }
 

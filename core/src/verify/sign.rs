@@ -2,7 +2,7 @@
 //! It reads the same descriptors and layouts the verifier runs, so a test event is signed
 //! exactly as the webhook's provider would sign it, with the webhook's newest secret.
 
-use super::{adyen, contentful, engine, twilio};
+use super::{adyen, contentful, engine, public_url, twilio};
 use crate::model::scheme::{Check, Layout, Piece, Prefix, SignatureSource, TimestampSource};
 use crate::model::template::SignatureEncoding;
 use crate::model::{Method, Scheme, Style, WebhookRecord};
@@ -105,7 +105,13 @@ fn sign(
     let timestamp: Option<String> = timestamp_source.and_then(|t| match t {
         TimestampSource::BodyUnixMillis(_) => None,
         TimestampSource::Rfc3339Header(_) => Some(now.to_rfc3339()),
-        TimestampSource::UnixMillisHeader(_) => Some(now.0.to_string()),
+        TimestampSource::UnixMillisHeader(_) | TimestampSource::FromSignatureHeaderMillis => {
+            Some(now.0.to_string())
+        }
+        // Orb writes UTC without a zone.
+        TimestampSource::UtcIso8601Header(_) => {
+            Some(now.to_rfc3339().trim_end_matches('Z').to_string())
+        }
         _ => Some(now_s.clone()),
     });
 
@@ -305,7 +311,8 @@ fn sign_mac(
     if let Some(
         TimestampSource::UnixSecondsHeader(name)
         | TimestampSource::Rfc3339Header(name)
-        | TimestampSource::UnixMillisHeader(name),
+        | TimestampSource::UnixMillisHeader(name)
+        | TimestampSource::UtcIso8601Header(name),
     ) = layout.timestamp
     {
         headers.push((name.to_string(), timestamp.to_string()));
@@ -364,6 +371,10 @@ fn sign_mac(
                     .and_then(|mut c| (!c.is_empty()).then(|| c.remove(0)))
                     .ok_or(SignError::Misconfigured("Twilio content"))?,
             ),
+            Piece::Method => Cow::Borrowed(method.as_str().as_bytes()),
+            Piece::RequestUrl | Piece::NotificationUrl => {
+                Cow::Owned(public_url::signing_form(piece, auth, url).into_bytes())
+            }
         });
     }
     let mac = engine::mac(layout.algorithm, &key, &pieces);
@@ -415,6 +426,28 @@ fn sign_mac(
         SignatureSource::NumberedHeaders {
             prefix, encoding, ..
         } => (format!("{prefix}1"), encode(*encoding)),
+        SignatureSource::TimeThenSignatures { header, separator } => (
+            header.to_string(),
+            format!("{timestamp}{separator}{}", hex::encode(mac.as_slice())),
+        ),
+        // One set: a sender signing with one secret.
+        SignatureSource::KeyValueSets {
+            header,
+            separator,
+            timestamp_key,
+            signature_key,
+            ..
+        } => (
+            header.to_string(),
+            format!(
+                "{timestamp_key}={timestamp}{separator}{signature_key}={}",
+                hex::encode(mac.as_slice())
+            ),
+        ),
+        // The first header: the provider's primary key.
+        SignatureSource::EachHeader { names, encoding } => {
+            (names[0].to_string(), encode(*encoding))
+        }
         SignatureSource::JsonBodyMember { .. } => {
             return Err(SignError::Misconfigured(
                 "a body object is signed in the body",
@@ -465,7 +498,10 @@ fn sign_in_body(
             Piece::Body
             | Piece::Header(_)
             | Piece::TwilioUrlAndParams
-            | Piece::ContentfulCanonicalRequest => {
+            | Piece::ContentfulCanonicalRequest
+            | Piece::Method
+            | Piece::RequestUrl
+            | Piece::NotificationUrl => {
                 return Err(SignError::Misconfigured(
                     "a body-object layout signs the object's fields only",
                 ))
@@ -580,6 +616,20 @@ mod tests {
                 | Scheme::Meta
                 | Scheme::Twitter
                 | Scheme::Dropbox
+                | Scheme::Zendesk
+                | Scheme::Calendly
+                | Scheme::Mux
+                | Scheme::Workos
+                | Scheme::Orb
+                | Scheme::Frameio
+                | Scheme::Buildkite
+                | Scheme::Recurly
+                | Scheme::Tiktok
+                | Scheme::Persona
+                | Scheme::Box
+                | Scheme::HubspotV3
+                | Scheme::Square
+                | Scheme::Trello
                 | Scheme::Sentry
                 | Scheme::Vercel
                 | Scheme::Bitbucket

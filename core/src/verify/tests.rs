@@ -538,6 +538,67 @@ fn handshakes_answer_only_their_own_scheme() {
 }
 
 #[test]
+fn trellos_head_is_answered_and_nothing_else_is_taken_for_it() {
+    use super::handshake::handshake;
+    use crate::request::precheck;
+    let r = spec(r#"{"scheme":"trello","secret":"trello-app-secret"}"#);
+    // Let through although the webhook lists only POST, and answered 200 with no body.
+    let mut head = inbound(&[], b"");
+    head.method = "HEAD".into();
+    assert!(precheck(&r, "HEAD", &head.headers).is_ok());
+    let v = verify(exact(&r), head, NOW).unwrap();
+    let reply = handshake(&v).unwrap();
+    assert_eq!((reply.status, reply.body.as_str()), (200, ""));
+    assert_eq!(reply.kind, "trello_head");
+    // A bodyless POST is no handshake: it must be signed.
+    assert_eq!(err(&r, inbound(&[], b"")), VerifyError::SignatureMissing);
+    // Nor is a HEAD at a webhook of another scheme (its method is not allowed there).
+    let github = spec(r#"{"scheme":"github","secret":"github-secret"}"#);
+    assert!(precheck(&github, "HEAD", &Headers::new(std::iter::empty())).is_err());
+    let mut head = inbound(&[], b"");
+    head.method = "HEAD".into();
+    assert_eq!(err(&github, head), VerifyError::SignatureMissing);
+}
+
+#[test]
+fn a_url_signing_scheme_tries_the_arrival_urls_forms_or_only_the_configured_one() {
+    let body = br#"{"event_id":"e1"}"#;
+    let signed_for =
+        |url: &str| STANDARD.encode(hmac256(b"square-signature-key", &[url.as_bytes(), body]));
+    let r = spec(r#"{"scheme":"square","secret":"square-signature-key"}"#);
+    // Signed with the default port written, arriving without it: one of Twilio's forms.
+    let sig = signed_for("https://hooks.example.com:443/h");
+    ok(
+        &r,
+        inbound(&[("x-square-hmacsha256-signature", &sig)], body),
+    );
+    let sig = signed_for("https://other.example/h");
+    assert_eq!(
+        err(
+            &r,
+            inbound(&[("x-square-hmacsha256-signature", &sig)], body)
+        ),
+        VerifyError::SignatureMismatch
+    );
+    // Configured: that URL exactly, and the arrival URL no longer.
+    let r = spec(
+        r#"{"scheme":"square","secret":"square-signature-key","notification_url":"https://other.example/h"}"#,
+    );
+    ok(
+        &r,
+        inbound(&[("x-square-hmacsha256-signature", &sig)], body),
+    );
+    let arrival = signed_for("https://hooks.example.com/h");
+    assert_eq!(
+        err(
+            &r,
+            inbound(&[("x-square-hmacsha256-signature", &arrival)], body)
+        ),
+        VerifyError::SignatureMismatch
+    );
+}
+
+#[test]
 fn unsigned_url_checks_are_answered_only_in_their_own_shape() {
     use super::handshake::handshake;
     let answered = |r: &WebhookRecord, i: Inbound| {

@@ -6,7 +6,7 @@ use url::{Position, Url};
 
 /// The URL forms Twilio's official SDKs try: as normalized (WHATWG, like the Worker sees
 /// it), with an explicit port removed, and with the scheme's default port added.
-fn url_variants(raw: &str) -> Vec<String> {
+pub(super) fn url_variants(raw: &str) -> Vec<String> {
     let mut out = vec![raw.to_string()];
     let mut push = |s: String| {
         if !out.contains(&s) {

@@ -12,6 +12,7 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 
+mod c;
 mod d;
 pub use d::adyen_notification;
 
@@ -118,6 +119,7 @@ pub fn providers() -> Vec<Provider> {
         first_providers(),
         a::providers(),
         b::providers(),
+        c::providers(),
         d::providers(),
     ]
     .into_iter()

@@ -123,6 +123,20 @@ catalogue! {
     Xero => xero,
     Notion => notion,
     Asana => asana,
+    Zendesk => zendesk,
+    Calendly => calendly,
+    Mux => mux,
+    Workos => workos,
+    Orb => orb,
+    Frameio => frameio,
+    Buildkite => buildkite,
+    Recurly => recurly,
+    Tiktok => tiktok,
+    Persona => persona,
+    Box => r#box,
+    HubspotV3 => hubspot_v3,
+    Square => square,
+    Trello => trello,
     Openai => openai,
     Replicate => replicate,
     Clerk => clerk,
@@ -393,6 +407,44 @@ mod tests {
                     assert_eq!(ids, &[*h], "{}", d.name);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_time_read_from_the_signature_header_has_a_header_that_carries_one() {
+        for scheme in Scheme::ALL {
+            let d = scheme.descriptor();
+            let Check::Hmac(l) = &d.check else { continue };
+            let from_header = matches!(
+                l.timestamp,
+                Some(
+                    TimestampSource::FromSignatureHeader
+                        | TimestampSource::FromSignatureHeaderMillis
+                )
+            );
+            let carries_one = matches!(
+                l.signature,
+                SignatureSource::KeyValues { .. }
+                    | SignatureSource::KeyValueSets { .. }
+                    | SignatureSource::TimeThenSignatures { .. }
+            );
+            assert_eq!(from_header, carries_one, "{}", d.name);
+        }
+    }
+
+    #[test]
+    fn only_url_signing_schemes_take_a_notification_url() {
+        for scheme in Scheme::ALL {
+            let d = scheme.descriptor();
+            let signs_url = match &d.check {
+                Check::Hmac(l) => l.content.contains(&Piece::NotificationUrl),
+                _ => false,
+            };
+            let offered = d
+                .operator_fields
+                .iter()
+                .any(|f| f.name == "notification_url");
+            assert_eq!(signs_url, offered, "{}", d.name);
         }
     }
 

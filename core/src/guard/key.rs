@@ -116,6 +116,7 @@ fn signs(check: &Check, at: IdAt<'_>) -> bool {
     let pieces: &[Piece<'_>] = match check {
         Check::Hmac(layout) => &layout.content,
         Check::PublicKey(layout) => layout.content,
+        Check::FetchedKey(provider) => provider.signed_content(),
         Check::SharedSecret { .. } | Check::UrlKey | Check::Template | Check::ClientState => {
             return false
         }

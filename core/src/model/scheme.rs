@@ -62,6 +62,8 @@ pub enum Check {
     /// Microsoft Graph: every notification of the body's `value[]` carries the secret
     /// as `clientState`.
     ClientState,
+    /// A signature under a key fetched from the provider (`verify::fetched`).
+    FetchedKey(crate::verify::fetched::Provider),
 }
 
 /// How a public-key signature is presented and what it covers.

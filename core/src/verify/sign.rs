@@ -165,7 +165,7 @@ fn sign(
     }
     let mut body = body;
     match &auth.scheme().descriptor().check {
-        Check::PublicKey(_) => return Err(SignError::PublicKeyOnly),
+        Check::PublicKey(_) | Check::FetchedKey(_) => return Err(SignError::PublicKeyOnly),
         Check::ClientState => {
             // Graph's notification shape, with the secret as every item's clientState.
             body = serde_json::json!({"value": [{

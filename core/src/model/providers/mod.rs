@@ -183,7 +183,11 @@ impl Scheme {
                     ..
                 }
             ),
-            Check::UrlKey | Check::Template | Check::PublicKey(_) | Check::ClientState => false,
+            Check::UrlKey
+            | Check::Template
+            | Check::PublicKey(_)
+            | Check::ClientState
+            | Check::FetchedKey(_) => false,
         }
     }
 
@@ -193,7 +197,10 @@ impl Scheme {
         match &self.descriptor().check {
             Check::Hmac(layout) => layout.timestamp.is_some(),
             Check::Template | Check::PublicKey(_) => true,
-            Check::SharedSecret { .. } | Check::UrlKey | Check::ClientState => false,
+            Check::SharedSecret { .. }
+            | Check::UrlKey
+            | Check::ClientState
+            | Check::FetchedKey(_) => false,
         }
     }
 }
@@ -288,7 +295,9 @@ mod tests {
                 Check::Hmac(l) => l.signature.header_names(),
                 Check::SharedSecret { headers } => headers.to_vec(),
                 Check::PublicKey(l) => vec![l.signature_header],
-                Check::UrlKey | Check::Template | Check::ClientState => vec![],
+                Check::UrlKey | Check::Template | Check::ClientState | Check::FetchedKey(_) => {
+                    vec![]
+                }
             };
             for h in read {
                 assert!(d.never_forward.contains(&h), "{}: {h}", d.name);

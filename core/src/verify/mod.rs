@@ -144,9 +144,12 @@ pub fn verify(
 pub fn key_needed(
     record: &WebhookRecord,
     inbound: &Inbound,
-) -> Result<Option<fetched::KeyFetch>, VerifyError> {
+) -> Result<Option<(fetched::Provider, fetched::KeyFetch)>, VerifyError> {
     match &record.auth().scheme().descriptor().check {
-        Check::FetchedKey(provider) => fetched::key_fetch(*provider, record.auth(), inbound),
+        Check::FetchedKey(provider) => {
+            Ok(fetched::key_fetch(*provider, record.auth(), inbound)?
+                .map(|fetch| (*provider, fetch)))
+        }
         _ => Ok(None),
     }
 }

@@ -268,10 +268,7 @@ fn plaid_kid<'j>(jwt: &'j jwt::Jwt<'_>) -> Result<&'j str, VerifyError> {
 }
 
 /// The document `key_fetch` asked for, or `key_unavailable`.
-fn document<'d>(
-    wanted: Option<KeyFetch>,
-    doc: Option<&'d KeyDocument>,
-) -> Result<&'d str, VerifyError> {
+fn document(wanted: Option<KeyFetch>, doc: Option<&KeyDocument>) -> Result<&str, VerifyError> {
     match (wanted, doc) {
         (Some(w), Some(d)) if w.cache_key == d.cache_key => Ok(&d.text),
         _ => Err(VerifyError::KeyUnavailable),
@@ -475,6 +472,24 @@ fn plaid_claims(claims: &[u8], body: &[u8], now: UnixMillis) -> Result<usize, Ve
     } else {
         Err(VerifyError::ClaimMismatch)
     }
+}
+
+/// Whether `doc` holds the key `inbound` names. Only Google's document is a set (by
+/// `kid`, rotated): a cached copy without the request's key is fetched again (at most
+/// once a minute, by the shell). The others are one key per cache key.
+pub fn has_key(provider: Provider, inbound: &Inbound, doc: &KeyDocument) -> bool {
+    if provider != Provider::GooglePubsub {
+        return true;
+    }
+    let Some(kid) = bearer(inbound)
+        .ok()
+        .and_then(jwt::parse)
+        .and_then(|t| t.kid)
+    else {
+        return true;
+    };
+    serde_json::from_str::<std::collections::HashMap<String, String>>(&doc.text)
+        .is_ok_and(|certs| certs.contains_key(&kid))
 }
 
 /// Until when (Unix ms) a fetched document may be used, or `None` when it is not a

@@ -188,6 +188,14 @@ fn new_auth(
             auth.arming = Some(Arming::armed(now, DEFAULT_ARMING_S));
             return Some((auth, None));
         }
+        // Plaid's key endpoint is asked with the operator's own secret: never a made-up one.
+        None if scheme == crate::model::Scheme::Plaid && auth.jwk.is_none() => {
+            c.invalid(
+                "auth.secret",
+                "is required for the plaid scheme: your Plaid secret (or pin auth.jwk)",
+            );
+            return None;
+        }
         None => generate_secret(&auth, secret_bytes),
     };
     auth.secrets = vec![StoredSecret::new(secret.clone())];

@@ -237,6 +237,9 @@ mod tests {
             Scheme::Orb,
             Scheme::Box,
             Scheme::Square,
+            // SNS signs its MessageId, PayPal its event id through the body's CRC32.
+            Scheme::AwsSns,
+            Scheme::Paypal,
         ];
         for scheme in Scheme::ALL {
             let d = scheme.descriptor();

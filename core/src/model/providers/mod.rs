@@ -135,6 +135,10 @@ catalogue! {
     HubspotV3 => hubspot_v3,
     Square => square,
     Trello => trello,
+    AwsSns => aws_sns,
+    Paypal => paypal,
+    GooglePubsub => google_pubsub,
+    Plaid => plaid,
 }
 
 // What the catalogue as a whole answers.

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Writes fetched-key-vectors.json: vectors for issue 23's fetched-key schemes (aws-sns,
-paypal, google-pubsub, plaid), each a request, the key document hookgate must ask for
-(its URL and cache key) and the document served, and the expected outcome.
+"""Writes ../aws-sns.json, ../paypal.json, ../google-pubsub.json and ../plaid.json:
+vectors for issue 23's fetched-key schemes, each a request, the key document hookgate
+must ask for (`key`: its URL, cache key and, for Plaid, the request body) and the
+document the test serves (or not: `served`), and the expected outcome.
 
 None of these providers publishes a vector a third party can verify offline (their
 signing keys are their own), so every vector is computed here from the recipe in the
@@ -34,12 +35,11 @@ hash), so a rerun writes the same file (ECDSA signatures use RFC 6979 when the i
 `cryptography` offers it).
 
 Run: python3 -m venv v && v/bin/pip install cryptography google-auth paypalrestsdk 'pyOpenSSL<24.3' &&
-     v/bin/python core/tests/data/derive_fetched_key_vectors.py
-     (optionally: npm install --prefix /tmp/snsv sns-validator and
-      SNS_VALIDATOR_NODE_PATH=/tmp/snsv/node_modules)
-(the JSON is committed; core/tests/fetched_keys.rs reads it).
+     npm install --prefix /tmp/snsv sns-validator &&
+     SNS_VALIDATOR_NODE_PATH=/tmp/snsv/node_modules v/bin/python core/tests/data/providers/derive/fetched_keys.py
+(the JSON files are committed; core/tests/conformance.rs reads them, serving `key`).
 """
-import base64, binascii, datetime, hashlib, json, os, pathlib, random, subprocess, sys, tempfile, zlib
+import base64, datetime, hashlib, json, os, random, subprocess, sys, zlib
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -384,6 +384,25 @@ confirm_google()
 confirm_paypal()
 confirm_sns()
 
-out = pathlib.Path(__file__).with_name("fetched-key-vectors.json")
-out.write_text(json.dumps({"now_ms": NOW_MS, "vectors": vectors}, indent=1) + "\n")
-print(f"wrote {len(vectors)} vectors to {out}")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import write
+
+# The placeholder secret of schemes whose record keeps one it never uses.
+UNUSED = "hookgate-unused-secret"
+for scheme in ("aws-sns", "paypal", "google-pubsub", "plaid"):
+    out = []
+    for v in vectors:
+        if v["scheme"] != scheme:
+            continue
+        auth = {k: val for k, val in v["auth"].items() if k not in ("scheme", "secret")}
+        entry = dict(id=v["name"], scheme=scheme, source=v["source"], secret=v["auth"].get("secret", UNUSED),
+                     secret_encoding="utf8", headers=v["headers"], body=v["body"], now=v["now_ms"] // 1000,
+                     expect="valid" if v["expect_code"] is None else "invalid", auth=auth)
+        if v["expect_code"] is not None:
+            entry["expect_code"] = v["expect_code"]
+        if v["key"] is not None:
+            entry["key"] = dict(v["key"], served=v["served"])
+        if "confirmed_by" in v:
+            entry["confirmed_by"] = v["confirmed_by"]
+        out.append(entry)
+    write(scheme, out)

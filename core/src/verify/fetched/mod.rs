@@ -305,10 +305,12 @@ pub(crate) fn run(
             let signature =
                 crate::codec::base64(signature).ok_or(VerifyError::SignatureMalformed)?;
             let digest = message.digest().ok_or(VerifyError::SignatureMalformed)?;
+            // The key first: without it nothing is copied (the string to sign holds the
+            // whole Message).
+            let key = certificate(document(Some(wanted), doc)?, now)?;
             let signed = message
                 .string_to_sign()
                 .ok_or(VerifyError::SignatureMalformed)?;
-            let key = certificate(document(Some(wanted), doc)?, now)?;
             check(pubkey::verify_rsa_pkcs1v15(
                 &key,
                 digest,

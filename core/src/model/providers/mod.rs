@@ -299,9 +299,8 @@ mod tests {
                 Check::Hmac(l) => l.signature.header_names(),
                 Check::SharedSecret { headers } => headers.to_vec(),
                 Check::PublicKey(l) => vec![l.signature_header],
-                Check::UrlKey | Check::Template | Check::ClientState | Check::FetchedKey(_) => {
-                    vec![]
-                }
+                Check::FetchedKey(p) => p.signature_header().into_iter().collect(),
+                Check::UrlKey | Check::Template | Check::ClientState => vec![],
             };
             for h in read {
                 assert!(d.never_forward.contains(&h), "{}: {h}", d.name);

@@ -77,6 +77,34 @@ impl Provider {
     }
 }
 
+impl Provider {
+    /// The headers verification reads (SNS reads only its body).
+    pub fn headers(self) -> &'static [&'static str] {
+        match self {
+            Provider::AwsSns => &[],
+            Provider::Paypal => &[
+                "paypal-transmission-id",
+                "paypal-transmission-time",
+                "paypal-transmission-sig",
+                "paypal-cert-url",
+                "paypal-auth-algo",
+            ],
+            Provider::GooglePubsub => &["authorization"],
+            Provider::Plaid => &["plaid-verification"],
+        }
+    }
+
+    /// The header carrying the signature or token (never forwarded).
+    pub fn signature_header(self) -> Option<&'static str> {
+        match self {
+            Provider::AwsSns => None,
+            Provider::Paypal => Some("paypal-transmission-sig"),
+            Provider::GooglePubsub => Some("authorization"),
+            Provider::Plaid => Some("plaid-verification"),
+        }
+    }
+}
+
 /// Plaid's environments, each with its own API host (and credentials).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -260,6 +260,8 @@ def g_vector(name, token, expect_code=None, doc=g_doc, served=True, auth=g_auth,
 good = google_token()
 g_vector("pubsub-valid", good)
 g_vector("pubsub-issuer-without-scheme", google_token({"iss": "accounts.google.com"}))
+# Valid at the real clock too (until 2040), for the end-to-end test (tests/e2e/fetched_keys.rs).
+g_vector("pubsub-valid-long-lived", google_token({"exp": 2208988800}))
 g_vector("pubsub-wrong-audience", google_token({"aud": "https://other.example.com/"}), "claim_mismatch", confirm=False)
 g_vector("pubsub-wrong-service-account", google_token({"email": "someone@evil.example"}), "claim_mismatch", confirm=False)
 g_vector("pubsub-email-unverified", google_token({"email_verified": False}), "claim_mismatch", confirm=False)

@@ -103,7 +103,44 @@ fn fetched_keys() {
     }
 }
 
+/// Where a fetched-key check's time goes: parsing the key document against checking
+/// the signature with a parsed key.
+fn breakdown() {
+    use hookgate_core::pubkey;
+    let path = format!(
+        "{}/tests/data/providers/paypal.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let all: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let v = &all[0];
+    let pem = v["key"]["text"].as_str().unwrap().to_string();
+    let us = median_us(|| {
+        black_box(pubkey::rsa_certificate_pem(black_box(&pem)).unwrap());
+    });
+    println!(
+        "{:<40} {us:>8.1} us",
+        "x509 certificate parse (PEM, RSA-2048)"
+    );
+    let key = pubkey::rsa_certificate_pem(&pem).unwrap().key;
+    let sig =
+        hookgate_core::codec::base64(v["headers"]["paypal-transmission-sig"].as_str().unwrap())
+            .unwrap();
+    let us = median_us(|| {
+        black_box(pubkey::verify_rsa_pkcs1v15(
+            &key,
+            pubkey::RsaDigest::Sha256,
+            black_box(b"not the signed message"),
+            &sig,
+        ));
+    });
+    println!(
+        "{:<40} {us:>8.1} us",
+        "RSA-2048 PKCS#1 v1.5 verify (parsed key)"
+    );
+}
+
 fn main() {
+    breakdown();
     fetched_keys();
     let all: Value =
         serde_json::from_str(include_str!("../tests/data/public-key-vectors.json")).unwrap();

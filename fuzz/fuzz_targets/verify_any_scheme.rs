@@ -3,7 +3,7 @@
 //! from the scheme descriptors, so a new provider is fuzzed without touching this file.
 #![no_main]
 
-use hookgate_core::model::scheme::{Check, Piece, TimestampSource};
+use hookgate_core::model::scheme::{Check, KeyFormat, Piece, TimestampSource};
 use hookgate_core::model::{Scheme, WebhookRecord};
 use hookgate_core::request::{Headers, Inbound, RouteMatch};
 use hookgate_core::time::UnixMillis;
@@ -58,6 +58,8 @@ fn record(scheme: Scheme) -> WebhookRecord {
         // Public keys whose private halves the fuzzer does not have.
         Scheme::Discord => "bba8da10264636cc4a43dfacecb58374832f198e2319b2a1f8eab2f99b518469",
         Scheme::Sendgrid => "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE83T4O/n84iotIvIW4mdBgQ/7dAfSmpqIM8kF9mN1flpVKS3GRqe62gw+2fNNRaINXvVpiglSI8eNEc6wEA3F+g==",
+        // Base64 of at least 16 bytes (Airtable's macSecretBase64): "fuzz-secret-value-16".
+        _ if scheme.descriptor().key == KeyFormat::Base64 => "ZnV6ei1zZWNyZXQtdmFsdWUtMTY=",
         _ => "fuzz-secret-value",
     };
     // Each scheme's own settings (the fetched-key schemes verify nothing without their

@@ -35,8 +35,9 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
         },
     ],
     check: Check::FetchedKey(Provider::Plaid),
-    // The 5-minute iat window is Plaid's, fixed (`fetched::PLAID_MAX_AGE_S`).
-    default_tolerance_s: None,
+    // Plaid's 5-minute `iat` window (`fetched::PLAID_MAX_AGE_S`), shown as the scheme's
+    // tolerance; fixed, as Plaid documents it (`auth.tolerance_s` is not taken).
+    default_tolerance_s: Some(crate::verify::fetched::PLAID_MAX_AGE_S),
     key: KeyFormat::Text,
     delivery_id: None,
     handshake: None,

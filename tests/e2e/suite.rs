@@ -11,6 +11,7 @@ mod catalogue_b;
 mod consumer;
 mod dashboard;
 mod dashboard_fit;
+mod fetched_keys;
 mod guarantees;
 mod guard;
 mod hostile;
@@ -149,6 +150,7 @@ pub fn main() {
         .chain(catalogue_b::TESTS)
         .chain(public_keys::TESTS)
         .chain(asana::TESTS)
+        .chain(fetched_keys::TESTS)
         .chain(registry::TESTS)
         .chain(guard::TESTS)
         .chain(guarantees::TESTS)

@@ -116,6 +116,7 @@ fn signs(check: &Check, at: IdAt<'_>) -> bool {
     let pieces: &[Piece<'_>] = match check {
         Check::Hmac(layout) => &layout.content,
         Check::PublicKey(layout) => layout.content,
+        Check::FetchedKey(provider) => provider.signed_content(),
         Check::SharedSecret { .. } | Check::UrlKey | Check::Template | Check::ClientState => {
             return false
         }
@@ -236,6 +237,9 @@ mod tests {
             Scheme::Orb,
             Scheme::Box,
             Scheme::Square,
+            // SNS signs its MessageId, PayPal its event id through the body's CRC32.
+            Scheme::AwsSns,
+            Scheme::Paypal,
         ];
         for scheme in Scheme::ALL {
             let d = scheme.descriptor();

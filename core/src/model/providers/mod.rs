@@ -135,6 +135,10 @@ catalogue! {
     HubspotV3 => hubspot_v3,
     Square => square,
     Trello => trello,
+    AwsSns => aws_sns,
+    Paypal => paypal,
+    GooglePubsub => google_pubsub,
+    Plaid => plaid,
 }
 
 // What the catalogue as a whole answers.
@@ -183,7 +187,11 @@ impl Scheme {
                     ..
                 }
             ),
-            Check::UrlKey | Check::Template | Check::PublicKey(_) | Check::ClientState => false,
+            Check::UrlKey
+            | Check::Template
+            | Check::PublicKey(_)
+            | Check::ClientState
+            | Check::FetchedKey(_) => false,
         }
     }
 
@@ -193,7 +201,10 @@ impl Scheme {
         match &self.descriptor().check {
             Check::Hmac(layout) => layout.timestamp.is_some(),
             Check::Template | Check::PublicKey(_) => true,
-            Check::SharedSecret { .. } | Check::UrlKey | Check::ClientState => false,
+            Check::SharedSecret { .. }
+            | Check::UrlKey
+            | Check::ClientState
+            | Check::FetchedKey(_) => false,
         }
     }
 }
@@ -288,6 +299,7 @@ mod tests {
                 Check::Hmac(l) => l.signature.header_names(),
                 Check::SharedSecret { headers } => headers.to_vec(),
                 Check::PublicKey(l) => vec![l.signature_header],
+                Check::FetchedKey(p) => p.signature_header().into_iter().collect(),
                 Check::UrlKey | Check::Template | Check::ClientState => vec![],
             };
             for h in read {

@@ -126,7 +126,9 @@ function describeScheme() {
   $("scheme-fields").replaceChildren(...fields.flatMap((f) => [
     el("label", { for: `f-auth-${f.field}` }, `auth.${f.field}`),
     el("input", {
-      id: `f-auth-${f.field}`, "data-auth-field": f.field, placeholder: f.description,
+      id: `f-auth-${f.field}`, "data-auth-field": f.field, "data-auth-type": f.type || "text",
+      placeholder: f.type === "list" ? `${f.description} (separate with commas)`
+        : f.type === "boolean" ? `${f.description} (true or false)` : f.description,
       "aria-describedby": "scheme-help", ...(f.required ? { required: "" } : {}),
     }),
   ]));
@@ -185,7 +187,12 @@ async function create(event) {
     : { origin: { url: $("f-target").value.trim(), mode: kind === "origin-sync" ? "sync" : "async" } };
   const spec = { path: $("f-path").value.trim(), auth: { scheme: $("f-scheme").value }, target };
   for (const input of $("scheme-fields").querySelectorAll("input[data-auth-field]")) {
-    if (input.value.trim()) spec.auth[input.dataset.authField] = input.value.trim();
+    const value = input.value.trim();
+    if (!value) continue;
+    // A list (SNS's topic ARNs) and a boolean (auto_confirm) are sent as JSON ones.
+    spec.auth[input.dataset.authField] = input.dataset.authType === "list"
+      ? value.split(/[\s,]+/).filter(Boolean)
+      : input.dataset.authType === "boolean" ? value === "true" : value;
   }
   if ($("f-name").value.trim()) spec.name = $("f-name").value.trim();
   if ($("f-style").value !== "hookgate") spec.style = $("f-style").value;

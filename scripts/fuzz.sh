@@ -5,7 +5,7 @@
 # of the time limit per input or of the memory limit fails the run; the input that did
 # it is kept in fuzz/artifacts/<target>/ and its log is printed.
 #
-#   FUZZ_SECONDS=18   seconds per target (7 targets: about 2 minutes in all)
+#   FUZZ_SECONDS=18   seconds per target (10 targets: about 3 minutes in all)
 #
 # cargo-fuzz needs nightly flags; on the stable toolchain RUSTC_BOOTSTRAP=1 allows them.
 # No sanitizer: the core is safe Rust, and libFuzzer's own checks (panics, overflow

@@ -240,7 +240,7 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
                         .iter()
                         .map(|f| {
                             json!({"field": f.name, "description": f.what,
-                                "required": f.required})
+                                "required": f.required, "type": f.value_type()})
                         })
                         .collect();
                     json!({"name": d.name, "provider": d.provider, "summary": d.summary,

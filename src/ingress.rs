@@ -5,7 +5,7 @@
 
 use crate::platform::{now, random, sha256_hex};
 use crate::registry::Registry;
-use crate::{body, guard, http};
+use crate::{body, guard, http, keys};
 use hookgate_core::envelope::{self, Handover};
 use hookgate_core::guard::key::delivery_key;
 use hookgate_core::guard::protocol::{DeliverAnswer, DeliverRequest, DeliveryMeta, RequestPreview};
@@ -15,11 +15,11 @@ use hookgate_core::model::{Style, WebhookRecord};
 use hookgate_core::path::WebhookPath;
 use hookgate_core::pipeline::{prepare, Prepared};
 use hookgate_core::problem::{guard_refusal, misconfigured, ErrorCode, Problem};
-use hookgate_core::request::{precheck, resolve_route, Headers, Inbound};
+use hookgate_core::request::{precheck, resolve_route, Headers, Inbound, RouteMatch};
 use hookgate_core::secret::DeliveryId;
 use hookgate_core::style::{kestra, style_of_path};
 use hookgate_core::verify::handshake::{discord_ack, handshake, HandshakeReply};
-use hookgate_core::verify::{verify, Verified, VerifyError};
+use hookgate_core::verify::{fetched, key_needed, verify, verify_with_key, Verified, VerifyError};
 use serde::Serialize;
 use std::sync::Arc;
 use worker::{console_error, console_log, Bucket, Env, Request, Response, Result};
@@ -337,7 +337,7 @@ async fn deliver(
     let route = awaiting_secret(env, &registry, route, &inbound).await?;
     let webhook_id = route.record().id().as_str().to_string();
     let scheme = route.record().auth().scheme().name();
-    let verified = verify(route, inbound, now()).map_err(|e| {
+    let verified = verify_fetching(env, route, inbound).await.map_err(|e| {
         if let VerifyError::Misconfigured(why) = &e {
             console_error!(
                 "{}",
@@ -463,6 +463,28 @@ async fn plant_secret(
         "the webhook changed while its handshake arrived; retry",
     )
     .with_header("Retry-After", "1"))
+}
+
+/// Verifies, first getting the key document a fetched-key scheme needs (from the caches
+/// or the provider: `keys`). Without it the core refuses `key_unavailable`.
+async fn verify_fetching(
+    env: &Env,
+    route: RouteMatch,
+    inbound: Inbound,
+) -> std::result::Result<Verified, VerifyError> {
+    let Some((provider, fetch)) = key_needed(route.record(), &inbound)? else {
+        return verify(route, inbound, now());
+    };
+    let origin = keys::KeyOrigin::of(&inbound.headers);
+    let doc = match keys::document(env, provider, &fetch, &origin).await {
+        Some((doc, false)) if !fetched::has_key(provider, &inbound, &doc) => {
+            keys::refresh(env, provider, &fetch, &origin)
+                .await
+                .or(Some(doc))
+        }
+        got => got.map(|(doc, _)| doc),
+    };
+    verify_with_key(route, inbound, now(), doc.as_ref())
 }
 
 /// The test-only fault headers of a sender's request, passed on to the object. The
@@ -615,6 +637,20 @@ async fn guard_and_hand_over(
         match answer {
             DeliverAnswer::Current => {
                 let reply = handshake_reply.expect("asked for a handshake");
+                if let Some(url) = &reply.visit {
+                    // AWS SNS: the subscription is confirmed by visiting its SubscribeURL.
+                    let origin = keys::KeyOrigin::of(&verified.inbound().headers);
+                    if let Err(e) = keys::confirm_subscription(url, &origin).await {
+                        console_error!(
+                            "{}",
+                            serde_json::json!({"msg": "sns_confirmation_failed", "webhook_id": record.id().as_str(), "error": e})
+                        );
+                        return Err(Problem::new(
+                            ErrorCode::ForwardFailed,
+                            "the subscription could not be confirmed; SNS will send it again",
+                        ));
+                    }
+                }
                 ctx.pass("guard", "webhook active; handshake answered");
                 return Ok(Outcome::Handshake(reply));
             }
@@ -655,9 +691,12 @@ async fn guard_and_hand_over(
                     discard(stored_body).await;
                     return Err(not_found());
                 };
-                let checked = precheck(route.record(), &inbound.method, &inbound.headers)
-                    .map_err(Problem::from)
-                    .and_then(|()| verify(route, inbound, now()).map_err(Problem::from));
+                let checked = match precheck(route.record(), &inbound.method, &inbound.headers) {
+                    Ok(()) => verify_fetching(env, route, inbound)
+                        .await
+                        .map_err(Problem::from),
+                    Err(e) => Err(Problem::from(e)),
+                };
                 match checked {
                     Ok(v) => verified = v,
                     Err(p) => {

@@ -13,6 +13,7 @@ mod faults;
 mod guard;
 mod http;
 mod ingress;
+mod keys;
 mod namespace;
 mod objects;
 mod origin;

@@ -430,7 +430,7 @@ impl<'e> Registry<'e> {
 /// options and read `list`'s answer through serde_wasm_bindgen, which was the only user
 /// of that crate in the release wasm (11 KB raw); the answer is read here from its JSON
 /// text instead.
-mod raw_kv {
+pub(crate) mod raw_kv {
     use super::BINDING;
     use serde::Deserialize;
     use std::collections::BTreeMap;
@@ -464,6 +464,27 @@ mod raw_kv {
     async fn settle(promise: Result<JsValue, JsValue>) -> Result<JsValue, String> {
         let promise: Promise = promise.map_err(|e| format!("{e:?}"))?.into();
         JsFuture::from(promise).await.map_err(|e| format!("{e:?}"))
+    }
+
+    /// A put that KV deletes after `ttl_s` seconds (at least 60, KV's minimum): the
+    /// fetched-key cache (`crate::keys`).
+    pub async fn put_expiring(env: &Env, key: &str, value: &str, ttl_s: u64) -> Result<(), String> {
+        let (kv, put) = method(env, "put")?;
+        let options = Object::new();
+        Reflect::set(
+            &options,
+            &JsValue::from_str("expirationTtl"),
+            &JsValue::from_f64(ttl_s.max(60) as f64),
+        )
+        .map_err(|e| format!("{e:?}"))?;
+        settle(put.call3(
+            &kv,
+            &JsValue::from_str(key),
+            &JsValue::from_str(value),
+            &options,
+        ))
+        .await
+        .map(|_| ())
     }
 
     pub async fn put(env: &Env, key: &str, value: &str) -> Result<(), String> {

@@ -19,6 +19,16 @@ pub fn base64(s: &str) -> Option<Vec<u8>> {
     BASE64_LENIENT.decode(s.trim()).ok()
 }
 
+/// base64url (RFC 4648 section 5) with or without padding: JWT segments and JWK members.
+pub const BASE64URL_LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::URL_SAFE,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+pub fn base64url(s: &str) -> Option<Vec<u8>> {
+    BASE64URL_LENIENT.decode(s).ok()
+}
+
 /// Hex of exactly `out.len()` bytes, either case, decoded into `out`.
 pub fn hex_exact(s: &str, out: &mut [u8]) -> Option<()> {
     let s = s.trim();

@@ -66,6 +66,14 @@ pub enum ErrorCode {
     HandshakeSecretInvalid,
     /// An event for a webhook whose handshake has not planted a secret yet.
     HandshakePending,
+    /// A fetched-key scheme's key could not be had: refused, never let through.
+    KeyUnavailable,
+    /// The request names a key URL outside the provider's hosts.
+    KeyUrlRefused,
+    /// AWS SNS: a topic the webhook does not accept.
+    TopicNotAllowed,
+    /// A signed token's claims are not this webhook's.
+    ClaimMismatch,
     // --- operator side ---
     AdminDisabled,
     Unauthorized,
@@ -85,7 +93,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 51] = [
+    pub const ALL: [ErrorCode; 55] = [
         ErrorCode::InvalidPath,
         ErrorCode::WebhookNotFound,
         ErrorCode::WebhookDisabled,
@@ -123,6 +131,10 @@ impl ErrorCode {
         ErrorCode::HandshakeAlreadyCompleted,
         ErrorCode::HandshakeSecretInvalid,
         ErrorCode::HandshakePending,
+        ErrorCode::KeyUnavailable,
+        ErrorCode::KeyUrlRefused,
+        ErrorCode::TopicNotAllowed,
+        ErrorCode::ClaimMismatch,
         ErrorCode::AdminDisabled,
         ErrorCode::Unauthorized,
         ErrorCode::InvalidJson,
@@ -184,6 +196,14 @@ impl ErrorCode {
                 "The handshake's secret cannot be used",
             ),
             HandshakePending => (401, "handshake_pending", "The webhook awaits its handshake"),
+            KeyUnavailable => (401, "key_unavailable", "Verification key unavailable"),
+            KeyUrlRefused => (
+                401,
+                "key_url_refused",
+                "Key URL not on the provider's hosts",
+            ),
+            TopicNotAllowed => (401, "topic_not_allowed", "Topic not accepted"),
+            ClaimMismatch => (401, "claim_mismatch", "Signed claims do not match"),
             WebhookMisconfigured => (
                 500,
                 "webhook_misconfigured",
@@ -544,6 +564,22 @@ impl From<VerifyError> for Problem {
             HandshakePending => (
                 ErrorCode::HandshakePending,
                 "this webhook has no secret yet: it awaits its provider's handshake".into(),
+            ),
+            KeyUnavailable => (
+                ErrorCode::KeyUnavailable,
+                "the provider's verification key could not be obtained; the request is refused (retry later)".into(),
+            ),
+            KeyUrlRefused => (
+                ErrorCode::KeyUrlRefused,
+                "the key URL the request names is not on the provider's hosts".into(),
+            ),
+            TopicNotAllowed => (
+                ErrorCode::TopicNotAllowed,
+                "the message's TopicArn is not one this webhook accepts".into(),
+            ),
+            ClaimMismatch => (
+                ErrorCode::ClaimMismatch,
+                "the signed token's claims do not match this webhook or body".into(),
             ),
             Misconfigured(_) => return misconfigured(),
         };

@@ -13,6 +13,7 @@ use hookgate_core::model::scheme::{
 };
 use hookgate_core::model::template::{Algorithm, SignatureEncoding};
 use hookgate_core::model::Scheme;
+use hookgate_core::verify::fetched::Provider;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -93,6 +94,24 @@ fn check(d: &Descriptor) -> (Vec<String>, String) {
             vec![],
             "`clientState` of every `value[]` item equals `auth.client_state`".into(),
         ),
+        Check::FetchedKey(p) => match p {
+            Provider::AwsSns => (
+                vec!["body `Signature`, `SigningCertURL`".into()],
+                "RSA PKCS#1 v1.5 (`SignatureVersion` 1 SHA-1, 2 SHA-256) of the message's string to sign, under the certificate at `SigningCertURL` (fetched only from `https://sns.<region>.amazonaws.com/….pem`, cached), for a `TopicArn` in `auth.topic_arns`".into(),
+            ),
+            Provider::Paypal => (
+                vec![code("paypal-transmission-sig"), code("paypal-cert-url")],
+                "SHA256withRSA of transmission id ‖ `|` ‖ time ‖ `|` ‖ `auth.webhook_id` ‖ `|` ‖ decimal CRC32(body), under the certificate at `PAYPAL-CERT-URL` (fetched only from `api.paypal.com` or `api.sandbox.paypal.com`, cached)".into(),
+            ),
+            Provider::GooglePubsub => (
+                vec![code("authorization")],
+                "RS256 OIDC token under Google's published certificates (cached per their `max-age`): Google's `iss`, `aud` = `auth.audience`, verified `email` = `auth.service_account`, unexpired (the body is not signed)".into(),
+            ),
+            Provider::Plaid => (
+                vec![code("plaid-verification")],
+                "ES256 JWT under the JWK of its `kid` (from Plaid's key endpoint, cached, or `auth.jwk`): `iat` within 5 minutes, `request_body_sha256` = SHA-256(body)".into(),
+            ),
+        },
         Check::PublicKey(l) => {
             let alg = match l.algorithm {
                 PublicKeyAlgorithm::Ed25519 => "Ed25519",

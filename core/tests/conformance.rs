@@ -24,7 +24,8 @@ use hookgate_core::problem::Problem;
 use hookgate_core::request::{resolve_route, Headers, Inbound, RouteMatch};
 use hookgate_core::secret::{Secret, WebhookId};
 use hookgate_core::time::UnixMillis;
-use hookgate_core::verify::verify;
+use hookgate_core::verify::fetched::KeyDocument;
+use hookgate_core::verify::{key_needed, verify_with_key};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -149,6 +150,47 @@ fn body_of(v: &Value) -> Vec<u8> {
     }
 }
 
+/// A fetched-key scheme's document, as the vector serves it: the core must ask for
+/// exactly the vector's `key` (URL, cache key, Plaid's request), and gets its text when
+/// `served` (else nothing, as when the fetch failed). An error is a refusal before any
+/// fetch (a key URL off the provider's hosts, a topic not accepted).
+fn served_key(
+    v: &Value,
+    route: &RouteMatch,
+    inbound: &Inbound,
+) -> Result<Option<KeyDocument>, hookgate_core::verify::VerifyError> {
+    let Some((_, fetch)) = key_needed(route.record(), inbound)? else {
+        assert!(
+            v["key"].is_null(),
+            "{}: a key is served but none is asked for",
+            v["id"]
+        );
+        return Ok(None);
+    };
+    let key = &v["key"];
+    assert!(
+        key.is_object(),
+        "{}: asks for {fetch:?}, the vector serves none",
+        v["id"]
+    );
+    assert_eq!(fetch.url, key["url"].as_str().unwrap(), "{}", v["id"]);
+    assert_eq!(
+        fetch.cache_key,
+        key["cache_key"].as_str().unwrap(),
+        "{}",
+        v["id"]
+    );
+    if let Some(body) = key.get("request_body") {
+        let sent: Value = serde_json::from_str(fetch.body.as_deref().unwrap()).unwrap();
+        assert_eq!(&sent, body, "{}", v["id"]);
+        assert_eq!(fetch.method, "POST", "{}", v["id"]);
+    }
+    Ok((key["served"] == true).then(|| KeyDocument {
+        cache_key: fetch.cache_key,
+        text: key["text"].as_str().unwrap().to_string(),
+    }))
+}
+
 #[derive(Default)]
 struct Tally {
     total: usize,
@@ -182,7 +224,11 @@ fn run(
             body: body_of(v),
         };
         let now = UnixMillis(v["now"].as_u64().unwrap_or(0) * 1000);
-        let result = verify(route_for(record, &inbound.url), inbound, now);
+        let route = route_for(record, &inbound.url);
+        let result = match served_key(v, &route, &inbound) {
+            Ok(key) => verify_with_key(route, inbound, now, key.as_ref()),
+            Err(e) => Err(e),
+        };
         let entry = tally
             .entry(v["scheme"].as_str().unwrap().to_string())
             .or_default();

@@ -79,6 +79,20 @@ fn record(scheme: Scheme) -> WebhookRecord {
         }
         Scheme::Meta => auth["verify_token"] = json!("meta-verify-token-42"),
         Scheme::MicrosoftGraph => auth["client_state"] = json!("secretClientValue-0123"),
+        // The fetched-key schemes' settings (their keys are never fetched here: the
+        // request is refused before, or for want of, its key document).
+        Scheme::AwsSns => {
+            auth["topic_arns"] = json!(["arn:aws:sns:us-east-1:123456789012:hookgate-orders"])
+        }
+        Scheme::Paypal => auth["webhook_id"] = json!("8PT597110X687430LKGECATA"),
+        Scheme::GooglePubsub => {
+            auth["audience"] = json!("https://hooks.example.com/memory");
+            auth["service_account"] = json!("push@hookgate-test.iam.gserviceaccount.com");
+        }
+        Scheme::Plaid => {
+            auth["client_id"] = json!("5f0c1d2e3a4b5c6d7e8f9a0b");
+            auth["secret"] = json!("hookgate-test-plaid-secret-0123456789");
+        }
         _ => {}
     }
     let spec = json!({"path": "/memory", "auth": auth, "target": {"queue": "EVENTS"},

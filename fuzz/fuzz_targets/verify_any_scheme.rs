@@ -3,7 +3,7 @@
 //! from the scheme descriptors, so a new provider is fuzzed without touching this file.
 #![no_main]
 
-use hookgate_core::model::scheme::{Check, Piece, TimestampSource};
+use hookgate_core::model::scheme::{Check, KeyFormat, Piece, TimestampSource};
 use hookgate_core::model::{Scheme, WebhookRecord};
 use hookgate_core::request::{Headers, Inbound, RouteMatch};
 use hookgate_core::time::UnixMillis;
@@ -42,6 +42,7 @@ fn header_names() -> &'static [&'static str] {
                     names.push(layout.signature_header);
                     names.push(layout.timestamp_header);
                 }
+                Check::FetchedKey(provider) => names.extend(provider.headers()),
                 Check::TokenOrSigned { headers, signed } => {
                     names.extend(headers.iter().copied());
                     names.extend(signed.signature.header_names());
@@ -69,12 +70,21 @@ fn record(scheme: Scheme) -> WebhookRecord {
         // Public keys whose private halves the fuzzer does not have.
         Scheme::Discord => "bba8da10264636cc4a43dfacecb58374832f198e2319b2a1f8eab2f99b518469",
         Scheme::Sendgrid => "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE83T4O/n84iotIvIW4mdBgQ/7dAfSmpqIM8kF9mN1flpVKS3GRqe62gw+2fNNRaINXvVpiglSI8eNEc6wEA3F+g==",
+        // Base64 of at least 16 bytes (Airtable's macSecretBase64): "fuzz-secret-value-16".
+        _ if scheme.descriptor().key == KeyFormat::Base64 => "ZnV6ei1zZWNyZXQtdmFsdWUtMTY=",
         _ => "fuzz-secret-value",
     };
-    let template = if scheme == Scheme::Meta {
-        r#","verify_token":"fuzz-verify-token""#
-    } else {
-        template
+    // Each scheme's own settings (the fetched-key schemes verify nothing without their
+    // key document, which `verify` does not have: every one ends refused).
+    let template = match scheme {
+        Scheme::Meta => r#","verify_token":"fuzz-verify-token""#,
+        Scheme::AwsSns => r#","topic_arns":["arn:aws:sns:us-east-1:123456789012:fuzz"]"#,
+        Scheme::Paypal => r#","webhook_id":"8PT597110X687430LKGECATA""#,
+        Scheme::GooglePubsub => {
+            r#","audience":"https://hooks.example.com/f","service_account":"fuzz@example.iam.gserviceaccount.com""#
+        }
+        Scheme::Plaid => r#","client_id":"fuzz-client""#,
+        _ => template,
     };
     let json = format!(
         r#"{{"format":1,"id":"wh_000000000000000000000001","name":"f","path":"/f","enabled":true,"methods":["POST"],"max_body_bytes":1048576,"auth":{{"scheme":"{}","secrets":[{{"value":"{secret}"}}]{template}}},"target":{{"queue":"EVENTS"}},"created_at":"","updated_at":""}}"#,

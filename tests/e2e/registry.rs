@@ -445,7 +445,8 @@ fn scheme_change_resets(world: &World) -> TestResult {
 
 /// Every test-only switch of the fault build, by the text that turns it on: the KV fault
 /// header and the raw KV, R2, queue and storage-count routes (`src/faults.rs`), the
-/// hand-over and guard fault headers (`src/guard/`), and the guard's fault names. Each
+/// hand-over and guard fault headers (`src/guard/`), the guard's fault names, and the
+/// header that sends fetched keys to a local server (`src/keys.rs`). Each
 /// must be in the fault build's wasm (or looking for it proves nothing) and in none of
 /// the release's.
 fn release_has_no_fault_switch(_: &World) -> TestResult {
@@ -464,6 +465,8 @@ fn release_has_no_fault_switch(_: &World) -> TestResult {
         "slow-fail-handover-ms=",
         "namespace-answer-lost",
         "lose-answer",
+        // Fetched keys from a local server instead of the providers' hosts (src/keys.rs).
+        "x-hookgate-test-key-origin",
     ] {
         assert!(
             contains(&faults, switch),

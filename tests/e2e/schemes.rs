@@ -131,6 +131,7 @@ fn every_scheme(world: &World) -> TestResult {
                 .chain(super::public_keys::TESTS)
                 .chain(super::catalogue_b::TESTS)
                 .chain(super::asana::TESTS)
+                .chain(super::fetched_keys::TESTS)
                 .chain(super::credentials::TESTS)
                 .any(|(name, _)| name == test),
             "{scheme}: no test {test}"
@@ -155,7 +156,8 @@ fn every_scheme(world: &World) -> TestResult {
 }
 
 /// Schemes accepted and refused end to end by other tests: those with no signature to
-/// tamper with, and the public-key and handshake schemes (`public_keys.rs`), whose
+/// tamper with, the public-key and handshake schemes (`public_keys.rs`) and the
+/// fetched-key ones (`fetched_keys.rs`), whose
 /// senders the harness cannot impersonate with a shared secret.
 const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     (
@@ -182,6 +184,19 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
         "trello",
         "public_keys::trello_head_and_callbacks_signed_with_their_url",
     ),
+    (
+        "aws-sns",
+        "fetched_keys::aws_sns_certificate_fetched_once_topic_and_host_checked",
+    ),
+    (
+        "paypal",
+        "fetched_keys::paypal_certificate_from_paypal_hosts_only",
+    ),
+    (
+        "google-pubsub",
+        "fetched_keys::google_pubsub_oidc_token_under_googles_certificates",
+    ),
+    ("plaid", "fetched_keys::plaid_jwt_under_the_fetched_jwk"),
     (
         "shared-secret",
         "ingress::shared_secret_in_either_header_is_accepted",

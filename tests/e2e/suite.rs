@@ -12,6 +12,7 @@ mod consumer;
 mod credentials;
 mod dashboard;
 mod dashboard_fit;
+mod fetched_keys;
 mod guarantees;
 mod guard;
 mod hostile;
@@ -150,6 +151,7 @@ pub fn main() {
         .chain(catalogue_b::TESTS)
         .chain(public_keys::TESTS)
         .chain(asana::TESTS)
+        .chain(fetched_keys::TESTS)
         .chain(registry::TESTS)
         .chain(guard::TESTS)
         .chain(guarantees::TESTS)

@@ -164,6 +164,14 @@ fn new_auth(
         verify_token: spec.verify_token.value().map(Secret::from_string),
         notification_url: spec.notification_url.value(),
         arming: None,
+        topic_arns: spec.topic_arns.value(),
+        auto_confirm: spec.auto_confirm.value().unwrap_or(false),
+        webhook_id: spec.webhook_id.value(),
+        audience: spec.audience.value(),
+        service_account: spec.service_account.value(),
+        client_id: spec.client_id.value(),
+        environment: spec.environment.value(),
+        jwk: spec.jwk.value().map(|v| super::jwk_text(&v)),
     };
     let supplied =
         super::scheme_secret(scheme, spec.secret, spec.public_key, spec.client_state, c)?;
@@ -179,6 +187,14 @@ fn new_auth(
         None if scheme.plants_secret() => {
             auth.arming = Some(Arming::armed(now, DEFAULT_ARMING_S));
             return Some((auth, None));
+        }
+        // Plaid's key endpoint is asked with the operator's own secret: never a made-up one.
+        None if scheme == crate::model::Scheme::Plaid && auth.jwk.is_none() => {
+            c.invalid(
+                "auth.secret",
+                "is required for the plaid scheme: your Plaid secret (or pin auth.jwk)",
+            );
+            return None;
         }
         None => generate_secret(&auth, secret_bytes),
     };

@@ -387,6 +387,14 @@ fn scheme_secret(
     ok.then_some(chosen)
 }
 
+/// A pinned JWK as stored: the operator's JSON object in compact form, or the text given.
+fn jwk_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// A generated secret in the format the scheme expects.
 fn generate_secret(auth: &AuthConfig, bytes: [u8; 32]) -> Secret {
     use base64::engine::general_purpose::STANDARD;

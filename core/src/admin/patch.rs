@@ -161,6 +161,15 @@ fn patched_auth(
         // Kept while the scheme stays; another scheme has no such handshake. A PATCH
         // never arms (only create and `arm-handshake` do).
         arming: if changed { None } else { current.arming },
+        topic_arns: merged(spec.topic_arns, &current.topic_arns, changed),
+        auto_confirm: merged(spec.auto_confirm, &Some(current.auto_confirm), changed)
+            .unwrap_or(false),
+        webhook_id: merged(spec.webhook_id, &current.webhook_id, changed),
+        audience: merged(spec.audience, &current.audience, changed),
+        service_account: merged(spec.service_account, &current.service_account, changed),
+        client_id: merged(spec.client_id, &current.client_id, changed),
+        environment: merged(spec.environment, &current.environment, changed),
+        jwk: merged(spec.jwk.map(|v| super::jwk_text(&v)), &current.jwk, changed),
     };
     // The credential under the scheme's own name (`public_key`, `client_state`, `secret`).
     let null = matches!(spec.secret, Field::Null)

@@ -171,6 +171,27 @@ pub struct AuthSpec {
     /// `square`, `trello`: the URL the provider signs, when requests arrive elsewhere.
     #[serde(default)]
     pub notification_url: Field<String>,
+    /// `aws-sns`: the topics accepted, and whether to confirm subscriptions.
+    #[serde(default)]
+    pub topic_arns: Field<Vec<String>>,
+    #[serde(default)]
+    pub auto_confirm: Field<bool>,
+    /// `paypal`: the webhook's id at PayPal.
+    #[serde(default)]
+    pub webhook_id: Field<String>,
+    /// `google-pubsub`: the token's audience and service account.
+    #[serde(default)]
+    pub audience: Field<String>,
+    #[serde(default)]
+    pub service_account: Field<String>,
+    /// `plaid`: the client id (with `secret`), the environment, or a pinned JWK (an
+    /// object or its JSON text).
+    #[serde(default)]
+    pub client_id: Field<String>,
+    #[serde(default)]
+    pub environment: Field<crate::verify::fetched::PlaidEnvironment>,
+    #[serde(default)]
+    pub jwk: Field<serde_json::Value>,
 }
 
 impl fmt::Debug for AuthSpec {
@@ -192,6 +213,14 @@ impl fmt::Debug for AuthSpec {
                 &self.client_state.as_ref().map(|_| "<redacted>"),
             )
             .field("notification_url", &self.notification_url)
+            .field("topic_arns", &self.topic_arns)
+            .field("auto_confirm", &self.auto_confirm)
+            .field("webhook_id", &self.webhook_id)
+            .field("audience", &self.audience)
+            .field("service_account", &self.service_account)
+            .field("client_id", &self.client_id)
+            .field("environment", &self.environment)
+            .field("jwk", &self.jwk)
             .finish()
     }
 }

@@ -31,6 +31,24 @@ pub struct AuthView<'a> {
     /// last armed for it, and whether that arming's handshake came. Never the secret.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub arming: Option<ArmingView>,
+    // The fetched-key schemes' settings: none is a secret (the Plaid secret is one of
+    // `secrets`, never shown).
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub topic_arns: &'a [String],
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub auto_confirm: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhook_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audience: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_account: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment: Option<crate::verify::fetched::PlaidEnvironment>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jwk: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -107,6 +125,14 @@ pub fn view(record: &WebhookRecord) -> WebhookView<'_> {
                 armed_until: a.until().to_rfc3339(),
                 used: a.used(),
             }),
+            topic_arns: auth.topic_arns(),
+            auto_confirm: auth.auto_confirm(),
+            webhook_id: auth.webhook_id(),
+            audience: auth.audience(),
+            service_account: auth.service_account(),
+            client_id: auth.client_id(),
+            environment: auth.environment(),
+            jwk: auth.jwk(),
         },
         target: record.target(),
         idempotency: IdempotencyView {

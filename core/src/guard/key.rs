@@ -141,6 +141,7 @@ fn signs(check: &Check, at: IdAt<'_>) -> bool {
     let pieces: &[Piece<'_>] = match check {
         Check::Hmac(layout) => &layout.content,
         Check::PublicKey(layout) => layout.content,
+        Check::FetchedKey(provider) => provider.signed_content(),
         // A secret token signs nothing, but the id it would carry is GitLab's own,
         // and with a signing token it is signed.
         Check::TokenOrSigned { signed, .. } => &signed.content,
@@ -295,6 +296,9 @@ mod tests {
             Scheme::Orb,
             Scheme::Box,
             Scheme::Square,
+            // SNS signs its MessageId, PayPal its event id through the body's CRC32.
+            Scheme::AwsSns,
+            Scheme::Paypal,
             Scheme::Openai,
             Scheme::Replicate,
             Scheme::Clerk,

@@ -89,6 +89,31 @@ pub struct AuthConfig {
     /// when, that handshake is accepted (`model::arming`). Absent: not armed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) arming: Option<super::arming::Arming>,
+    /// Only for `aws-sns`: the topics whose messages are accepted (at least one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) topic_arns: Option<Vec<String>>,
+    /// Only for `aws-sns`: confirm a verified `SubscriptionConfirmation` by visiting its
+    /// `SubscribeURL` (else it is forwarded like any message).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) auto_confirm: bool,
+    /// Only for `paypal`: the webhook's id in PayPal's dashboard (PayPal signs it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) webhook_id: Option<String>,
+    /// Only for `google-pubsub`: the token's `aud` (the subscription's audience).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) audience: Option<String>,
+    /// Only for `google-pubsub`: the push subscription's service account (`email`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) service_account: Option<String>,
+    /// Only for `plaid`: the client id its key endpoint is asked with (with the secret).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) client_id: Option<String>,
+    /// Only for `plaid`: which of Plaid's hosts holds the keys (production by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) environment: Option<crate::verify::fetched::PlaidEnvironment>,
+    /// Only for `plaid`: a JWK the operator pins instead of fetching Plaid's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) jwk: Option<String>,
 }
 
 /// The generic template's window when it signs a timestamp and sets none.
@@ -136,6 +161,38 @@ impl AuthConfig {
 
     pub fn arming(&self) -> Option<super::arming::Arming> {
         self.arming
+    }
+
+    pub fn topic_arns(&self) -> &[String] {
+        self.topic_arns.as_deref().unwrap_or_default()
+    }
+
+    pub fn auto_confirm(&self) -> bool {
+        self.auto_confirm
+    }
+
+    pub fn webhook_id(&self) -> Option<&str> {
+        self.webhook_id.as_deref()
+    }
+
+    pub fn audience(&self) -> Option<&str> {
+        self.audience.as_deref()
+    }
+
+    pub fn service_account(&self) -> Option<&str> {
+        self.service_account.as_deref()
+    }
+
+    pub fn client_id(&self) -> Option<&str> {
+        self.client_id.as_deref()
+    }
+
+    pub fn environment(&self) -> Option<crate::verify::fetched::PlaidEnvironment> {
+        self.environment
+    }
+
+    pub fn jwk(&self) -> Option<&str> {
+        self.jwk.as_deref()
     }
 
     /// The replay window in force: the override, else the provider's, else 300 s for a

@@ -256,6 +256,7 @@ fn check_auth(auth: &AuthConfig, secret_length: SecretLength, v: &mut Violations
         (None, _) => {}
     }
     check_notification_url(auth, v);
+    check_fetched_key_settings(auth, v);
     // A scheme whose handshake plants the secret (Asana) has none until it comes.
     if auth.secrets.is_empty() && !scheme.plants_secret() {
         v.invalid("auth.secrets", "at least one secret is required");
@@ -288,6 +289,115 @@ fn check_auth(auth: &AuthConfig, secret_length: SecretLength, v: &mut Violations
         if let Err(why) = checked {
             v.invalid("auth.secret", why);
         }
+    }
+}
+
+/// The fetched-key schemes' settings: each only for its scheme, and what each requires.
+/// Messages never quote a value.
+fn check_fetched_key_settings(auth: &AuthConfig, v: &mut Violations) {
+    let scheme = auth.scheme;
+    let owned = [
+        ("auth.topic_arns", auth.topic_arns.is_some(), Scheme::AwsSns),
+        ("auth.auto_confirm", auth.auto_confirm, Scheme::AwsSns),
+        ("auth.webhook_id", auth.webhook_id.is_some(), Scheme::Paypal),
+        (
+            "auth.audience",
+            auth.audience.is_some(),
+            Scheme::GooglePubsub,
+        ),
+        (
+            "auth.service_account",
+            auth.service_account.is_some(),
+            Scheme::GooglePubsub,
+        ),
+        ("auth.client_id", auth.client_id.is_some(), Scheme::Plaid),
+        (
+            "auth.environment",
+            auth.environment.is_some(),
+            Scheme::Plaid,
+        ),
+        ("auth.jwk", auth.jwk.is_some(), Scheme::Plaid),
+    ];
+    for (field, present, owner) in owned {
+        if present && scheme != owner {
+            v.invalid(field, format!("only the {} scheme takes it", owner.name()));
+        }
+    }
+    let printable = |s: &str, max: usize| {
+        !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_graphic())
+    };
+    match scheme {
+        Scheme::AwsSns => match auth.topic_arns.as_deref() {
+            None | Some([]) => v.invalid(
+                "auth.topic_arns",
+                "is required for the aws-sns scheme: at least one topic ARN",
+            ),
+            Some(arns) if arns.len() > 20 => v.invalid("auth.topic_arns", "at most 20 topics"),
+            Some(arns) => {
+                if !arns
+                    .iter()
+                    .all(|a| printable(a, 256) && a.starts_with("arn:aws") && a.contains(":sns:"))
+                {
+                    v.invalid(
+                        "auth.topic_arns",
+                        "each must be an SNS topic ARN (arn:aws…:sns:…)",
+                    );
+                }
+            }
+        },
+        Scheme::Paypal => match auth.webhook_id.as_deref() {
+            None => v.invalid("auth.webhook_id", "is required for the paypal scheme"),
+            Some(id)
+                if !(1..=50).contains(&id.len())
+                    || !id.bytes().all(|b| b.is_ascii_alphanumeric()) =>
+            {
+                v.invalid(
+                    "auth.webhook_id",
+                    "must be PayPal's webhook id: 1 to 50 letters and digits",
+                )
+            }
+            Some(_) => {}
+        },
+        Scheme::GooglePubsub => {
+            if !auth.audience.as_deref().is_some_and(|a| printable(a, 512)) {
+                v.invalid("auth.audience", "is required for the google-pubsub scheme: the subscription's audience (1 to 512 visible characters)");
+            }
+            if !auth
+                .service_account
+                .as_deref()
+                .is_some_and(|e| printable(e, 320) && e.contains('@'))
+            {
+                v.invalid(
+                    "auth.service_account",
+                    "is required for the google-pubsub scheme: the service account's email",
+                );
+            }
+        }
+        Scheme::Plaid => match (&auth.jwk, &auth.client_id) {
+            (Some(jwk), _) => {
+                let usable = jwk.len() <= 2048
+                    && crate::verify::fetched::plaid_jwk(jwk).is_some_and(|k| {
+                        k.get("kid").is_some_and(|id| id.is_string())
+                            && crate::pubkey::p256_jwk(&k).is_some()
+                    });
+                if !usable {
+                    v.invalid(
+                        "auth.jwk",
+                        "must be a P-256 JWK with its kid, as Plaid's key endpoint gives it",
+                    );
+                }
+            }
+            (None, Some(id)) if printable(id, 64) => {}
+            (None, Some(_)) => v.invalid(
+                "auth.client_id",
+                "must be Plaid's client_id (1 to 64 visible characters)",
+            ),
+            (None, None) => v.invalid(
+                "auth.client_id",
+                "is required for the plaid scheme (or a pinned auth.jwk)",
+            ),
+        },
+        _ => {}
     }
 }
 

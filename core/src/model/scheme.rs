@@ -45,6 +45,18 @@ pub struct OperatorField {
     pub required: bool,
 }
 
+impl OperatorField {
+    /// The JSON shape the field takes, for forms: `list` (of strings), `boolean`, or
+    /// `text`. Only aws-sns's settings are not text.
+    pub fn value_type(&self) -> &'static str {
+        match self.name {
+            "topic_arns" => "list",
+            "auto_confirm" => "boolean",
+            _ => "text",
+        }
+    }
+}
+
 /// What verification does with the request.
 #[derive(Debug)]
 pub enum Check {
@@ -62,6 +74,8 @@ pub enum Check {
     /// Microsoft Graph: every notification of the body's `value[]` carries the secret
     /// as `clientState`.
     ClientState,
+    /// A signature under a key fetched from the provider (`verify::fetched`).
+    FetchedKey(crate::verify::fetched::Provider),
     /// `Authorization: Basic base64(username:password)` with the credentials the
     /// operator set at the provider (Postmark, Pipedrive, Chargebee); the stored secret
     /// is `username:password`, compared whole in constant time.

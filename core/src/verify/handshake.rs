@@ -32,6 +32,9 @@ pub struct HandshakeReply {
     pub headers: Vec<(&'static str, String)>,
     /// For the log line: which handshake this was.
     pub kind: &'static str,
+    /// AWS SNS with `auto_confirm`: the `SubscribeURL` the gateway visits before it
+    /// answers (host-checked by the core). The reply stands only if the visit succeeds.
+    pub visit: Option<String>,
 }
 
 /// Header values are left out: Asana's answer carries the secret it plants.
@@ -84,6 +87,7 @@ fn json_reply(body: String, kind: &'static str) -> HandshakeReply {
         body,
         headers: Vec::new(),
         kind,
+        visit: None,
     }
 }
 
@@ -94,6 +98,7 @@ fn text_echo(body: String, kind: &'static str) -> HandshakeReply {
         body,
         headers: vec![(NOSNIFF.0, NOSNIFF.1.to_string())],
         kind,
+        visit: None,
     }
 }
 
@@ -229,6 +234,7 @@ pub(super) fn challenge(
                 body: String::new(),
                 headers: vec![("X-Hook-Secret", secret.expose().to_string())],
                 kind: "asana_handshake",
+                visit: None,
             };
             return Ok(Some(Challenge {
                 secret_index: 0,
@@ -270,7 +276,21 @@ pub fn handshake(verified: &Verified) -> Option<HandshakeReply> {
         return Some(reply.clone());
     }
     let body = &verified.inbound().body;
-    match verified.record().auth().scheme().descriptor().handshake? {
+    let auth = verified.record().auth();
+    if let crate::model::scheme::Check::FetchedKey(super::fetched::Provider::AwsSns) =
+        auth.scheme().descriptor().check
+    {
+        // A verified SubscriptionConfirmation, confirmed at the edge when the record says
+        // so (else it is forwarded like any message).
+        return super::fetched::sns_confirmation(auth, body).map(|url| HandshakeReply {
+            visit: Some(url),
+            ..json_reply(
+                json!({"confirmed": true}).to_string(),
+                "sns_subscription_confirmation",
+            )
+        });
+    }
+    match auth.scheme().descriptor().handshake? {
         Handshake::SlackUrlVerification => {
             #[derive(Deserialize)]
             struct UrlVerification {
@@ -334,6 +354,7 @@ pub fn handshake(verified: &Verified) -> Option<HandshakeReply> {
                 body: m.challenge,
                 headers: Vec::new(),
                 kind: "twitch_callback_verification",
+                visit: None,
             })
         }
         Handshake::DiscordPing => match discord_message(body)? {
@@ -346,6 +367,7 @@ pub fn handshake(verified: &Verified) -> Option<HandshakeReply> {
                 body: String::new(),
                 headers: Vec::new(),
                 kind: "discord_events_ping",
+                visit: None,
             }),
             _ => None,
         },
@@ -357,6 +379,7 @@ pub fn handshake(verified: &Verified) -> Option<HandshakeReply> {
                 body: String::new(),
                 headers: Vec::new(),
                 kind: "mailchimp_url_validation",
+                visit: None,
             })
         }
         Handshake::MetaSubscription

@@ -8,6 +8,7 @@
 mod adyen;
 pub(crate) mod contentful;
 mod engine;
+pub mod fetched;
 pub mod handshake;
 pub mod parse;
 mod public_key;
@@ -54,6 +55,15 @@ pub enum VerifyError {
     HandshakeSecretInvalid,
     /// An event for a webhook whose secret is still to be planted by its handshake.
     HandshakePending,
+    /// A fetched-key scheme: the key could not be had (fetch failed, timed out, or the
+    /// document is not a usable key). Fail closed.
+    KeyUnavailable,
+    /// The request names a key URL outside the provider's allow-list.
+    KeyUrlRefused,
+    /// AWS SNS: a topic the record does not accept.
+    TopicNotAllowed,
+    /// A signed token's claims are not this webhook's (audience, email, issuer, body hash).
+    ClaimMismatch,
     /// The stored configuration cannot verify anything. For the operator's log only.
     Misconfigured(&'static str),
 }
@@ -129,6 +139,32 @@ pub fn verify(
     inbound: Inbound,
     now: UnixMillis,
 ) -> Result<Verified, VerifyError> {
+    verify_with_key(route, inbound, now, None)
+}
+
+/// Which key document verifying `inbound` against `record` needs (`fetched::key_fetch`):
+/// `Ok(None)` for every scheme that fetches nothing.
+pub fn key_needed(
+    record: &WebhookRecord,
+    inbound: &Inbound,
+) -> Result<Option<(fetched::Provider, fetched::KeyFetch)>, VerifyError> {
+    match &record.auth().scheme().descriptor().check {
+        Check::FetchedKey(provider) => {
+            Ok(fetched::key_fetch(*provider, record.auth(), inbound)?
+                .map(|fetch| (*provider, fetch)))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// [`verify`] with the key document a fetched-key scheme needs (`None` for the others,
+/// or when it could not be had: then such a scheme is `key_unavailable`).
+pub fn verify_with_key(
+    route: RouteMatch,
+    inbound: Inbound,
+    now: UnixMillis,
+    key: Option<&fetched::KeyDocument>,
+) -> Result<Verified, VerifyError> {
     if let Some(basic) = route.record().basic_auth() {
         check_basic(basic, &inbound)?;
     }
@@ -152,7 +188,7 @@ pub fn verify(
             planted: None,
         });
     }
-    let secret_index = check(&route, &inbound, now)?;
+    let secret_index = check(&route, &inbound, now, key)?;
     Ok(Verified {
         route,
         inbound,
@@ -163,7 +199,12 @@ pub fn verify(
     })
 }
 
-fn check(route: &RouteMatch, inbound: &Inbound, now: UnixMillis) -> Result<usize, VerifyError> {
+fn check(
+    route: &RouteMatch,
+    inbound: &Inbound,
+    now: UnixMillis,
+    key: Option<&fetched::KeyDocument>,
+) -> Result<usize, VerifyError> {
     let auth = route.record().auth();
     if auth.secrets().is_empty() {
         // Only a scheme whose handshake plants the secret may have none (the rules).
@@ -202,6 +243,7 @@ fn check(route: &RouteMatch, inbound: &Inbound, now: UnixMillis) -> Result<usize
         }
         Check::PublicKey(layout) => public_key::run(layout, auth, inbound, now),
         Check::ClientState => public_key::client_state(auth, inbound, now),
+        Check::FetchedKey(provider) => fetched::run(*provider, auth, inbound, now, key),
         Check::TokenOrSigned { headers, signed } => {
             token_or_signed::run(headers, signed, auth, inbound, now)
         }

@@ -165,7 +165,7 @@ fn sign(
     }
     let mut body = body;
     match &auth.scheme().descriptor().check {
-        Check::PublicKey(_) => return Err(SignError::PublicKeyOnly),
+        Check::PublicKey(_) | Check::FetchedKey(_) => return Err(SignError::PublicKeyOnly),
         Check::ClientState => {
             // Graph's notification shape, with the secret as every item's clientState.
             body = serde_json::json!({"value": [{
@@ -566,8 +566,13 @@ mod tests {
             let auth = match scheme {
                 Scheme::Hmac => r#"{"scheme":"hmac","template":{"header":"X-Sig","content":"{id}.{timestamp}.{body}","id_header":"X-Id","timestamp_header":"X-Ts","prefix":"v0=","encoding":"base64"}}"#.to_string(),
                 Scheme::Meta => r#"{"scheme":"meta","verify_token":"vt-0123456789"}"#.to_string(),
-                Scheme::Discord | Scheme::Sendgrid => continue,
-                // Asana plants its secret by handshake; a record that holds one.
+                // Signed with the provider's private key: nobody else can sign for them.
+                Scheme::Discord
+                | Scheme::Sendgrid
+                | Scheme::AwsSns
+                | Scheme::Paypal
+                | Scheme::GooglePubsub
+                | Scheme::Plaid => continue,
                 Scheme::Asana => r#"{"scheme":"asana","secret":"asana-hook-secret-0123"}"#.to_string(),
                 _ => format!(r#"{{"scheme":"{}"}}"#, scheme.name()),
             };
@@ -673,7 +678,12 @@ mod tests {
                 }
                 Scheme::Mailchimp => VerifyError::UrlKeyMismatch,
                 Scheme::MicrosoftGraph => VerifyError::ClientStateMismatch,
-                Scheme::Discord | Scheme::Sendgrid => unreachable!("skipped above"),
+                Scheme::Discord
+                | Scheme::Sendgrid
+                | Scheme::AwsSns
+                | Scheme::Paypal
+                | Scheme::GooglePubsub
+                | Scheme::Plaid => unreachable!("skipped above"),
             };
             assert_eq!(
                 check(&other, &signed, NOW),
@@ -693,9 +703,14 @@ mod tests {
                 // Signed with the provider's private key: nobody else can sign for them.
                 // Graph's and Mailgun's credentials are inside the body, which their
                 // signers write.
-                Scheme::Discord | Scheme::Sendgrid | Scheme::MicrosoftGraph | Scheme::Mailgun => {
-                    continue
-                }
+                Scheme::Discord
+                | Scheme::Sendgrid
+                | Scheme::MicrosoftGraph
+                | Scheme::AwsSns
+                | Scheme::Paypal
+                | Scheme::GooglePubsub
+                | Scheme::Plaid
+                | Scheme::Mailgun => continue,
                 Scheme::Asana => r#"{"scheme":"asana","secret":"asana-hook-secret-0123"}"#.to_string(),
                 _ => format!(r#"{{"scheme":"{}"}}"#, scheme.name()),
             };

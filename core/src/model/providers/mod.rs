@@ -137,6 +137,10 @@ catalogue! {
     HubspotV3 => hubspot_v3,
     Square => square,
     Trello => trello,
+    AwsSns => aws_sns,
+    Paypal => paypal,
+    GooglePubsub => google_pubsub,
+    Plaid => plaid,
     Openai => openai,
     Replicate => replicate,
     Clerk => clerk,
@@ -223,7 +227,8 @@ impl Scheme {
             | Check::ClientState
             | Check::BasicAuth
             | Check::TokenOrSigned { .. }
-            | Check::AdyenNotificationItems => false,
+            | Check::AdyenNotificationItems
+            | Check::FetchedKey(_) => false,
         }
     }
 
@@ -238,7 +243,8 @@ impl Scheme {
             | Check::UrlKey
             | Check::ClientState
             | Check::BasicAuth
-            | Check::AdyenNotificationItems => false,
+            | Check::AdyenNotificationItems
+            | Check::FetchedKey(_) => false,
         }
     }
 }
@@ -333,6 +339,7 @@ mod tests {
                 Check::Hmac(l) => l.signature.header_names(),
                 Check::SharedSecret { headers } => headers.to_vec(),
                 Check::PublicKey(l) => vec![l.signature_header],
+                Check::FetchedKey(p) => p.signature_header().into_iter().collect(),
                 Check::BasicAuth => vec!["authorization"],
                 Check::TokenOrSigned { headers, signed } => headers
                     .iter()

@@ -523,8 +523,10 @@ fn with_secret(req: &Request, validated: &Validated) -> Value {
         .unwrap_or_default();
     let mut answer = view(record);
     let secret = validated.shown_secret.as_ref().map(Secret::expose);
-    answer["url"] = Value::from(match (record.auth().scheme(), secret) {
-        (Scheme::UrlKey, Some(key)) => format!("{origin}{}/{key}", record.path()),
+    answer["url"] = Value::from(match secret {
+        Some(key) if record.auth().scheme().takes_url_key() => {
+            format!("{origin}{}/{key}", record.path())
+        }
         _ => format!("{origin}{}", record.path()),
     });
     if let Some(secret) = secret {

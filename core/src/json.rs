@@ -77,6 +77,40 @@ pub fn top_level_member<'a>(body: &'a [u8], name: &str) -> Option<Option<Member<
     }))
 }
 
+/// A small object that is a member of the body's top-level object (Mailgun's
+/// `signature`), its fields read as text: `None` when the body is not a JSON object, the
+/// member is absent or no object, or its text is longer than `max_len` (so reading its
+/// fields costs a bounded parse, whatever the body's size).
+pub fn small_object_member<'a>(
+    body: &'a [u8],
+    name: &str,
+    max_len: usize,
+) -> Option<SmallObject<'a>> {
+    let text = std::str::from_utf8(body).ok()?;
+    let object = members_named(text, name)?;
+    let last = object.named.last()?;
+    let raw = &text[last.value_start..last.value_end];
+    (raw.len() <= max_len && raw.starts_with('{')).then_some(SmallObject { raw })
+}
+
+/// See [`small_object_member`]: the object's text, each field read by the same
+/// member reader as the body's own (so a name given twice means its last value).
+pub struct SmallObject<'a> {
+    raw: &'a str,
+}
+
+impl<'a> SmallObject<'a> {
+    /// A field's value as text: a string's (unescaped), or an integer's digits
+    /// (Mailgun's timestamp is either); `None` for anything else or an absent field.
+    pub fn text(&self, field: &str) -> Option<Cow<'a, str>> {
+        match top_level_member(self.raw.as_bytes(), field)?? {
+            Member::Text(text) => Some(text),
+            Member::Integer(n) if n >= 0 => Some(Cow::Owned(n.to_string())),
+            Member::Integer(_) | Member::Other => None,
+        }
+    }
+}
+
 /// Where the members named `name` of a JSON object text are: what reading one member
 /// or splicing members out of the text needs, without building the rest.
 #[derive(Debug, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! The platform-free picture of an incoming request, where it lands in the registry,
 //! and the checks made on it before the body is read.
 
-use crate::model::{Scheme, WebhookRecord};
+use crate::model::WebhookRecord;
 use crate::path::WebhookPath;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -227,7 +227,7 @@ impl RouteMatch {
     pub fn refreshed(self, record: Arc<WebhookRecord>) -> Option<RouteMatch> {
         let lands = record.id() == self.record.id()
             && record.path() == self.record.path()
-            && (self.url_key.is_none() || record.auth().scheme() == Scheme::UrlKey);
+            && (self.url_key.is_none() || record.auth().scheme().takes_url_key());
         lands.then_some(RouteMatch {
             record,
             url_key: self.url_key,
@@ -272,7 +272,7 @@ pub fn resolve_route(
     }
     let (parent_path, key) = request_path.split_last()?;
     let record =
-        parent.filter(|r| r.auth().scheme() == Scheme::UrlKey && *r.path() == parent_path)?;
+        parent.filter(|r| r.auth().scheme().takes_url_key() && *r.path() == parent_path)?;
     Some(RouteMatch {
         url_key: Some(key.to_string()),
         record,

@@ -50,6 +50,10 @@ fn content(pieces: &[Piece]) -> String {
             Piece::Header(h) => code(h),
             Piece::Body => "body".to_string(),
             Piece::TwilioUrlAndParams => "URL + sorted form parameters".to_string(),
+            Piece::JsonBodyMember(f) => format!("the body object's {}", code(f)),
+            Piece::ContentfulCanonicalRequest => {
+                "method, path, the listed headers and the body (the canonical request)".to_string()
+            }
             Piece::Method => "method".to_string(),
             Piece::RequestUrl => "request URL".to_string(),
             Piece::NotificationUrl => "notification URL".to_string(),
@@ -66,6 +70,22 @@ fn check(d: &Descriptor) -> (Vec<String>, String) {
             "the secret itself, compared in constant time".into(),
         ),
         Check::UrlKey => (vec![], "a key as the last path segment".into()),
+        Check::TokenOrSigned { headers, signed } => {
+            let (mut read, mac) = check_layout(signed);
+            read.splice(0..0, headers.iter().map(|h| code(h)));
+            (
+                read,
+                format!("the secret token itself (constant time), or with a `whsec_` signing token {mac}"),
+            )
+        }
+        Check::AdyenNotificationItems => (
+            vec!["each item's `additionalData.hmacSignature`".into()],
+            "HMAC-SHA256 (base64, hex key) of pspReference:originalReference:merchantAccountCode:merchantReference:value:currency:eventCode:success".into(),
+        ),
+        Check::BasicAuth => (
+            vec![code("Authorization: Basic")],
+            "the configured `username:password`, compared in constant time".into(),
+        ),
         Check::Template => (
             vec!["`auth.template` says".into()],
             "HMAC-SHA1/256/512, hex or base64, over the template's content".into(),
@@ -102,49 +122,65 @@ fn check(d: &Descriptor) -> (Vec<String>, String) {
                 format!("{alg} ({}) of {}", encoding(l.encoding), content(l.content)),
             )
         }
-        Check::Hmac(l) => {
-            let mut headers: Vec<String> = match &l.signature {
-                SignatureSource::NumberedHeaders { prefix, max, .. } => {
-                    vec![format!("`{prefix}1` … `{prefix}{max}`")]
-                }
-                other => other.header_names().iter().map(|h| code(h)).collect(),
-            };
-            match l.timestamp {
-                Some(
-                    TimestampSource::UnixSecondsHeader(h)
-                    | TimestampSource::Rfc3339Header(h)
-                    | TimestampSource::UnixMillisHeader(h)
-                    | TimestampSource::UtcIso8601Header(h),
-                ) => headers.push(code(h)),
-                Some(TimestampSource::BodyUnixMillis(f)) => {
-                    headers.push(format!("body field {}", code(f)))
-                }
-                Some(
-                    TimestampSource::FromSignatureHeader
-                    | TimestampSource::FromSignatureHeaderMillis,
-                )
-                | None => {}
-            }
-            let enc = match &l.signature {
-                SignatureSource::Header { encoding: e, .. } => encoding(*e),
-                SignatureSource::KeyValues { .. }
-                | SignatureSource::TimeThenSignatures { .. }
-                | SignatureSource::KeyValueSets { .. } => "hex",
-                SignatureSource::VersionedList { .. } => "base64",
-                SignatureSource::PrefixedList { encoding: e, .. }
-                | SignatureSource::NumberedHeaders { encoding: e, .. }
-                | SignatureSource::EachHeader { encoding: e, .. } => encoding(*e),
-            };
-            (
-                headers,
-                format!(
-                    "{} ({enc}) of {}",
-                    algorithm(l.algorithm),
-                    content(&l.content)
-                ),
-            )
-        }
+        Check::Hmac(l) => check_layout(l),
     }
+}
+
+/// (headers read, what is checked) for a MAC layout.
+fn check_layout(l: &hookgate_core::model::scheme::Layout<'_>) -> (Vec<String>, String) {
+    let mut headers: Vec<String> = match &l.signature {
+        SignatureSource::NumberedHeaders { prefix, max, .. } => {
+            vec![format!("`{prefix}1` … `{prefix}{max}`")]
+        }
+        other => other.header_names().iter().map(|h| code(h)).collect(),
+    };
+    if let SignatureSource::JsonBodyMember { member, fields, .. } = &l.signature {
+        headers.push(format!(
+            "body object {} ({})",
+            code(member),
+            fields
+                .iter()
+                .map(|f| code(f))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ));
+    }
+    match l.timestamp {
+        Some(
+            TimestampSource::UnixSecondsHeader(h)
+            | TimestampSource::Rfc3339Header(h)
+            | TimestampSource::UnixMillisHeader(h)
+            | TimestampSource::UtcIso8601Header(h),
+        ) => headers.push(code(h)),
+        Some(TimestampSource::BodyUnixMillis(f)) => headers.push(format!("body field {}", code(f))),
+        Some(TimestampSource::JsonBodyMember(f)) => {
+            headers.push(format!("the body object's {}", code(f)))
+        }
+        Some(TimestampSource::FromSignatureHeader | TimestampSource::FromSignatureHeaderMillis)
+        | None => {}
+    }
+    if l.content.contains(&Piece::ContentfulCanonicalRequest) {
+        headers.push(code("x-contentful-signed-headers"));
+    }
+    let enc = match &l.signature {
+        SignatureSource::Header { encoding: e, .. } => encoding(*e),
+        SignatureSource::KeyValues { .. }
+        | SignatureSource::TimeThenSignatures { .. }
+        | SignatureSource::KeyValueSets { .. } => "hex",
+        SignatureSource::VersionedList { .. } => "base64",
+        SignatureSource::PrefixedList { encoding: e, .. }
+        | SignatureSource::NumberedHeaders { encoding: e, .. }
+        | SignatureSource::EachHeader { encoding: e, .. }
+        | SignatureSource::JsonBodyMember { encoding: e, .. } => encoding(*e),
+    };
+    (
+        headers,
+        format!(
+            "{} ({enc}) of {}",
+            algorithm(l.algorithm),
+            content(&l.content)
+        ),
+    )
 }
 
 fn handshake(h: Option<Handshake>) -> &'static str {
@@ -159,6 +195,7 @@ fn handshake(h: Option<Handshake>) -> &'static str {
         Some(Handshake::DropboxChallenge) => "`GET challenge`",
         Some(Handshake::GraphValidation) => "`validationToken`",
         Some(Handshake::OktaVerification) => "one-time verification `GET`",
+        Some(Handshake::MailchimpUrlValidation) => "callback URL `GET`",
         Some(Handshake::TrelloHead) => "`HEAD` when created",
         Some(Handshake::IntercomHead) => "`HEAD` URL check",
         Some(Handshake::WoocommercePing) => "unsigned `webhook_id=` ping",
@@ -183,8 +220,15 @@ fn delivery_id(d: &Descriptor) -> String {
             .collect::<Vec<_>>()
             .join(" or "),
         Some(DeliveryIdSource::BodyField(f)) => format!("body {}", code(f)),
+        Some(DeliveryIdSource::JsonBodyMember { member, field }) => {
+            format!("body {}", code(&format!("{member}.{field}")))
+        }
     };
     match signs_its_delivery_id(d) {
+        // GitLab: signed by a signing token, never by a secret token.
+        Some(true) if matches!(d.check, Check::TokenOrSigned { .. }) => {
+            format!("{at} (signed with a signing token, not with a secret token)")
+        }
         Some(true) => format!("{at} (signed)"),
         _ => format!("{at} (not signed)"),
     }

@@ -71,7 +71,8 @@ fuzz_target!(|data: &[u8]| {
             }
             SignatureSource::Header { .. }
             | SignatureSource::NumberedHeaders { .. }
-            | SignatureSource::EachHeader { .. } => {}
+            | SignatureSource::EachHeader { .. }
+            | SignatureSource::JsonBodyMember { .. } => {}
         }
     }
     if let Some(n) = codec::unix_seconds(s) {

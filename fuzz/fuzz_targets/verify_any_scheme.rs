@@ -29,8 +29,12 @@ fn header_names() -> &'static [&'static str] {
                         _ => {}
                     }
                     for piece in layout.content.iter() {
-                        if let Piece::Header(h) = piece {
-                            names.push(h);
+                        match piece {
+                            Piece::Header(h) => names.push(h),
+                            Piece::ContentfulCanonicalRequest => {
+                                names.push("x-contentful-signed-headers")
+                            }
+                            _ => {}
                         }
                     }
                 }
@@ -39,6 +43,14 @@ fn header_names() -> &'static [&'static str] {
                     names.push(layout.timestamp_header);
                 }
                 Check::FetchedKey(provider) => names.extend(provider.headers()),
+                Check::TokenOrSigned { headers, signed } => {
+                    names.extend(headers.iter().copied());
+                    names.extend(signed.signature.header_names());
+                    names.push("webhook-timestamp");
+                    names.push("webhook-id");
+                }
+                Check::BasicAuth => names.push("authorization"),
+                Check::AdyenNotificationItems => {}
                 Check::UrlKey | Check::Template | Check::ClientState => {}
             }
         }

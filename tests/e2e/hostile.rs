@@ -342,9 +342,12 @@ fn sentinel(g: &Gateway) -> (String, String) {
     sentinels
         .entry(g.base.clone())
         .or_insert_with(|| {
+            // Every test of a gateway drains through this one webhook (the per-scheme
+            // test once per provider), more than the default 100 a minute.
             let created = Admin::of(g).create(json!({
                 "name": "sentinel", "path": format!("/hooks/{}", unique("sentinel")),
                 "auth": {"scheme": "hmac-sha256-hex"}, "target": {"queue": "EVENTS"},
+                "rate_limit": {"limit": 10_000, "window_s": 60},
             }));
             let secret = created["secret"].as_str().unwrap().to_string();
             remember_secret(&secret);

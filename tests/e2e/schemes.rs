@@ -132,6 +132,7 @@ fn every_scheme(world: &World) -> TestResult {
                 .chain(super::catalogue_b::TESTS)
                 .chain(super::asana::TESTS)
                 .chain(super::fetched_keys::TESTS)
+                .chain(super::credentials::TESTS)
                 .any(|(name, _)| name == test),
             "{scheme}: no test {test}"
         );
@@ -211,6 +212,30 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     (
         "airtable",
         "schemes::airtable_pings_are_answered_204_without_a_body",
+    ),
+    (
+        "telegram",
+        "credentials::telegram_and_basic_auth_providers_accept_theirs_only",
+    ),
+    (
+        "postmark",
+        "credentials::telegram_and_basic_auth_providers_accept_theirs_only",
+    ),
+    (
+        "pipedrive",
+        "credentials::telegram_and_basic_auth_providers_accept_theirs_only",
+    ),
+    (
+        "chargebee",
+        "credentials::telegram_and_basic_auth_providers_accept_theirs_only",
+    ),
+    (
+        "adyen",
+        "credentials::adyen_items_are_answered_accepted_and_a_tampered_one_refused",
+    ),
+    (
+        "mailchimp",
+        "credentials::mailchimp_validation_get_is_answered_and_keyed_events_pass",
     ),
 ];
 

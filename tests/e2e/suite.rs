@@ -9,6 +9,7 @@ mod admin;
 mod asana;
 mod catalogue_b;
 mod consumer;
+mod credentials;
 mod dashboard;
 mod dashboard_fit;
 mod fetched_keys;
@@ -163,6 +164,7 @@ pub fn main() {
         .chain(dashboard_fit::TESTS)
         .chain(consumer::TESTS)
         .chain(hostile_input::TESTS)
+        .chain(credentials::TESTS)
         .chain(url_checks::TESTS)
     {
         trials.push(trial(&world, name, *f));

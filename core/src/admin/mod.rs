@@ -400,9 +400,16 @@ fn generate_secret(auth: &AuthConfig, bytes: [u8; 32]) -> Secret {
     use base64::engine::general_purpose::STANDARD;
     use base64::Engine;
     match (auth.scheme.descriptor().key, auth.secret_encoding) {
-        (KeyFormat::Whsec, _) => Secret::from_string(format!("whsec_{}", STANDARD.encode(bytes))),
+        // Polar's secrets today are Standard Webhooks' form.
+        (KeyFormat::Whsec | KeyFormat::PolarSecret, _) => {
+            Secret::from_string(format!("whsec_{}", STANDARD.encode(bytes)))
+        }
         (KeyFormat::TextOrBase64, SecretEncoding::Base64) | (KeyFormat::Base64, _) => {
             Secret::from_string(STANDARD.encode(bytes))
+        }
+        (KeyFormat::Hex, _) => Secret::from_string(hex::encode_upper(bytes)),
+        (KeyFormat::BasicCredentials, _) => {
+            Secret::from_string(format!("hookgate:{}", Secret::generate(bytes).expose()))
         }
         _ => Secret::generate(bytes),
     }

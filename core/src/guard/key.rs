@@ -74,6 +74,7 @@ fn covers(pieces: &[Piece<'_>], source: IdAt<'_>) -> bool {
     pieces.iter().any(|piece| match (piece, source) {
         (Piece::Header(signed), IdAt::Header(name)) => signed.eq_ignore_ascii_case(name),
         (Piece::Body, IdAt::Body) => true,
+        (Piece::JsonBodyMember(signed), IdAt::BodyMember(field)) => *signed == field,
         _ => false,
     })
 }
@@ -82,6 +83,8 @@ fn covers(pieces: &[Piece<'_>], source: IdAt<'_>) -> bool {
 enum IdAt<'a> {
     Header(&'a str),
     Body,
+    /// A field of a top-level object of the body (Mailgun's `signature.token`).
+    BodyMember(&'a str),
 }
 
 /// The provider's id of this delivery, where the scheme (or template) says it is, and
@@ -104,10 +107,32 @@ fn provider_id(record: &WebhookRecord, headers: &Headers, body: &[u8]) -> Option
         // One member read; the rest of the body is not kept.
         DeliveryIdSource::BodyField(field) => match crate::json::top_level_member(body, field)?? {
             crate::json::Member::Text(id) => (bounded(&id)?, IdAt::Body),
-            _ => return None,
+            crate::json::Member::Integer(id) => (id.to_string(), IdAt::Body),
+            crate::json::Member::Other => return None,
         },
+        DeliveryIdSource::JsonBodyMember { member, field } => {
+            let object = crate::json::small_object_member(
+                body,
+                member,
+                crate::model::scheme::BODY_MEMBER_MAX_LEN,
+            )?;
+            (bounded(&object.text(field)?)?, IdAt::BodyMember(field))
+        }
     };
-    Some((value, signs(&descriptor.check, at)))
+    let signed = match &descriptor.check {
+        // GitLab: only a request checked against a signing token has its id signed;
+        // a secret token signs nothing.
+        Check::TokenOrSigned { signed, .. } => {
+            let carries_signature = signed
+                .signature
+                .header_names()
+                .iter()
+                .any(|h| headers.get(h).is_some());
+            auth.checks_signing_tokens(carries_signature) && covers(&signed.content, at)
+        }
+        check => signs(check, at),
+    };
+    Some((value, signed))
 }
 
 /// Whether a scheme's check covers the delivery id found at `at`. A shared secret, a
@@ -117,9 +142,15 @@ fn signs(check: &Check, at: IdAt<'_>) -> bool {
         Check::Hmac(layout) => &layout.content,
         Check::PublicKey(layout) => layout.content,
         Check::FetchedKey(provider) => provider.signed_content(),
-        Check::SharedSecret { .. } | Check::UrlKey | Check::Template | Check::ClientState => {
-            return false
-        }
+        // A secret token signs nothing, but the id it would carry is GitLab's own,
+        // and with a signing token it is signed.
+        Check::TokenOrSigned { signed, .. } => &signed.content,
+        Check::SharedSecret { .. }
+        | Check::UrlKey
+        | Check::Template
+        | Check::ClientState
+        | Check::BasicAuth
+        | Check::AdyenNotificationItems => return false,
     };
     covers(pieces, at)
 }
@@ -130,6 +161,7 @@ pub fn signs_its_delivery_id(descriptor: &crate::model::scheme::Descriptor) -> O
     let at = match descriptor.delivery_id? {
         DeliveryIdSource::Header(names) => IdAt::Header(names.first()?),
         DeliveryIdSource::BodyField(_) => IdAt::Body,
+        DeliveryIdSource::JsonBodyMember { field, .. } => IdAt::BodyMember(field),
     };
     Some(signs(&descriptor.check, at))
 }
@@ -211,6 +243,33 @@ mod tests {
     }
 
     #[test]
+    fn gitlabs_id_is_signed_only_under_a_signing_token() {
+        let sent = headers(&[
+            ("webhook-id", "wh-1"),
+            ("webhook-signature", "v1,AAAA"),
+            ("Idempotency-Key", "fresh-9"),
+        ]);
+        let unsigned = headers(&[("webhook-id", "wh-1"), ("Idempotency-Key", "fresh-9")]);
+        let signing = record(
+            r#"{"path":"/h","auth":{"scheme":"gitlab","secret":"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"},"target":{"queue":"EVENTS"}}"#,
+        );
+        assert_eq!(
+            delivery_key(&signing, &sent, b"{}", "unused").source,
+            KeySource::SignedDeliveryId
+        );
+        // A secret token signs nothing, though GitLab >= 19 sends `webhook-id` anyway.
+        let token = record(
+            r#"{"path":"/h","auth":{"scheme":"gitlab","secret":"gitlab-secret-token-0123"},"target":{"queue":"EVENTS"}}"#,
+        );
+        for h in [&sent, &unsigned] {
+            assert_eq!(
+                delivery_key(&token, h, b"{}", "unused").source,
+                KeySource::IdempotencyKeyHeader
+            );
+        }
+    }
+
+    #[test]
     fn every_scheme_says_whether_its_id_is_signed() {
         use crate::model::Scheme;
         // The schemes whose delivery id the MAC covers; the README's table says the same.
@@ -240,6 +299,15 @@ mod tests {
             // SNS signs its MessageId, PayPal its event id through the body's CRC32.
             Scheme::AwsSns,
             Scheme::Paypal,
+            Scheme::Openai,
+            Scheme::Replicate,
+            Scheme::Clerk,
+            Scheme::Resend,
+            Scheme::Brex,
+            Scheme::Lithic,
+            Scheme::Polar,
+            Scheme::Gitlab,
+            Scheme::Mailgun,
         ];
         for scheme in Scheme::ALL {
             let d = scheme.descriptor();

@@ -9,6 +9,9 @@ use crate::time::UnixMillis;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
+/// The key a secret stands for, and the other one it may also stand for (Polar).
+pub type KeyPair<'s> = (Cow<'s, [u8]>, Option<Cow<'s, [u8]>>);
+
 /// How a secret string becomes HMAC key bytes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -125,6 +128,17 @@ impl AuthConfig {
         self.header.as_deref()
     }
 
+    /// GitLab (`Check::TokenOrSigned`): whether a request is checked against the
+    /// signing tokens (`whsec_…`) rather than compared as a secret token. Follows the
+    /// stored secrets' form: with a signing token stored, a request carrying a signature
+    /// is checked as signed, and so is every request when no secret token is stored.
+    pub fn checks_signing_tokens(&self, carries_signature: bool) -> bool {
+        let signing = |s: &StoredSecret| self.scheme.is_signing_token(s.value().expose());
+        let has_signing = self.secrets().iter().any(signing);
+        let has_token = self.secrets().iter().any(|s| !signing(s));
+        has_signing && (carries_signature || !has_token)
+    }
+
     pub fn secrets(&self) -> &[StoredSecret] {
         &self.secrets
     }
@@ -196,16 +210,38 @@ impl AuthConfig {
     /// The HMAC key bytes of one stored secret; `None` when it does not decode (which
     /// validation prevents, and verification treats as misconfiguration).
     pub fn key_bytes<'s>(&self, secret: &'s Secret) -> Option<Cow<'s, [u8]>> {
+        self.keys(secret).map(|(key, _)| key)
+    }
+
+    /// The key a secret stands for, and the other key it may also stand for (Polar's
+    /// `whsec_` secrets: decoded, or the text). Verification tries both; a signer uses
+    /// the first.
+    pub fn keys<'s>(&self, secret: &'s Secret) -> Option<KeyPair<'s>> {
         let raw = secret.expose();
-        match (self.scheme.descriptor().key, self.secret_encoding) {
-            (KeyFormat::Whsec, _) => {
-                codec::base64(raw.strip_prefix("whsec_").unwrap_or(raw)).map(Cow::Owned)
-            }
+        let text = || Cow::Borrowed(raw.as_bytes());
+        Some(match (self.scheme.descriptor().key, self.secret_encoding) {
+            (KeyFormat::Whsec, _) => (
+                Cow::Owned(codec::base64(raw.strip_prefix("whsec_").unwrap_or(raw))?),
+                None,
+            ),
             (KeyFormat::TextOrBase64, SecretEncoding::Base64) | (KeyFormat::Base64, _) => {
-                codec::base64(raw).map(Cow::Owned)
+                (Cow::Owned(codec::base64(raw)?), None)
             }
-            _ => Some(Cow::Borrowed(raw.as_bytes())),
-        }
+            (KeyFormat::Hex, _) => (Cow::Owned(hex::decode(raw.trim()).ok()?), None),
+            (KeyFormat::TokenOrWhsec, _) => {
+                match raw.strip_prefix("whsec_").and_then(codec::base64) {
+                    Some(decoded) => (Cow::Owned(decoded), None),
+                    None => (text(), None),
+                }
+            }
+            (KeyFormat::PolarSecret, _) => {
+                match raw.strip_prefix("whsec_").and_then(codec::base64) {
+                    Some(decoded) => (Cow::Owned(decoded), Some(text())),
+                    None => (text(), None),
+                }
+            }
+            _ => (text(), None),
+        })
     }
 
     /// Headers of this record that must never be forwarded besides every scheme's
@@ -226,5 +262,41 @@ impl AuthConfig {
     pub fn never_forwarded(&self, lowercase_name: &str) -> bool {
         self.own_credential_headers().any(|h| h == lowercase_name)
             || super::providers::looks_like_credential(lowercase_name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::record;
+
+    fn keys_of(scheme: &str, secret: &str) -> (Vec<u8>, Option<Vec<u8>>) {
+        let r = record(&format!(
+            r#"{{"path":"/h","auth":{{"scheme":"{scheme}","secret":"{secret}"}},"target":{{"queue":"EVENTS"}}}}"#
+        ));
+        let auth = r.auth();
+        let (key, other) = auth.keys(auth.secrets()[0].value()).unwrap();
+        (key.into_owned(), other.map(|k| k.into_owned()))
+    }
+
+    #[test]
+    fn a_polar_whsec_secret_stands_for_two_keys_and_others_for_one() {
+        let whsec = "whsec_cG9sYXItdW5pdC10ZXN0LWtleS1vZi0zMi1ieXRlcyE=";
+        // Polar's newer secrets decode; its older ones key with their text: both tried.
+        assert_eq!(
+            keys_of("polar", whsec),
+            (
+                b"polar-unit-test-key-of-32-bytes!".to_vec(),
+                Some(whsec.as_bytes().to_vec())
+            )
+        );
+        // `polar_whs_` secrets, and `whsec_` ones that do not decode, are only text.
+        for text in ["polar_whs_abcdefghijklmnop", "whsec_not-base64_at-all_here"] {
+            assert_eq!(keys_of("polar", text), (text.as_bytes().to_vec(), None));
+        }
+        // Standard Webhooks' own secrets stand for their decoded bytes alone.
+        assert_eq!(
+            keys_of("standard-webhooks", whsec),
+            (b"polar-unit-test-key-of-32-bytes!".to_vec(), None)
+        );
     }
 }

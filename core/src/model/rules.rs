@@ -437,6 +437,19 @@ pub(crate) fn check_secret(raw: &str, auth: &AuthConfig) -> Result<(), &'static 
         {
             Err("is not base64, as secret_encoding says")
         }
+        KeyFormat::TokenOrWhsec
+            if raw
+                .strip_prefix("whsec_")
+                .is_some_and(|b64| codec::base64(b64).is_none_or(|k| k.len() < 16)) =>
+        {
+            Err("a whsec_ signing token must be base64 of at least 16 bytes")
+        }
+        KeyFormat::Hex if hex::decode(raw).is_err() || raw.len() < 32 => {
+            Err("must be the HMAC key's hex (at least 32 hex digits)")
+        }
+        KeyFormat::BasicCredentials if raw.split_once(':').is_none_or(|(u, _)| u.is_empty()) => {
+            Err("must be username:password, as set at the provider")
+        }
         KeyFormat::Base64 if codec::base64(raw).is_none_or(|k| k.len() < 16) => {
             Err("must be base64 of at least 16 bytes, as the provider gives it")
         }

@@ -76,6 +76,22 @@ pub enum Check {
     ClientState,
     /// A signature under a key fetched from the provider (`verify::fetched`).
     FetchedKey(crate::verify::fetched::Provider),
+    /// `Authorization: Basic base64(username:password)` with the credentials the
+    /// operator set at the provider (Postmark, Pipedrive, Chargebee); the stored secret
+    /// is `username:password`, compared whole in constant time.
+    BasicAuth,
+    /// GitLab: a stored `whsec_` secret is a signing token, checked as `signed` lays out
+    /// (the signature is then required); any other stored secret is a secret token,
+    /// compared with the first of `headers` present. Each secret is checked the way its
+    /// form says, so a token never stands in for a signature.
+    TokenOrSigned {
+        headers: &'static [&'static str],
+        signed: Layout<'static>,
+    },
+    /// Adyen: every item of the body's `notificationItems` carries its own base64
+    /// HMAC-SHA256 of eight of its fields in `additionalData.hmacSignature`
+    /// (`verify::adyen`); all must verify.
+    AdyenNotificationItems,
 }
 
 /// How a public-key signature is presented and what it covers.
@@ -165,7 +181,20 @@ pub enum SignatureSource<'a> {
         names: &'a [&'a str],
         encoding: SignatureEncoding,
     },
+    /// Inside the JSON body: the top-level object `member` (at most
+    /// [`BODY_MEMBER_MAX_LEN`] bytes, so reading it is a bounded parse) holds the MAC in
+    /// the first of `fields` present, and any others in the rest (Mailgun's `signature`
+    /// object: `signature`, and `parent-signature` on a subaccount's event).
+    JsonBodyMember {
+        member: &'a str,
+        fields: &'a [&'a str],
+        encoding: SignatureEncoding,
+    },
 }
+
+/// The longest [`SignatureSource::JsonBodyMember`] object read (Mailgun's is about 200
+/// bytes).
+pub const BODY_MEMBER_MAX_LEN: usize = 1024;
 
 impl SignatureSource<'_> {
     /// The header names this source reads by default.
@@ -178,6 +207,7 @@ impl SignatureSource<'_> {
             | SignatureSource::TimeThenSignatures { header, .. }
             | SignatureSource::KeyValueSets { header, .. } => vec![header],
             SignatureSource::NumberedHeaders { prefix, .. } => vec![prefix],
+            SignatureSource::JsonBodyMember { .. } => vec![],
             SignatureSource::EachHeader { names, .. } => names.to_vec(),
         }
     }
@@ -203,12 +233,15 @@ pub enum TimestampSource<'a> {
     Rfc3339Header(&'a str),
     /// Unix milliseconds in a top-level field of the JSON body (Linear).
     BodyUnixMillis(&'a str),
-    /// Unix milliseconds in a header (HubSpot).
+    /// Unix milliseconds in a header (HubSpot, Contentful).
     UnixMillisHeader(&'a str),
     /// The time item of the signature header, in Unix milliseconds (WorkOS, Recurly).
     FromSignatureHeaderMillis,
     /// ISO 8601 in a header, UTC when it names no offset (Orb's `2024-03-27T15:42:29.551`).
     UtcIso8601Header(&'a str),
+    /// Unix seconds (a string or a number) in a field of the
+    /// [`SignatureSource::JsonBodyMember`] object (Mailgun's `timestamp`), read with it.
+    JsonBodyMember(&'a str),
 }
 
 /// One piece of signed content.
@@ -223,6 +256,13 @@ pub enum Piece<'a> {
     /// Twilio: the public URL (in the forms its SDKs try) and the sorted form
     /// parameters, or the URL alone with `bodySHA256` for JSON bodies.
     TwilioUrlAndParams,
+    /// A field of the [`SignatureSource::JsonBodyMember`] object (Mailgun's `token`);
+    /// its absence is `signature_malformed`.
+    JsonBodyMember(&'a str),
+    /// Contentful's canonical request: method, path, the headers its
+    /// `x-contentful-signed-headers` lists (sorted `name:value` joined by `;`), body, on
+    /// four lines (`verify::contentful`).
+    ContentfulCanonicalRequest,
     /// The request's method as sent (HubSpot).
     Method,
     /// The public URL the request arrived at, in the forms Twilio's SDKs try (HubSpot's
@@ -249,6 +289,18 @@ pub enum KeyFormat {
     Ed25519Hex,
     /// A public key: base64 of its DER SubjectPublicKeyInfo (SendGrid's verification key).
     P256SpkiBase64,
+    /// Polar's endpoint secret: its text keys the MAC (`polar_whs_…`, and the `whsec_`
+    /// secrets Polar made before Standard Webhooks), or, for a newer `whsec_` secret,
+    /// the decoded base64. Nothing tells them apart, so a `whsec_` secret that decodes
+    /// stands for both keys.
+    PolarSecret,
+    /// `username:password` (Basic authentication), compared, never a MAC key.
+    BasicCredentials,
+    /// GitLab's two credentials: `whsec_` + base64 (a signing token, decoded) or any
+    /// other text (a secret token, compared).
+    TokenOrWhsec,
+    /// Hex of at least 16 bytes, always decoded (Adyen's HMAC key); generated as hex.
+    Hex,
     /// Base64 of at least 16 key bytes, always decoded (Airtable's `macSecretBase64`):
     /// the operator pastes the provider's text as it is; generated as base64 too.
     Base64,
@@ -265,8 +317,14 @@ impl KeyFormat {
 pub enum DeliveryIdSource {
     /// The first of these headers present.
     Header(&'static [&'static str]),
-    /// A top-level string field of the JSON body.
+    /// A top-level field of the JSON body: a string, or an integer (Telegram's
+    /// `update_id`) taken as its decimal digits.
     BodyField(&'static str),
+    /// A field of a top-level object of the JSON body (Mailgun's `signature.token`).
+    JsonBodyMember {
+        member: &'static str,
+        field: &'static str,
+    },
 }
 
 /// How an accepted delivery is answered when its provider needs something other than
@@ -277,6 +335,8 @@ pub enum Acknowledgement {
     /// This status with an empty body (Xero: `200`, "no body in the response"; Airtable:
     /// `200` or `204` "and an empty response body", else it retries and disables).
     Empty(u16),
+    /// This status with a `text/plain` body (Adyen: `200` and `[accepted]`).
+    Text { status: u16, body: &'static str },
 }
 
 /// Requests a provider sends to prove the endpoint exists; answered at the edge.
@@ -300,6 +360,9 @@ pub enum Handshake {
     GraphValidation,
     /// Okta: the one-time `GET` with `X-Okta-Verification-Challenge`.
     OktaVerification,
+    /// Mailchimp: a `GET` to the callback URL (its key proves it) when the webhook is
+    /// saved, answered `200`.
+    MailchimpUrlValidation,
     /// Trello: the `HEAD` it sends to the callback URL when the webhook is created,
     /// answered `200` with no body (it proves nothing and reveals only that the webhook
     /// stands, which the webhook's object confirms first).
@@ -351,7 +414,8 @@ impl Handshake {
             Handshake::MetaSubscription
             | Handshake::TwitterCrc
             | Handshake::DropboxChallenge
-            | Handshake::OktaVerification => Some("GET"),
+            | Handshake::OktaVerification
+            | Handshake::MailchimpUrlValidation => Some("GET"),
             Handshake::TrelloHead => Some("HEAD"),
             Handshake::IntercomHead => Some("HEAD"),
             _ => None,

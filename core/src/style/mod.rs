@@ -40,10 +40,15 @@ pub fn accepted_answer(
         serde_json::from_str(body).unwrap_or_else(|_| Value::String(body.to_string()))
     };
     let json_answer = |status: u16, v: Value| (status, v.to_string(), None);
-    // A provider that needs its own answer to an event handed to a queue (Airtable, Xero).
+    // A provider that needs its own answer to an event handed to a queue (Airtable,
+    // Xero, Adyen).
     if let (Style::Hookgate, Handed::Queued) = (record.style(), &handed) {
-        if let Some(Acknowledgement::Empty(status)) = record.auth().scheme().acknowledgement() {
-            return (status, String::new(), None);
+        match record.auth().scheme().acknowledgement() {
+            Some(Acknowledgement::Empty(status)) => return (status, String::new(), None),
+            Some(Acknowledgement::Text { status, body }) => {
+                return (status, body.to_string(), Some("text/plain".to_string()))
+            }
+            None => {}
         }
     }
     match (record.style(), handed) {

@@ -8,8 +8,10 @@
 //! then the MAC itself. A time inside the body (Linear's `webhookTimestamp`) is read
 //! last, after the MAC: before it matched, the body is only hashed, never parsed.
 
-use super::{first_matching_secret, parse, public_url, twilio, VerifyError};
-use crate::model::scheme::{Layout, Piece, Prefix, SignatureSource, TimestampSource};
+use super::{contentful, first_matching_secret, parse, public_url, twilio, VerifyError};
+use crate::model::scheme::{
+    Layout, Piece, Prefix, SignatureSource, TimestampSource, BODY_MEMBER_MAX_LEN,
+};
 use crate::model::template::{Algorithm, SignatureEncoding};
 use crate::model::AuthConfig;
 use crate::request::{Headers, Inbound};
@@ -24,6 +26,18 @@ pub(super) fn run(
     auth: &AuthConfig,
     inbound: &Inbound,
     now: UnixMillis,
+) -> Result<usize, VerifyError> {
+    run_for(layout, auth, inbound, now, |_| true)
+}
+
+/// [`run`] with only the stored secrets `keys_mac` accepts (GitLab's signing tokens, not
+/// its secret tokens), still in constant time over every one of them.
+pub(super) fn run_for(
+    layout: &Layout<'_>,
+    auth: &AuthConfig,
+    inbound: &Inbound,
+    now: UnixMillis,
+    keys_mac: impl Fn(&crate::secret::Secret) -> bool,
 ) -> Result<usize, VerifyError> {
     let headers = &inbound.headers;
     let mac_len = layout.algorithm.output_len();
@@ -113,6 +127,22 @@ pub(super) fn run(
             }
             Presented::Several(present)
         }
+        // Mailgun: one small object of the body, read once (bounded); the rest of the
+        // body is not parsed.
+        SignatureSource::JsonBodyMember { member, fields, .. } => {
+            let object = json::small_object_member(&inbound.body, member, BODY_MEMBER_MAX_LEN)
+                .ok_or(VerifyError::SignatureMissing)?;
+            if !fields.iter().any(|f| object.text(f).is_some()) {
+                return Err(VerifyError::SignatureMissing);
+            }
+            Presented::Member(object)
+        }
+    };
+    let member_time = match (layout.timestamp, &presented) {
+        (Some(TimestampSource::JsonBodyMember(field)), Presented::Member(object)) => {
+            Some(object.text(field).ok_or(VerifyError::TimestampMissing)?)
+        }
+        _ => None,
     };
 
     // 2. The signed time, checked against the window before any MAC is computed. Usually
@@ -160,6 +190,14 @@ pub(super) fn run(
             check_fresh(auth, signed.0 as i64, now)?;
             vec![ts]
         }
+        Some(TimestampSource::JsonBodyMember(_)) => {
+            let ts = member_time.as_deref().ok_or(VerifyError::Misconfigured(
+                "the time is read from a body object the scheme does not read",
+            ))?;
+            let secs = codec::unix_seconds(ts).ok_or(VerifyError::TimestampMalformed)?;
+            check_fresh(auth, secs.saturating_mul(1000), now)?;
+            vec![ts]
+        }
         // Read from the body only once the MAC over it matched (step 6): an unverified
         // body is hashed, never parsed.
         Some(TimestampSource::BodyUnixMillis(_)) => Vec::new(),
@@ -193,6 +231,15 @@ pub(super) fn run(
         // Box's headers: one that is not a signature in the encoding (an empty
         // secondary) is ignored, as another version's item is.
         (
+            SignatureSource::JsonBodyMember {
+                fields, encoding, ..
+            },
+            Presented::Member(object),
+        ) => fields
+            .iter()
+            .filter_map(|f| decode(*encoding, &object.text(f)?, mac_len))
+            .collect(),
+        (
             SignatureSource::PrefixedList { encoding, .. }
             | SignatureSource::NumberedHeaders { encoding, .. }
             | SignatureSource::EachHeader { encoding, .. },
@@ -217,6 +264,22 @@ pub(super) fn run(
         true => Some(twilio::signed(&inbound.url, &inbound.body)?),
         false => None,
     };
+    let canonical = match layout.content.contains(&Piece::ContentfulCanonicalRequest) {
+        true => Some(contentful::canonical_prefix(
+            &inbound.method,
+            &inbound.url,
+            |name| headers.get(name),
+        )?),
+        false => None,
+    };
+    let member_fields: Vec<Option<Cow<'_, str>>> = layout
+        .content
+        .iter()
+        .map(|piece| match (piece, &presented) {
+            (Piece::JsonBodyMember(field), Presented::Member(object)) => object.text(field),
+            _ => None,
+        })
+        .collect();
     // The URLs a piece may stand for (HubSpot, Square, Trello), one list per piece.
     let urls: Vec<Vec<String>> = layout
         .content
@@ -226,6 +289,18 @@ pub(super) fn run(
     let mut contents: Vec<Vec<Chunk<'_>>> = vec![Vec::with_capacity(layout.content.len())];
     for (at, piece) in layout.content.iter().enumerate() {
         let bytes: &[u8] = match piece {
+            Piece::ContentfulCanonicalRequest => {
+                let Some(prefix) = &canonical else { continue };
+                for c in &mut contents {
+                    c.push(Chunk::Bytes(prefix.as_bytes()));
+                    c.push(Chunk::Bytes(&inbound.body));
+                }
+                continue;
+            }
+            Piece::JsonBodyMember(_) => member_fields[at]
+                .as_deref()
+                .ok_or(VerifyError::SignatureMalformed)?
+                .as_bytes(),
             Piece::Literal(text) => text.as_bytes(),
             Piece::Body => &inbound.body,
             Piece::Method => inbound.method.as_bytes(),
@@ -273,21 +348,26 @@ pub(super) fn run(
 
     // 5. Every secret, every content, every candidate: no early exit.
     let matched = first_matching_secret(auth, now, VerifyError::SignatureMismatch, |secret| {
-        let key = auth.key_bytes(secret).ok_or(VerifyError::Misconfigured(
+        if !keys_mac(secret) {
+            return Ok(false);
+        }
+        let (key, other_key) = auth.keys(secret).ok_or(VerifyError::Misconfigured(
             "a stored secret does not decode as its scheme requires",
         ))?;
         let mut found = subtle::Choice::from(0);
-        for chunks in &contents {
-            let tag = mac_of(layout.algorithm, &key, &|update| {
-                for chunk in chunks {
-                    match chunk {
-                        Chunk::Bytes(bytes) => update(bytes),
-                        Chunk::Form(params) => params.feed(update),
+        for key in std::iter::once(&key).chain(other_key.as_ref()) {
+            for chunks in &contents {
+                let tag = mac_of(layout.algorithm, key, &|update| {
+                    for chunk in chunks {
+                        match chunk {
+                            Chunk::Bytes(bytes) => update(bytes),
+                            Chunk::Form(params) => params.feed(update),
+                        }
                     }
+                });
+                for candidate in &candidates {
+                    found |= tag.as_slice().ct_eq(candidate.as_slice());
                 }
-            });
-            for candidate in &candidates {
-                found |= tag.as_slice().ct_eq(candidate.as_slice());
             }
         }
         Ok(found.into())
@@ -311,6 +391,7 @@ enum Presented<'h> {
     Single(&'h str),
     WithTime(&'h str, Vec<&'h str>),
     List(&'h str),
+    Member(json::SmallObject<'h>),
     /// Every presented signature, each to decode in the source's encoding.
     Several(Vec<&'h str>),
     /// Several sets, each with its time (Persona while rotating).
@@ -387,7 +468,7 @@ pub(crate) struct Tag {
 impl Tag {
     const MAX: usize = 64;
 
-    fn of(mac: &[u8]) -> Tag {
+    pub(crate) fn of(mac: &[u8]) -> Tag {
         let mut bytes = [0; Tag::MAX];
         bytes[..mac.len()].copy_from_slice(mac);
         Tag {

@@ -246,6 +246,7 @@ pub(super) fn challenge(
         | Handshake::ZoomUrlValidation
         | Handshake::TwitchCallbackVerification
         | Handshake::DiscordPing
+        | Handshake::MailchimpUrlValidation
         | Handshake::NotionVerification => return Ok(None),
     };
     Ok(Some(Challenge {
@@ -370,6 +371,17 @@ pub fn handshake(verified: &Verified) -> Option<HandshakeReply> {
             }),
             _ => None,
         },
+        // Verified by its URL key: Mailchimp only needs the callback URL to answer.
+        Handshake::MailchimpUrlValidation => {
+            (verified.inbound().method == "GET").then(|| HandshakeReply {
+                status: 200,
+                content_type: "text/plain",
+                body: String::new(),
+                headers: Vec::new(),
+                kind: "mailchimp_url_validation",
+                visit: None,
+            })
+        }
         Handshake::MetaSubscription
         | Handshake::TwitterCrc
         | Handshake::DropboxChallenge

@@ -5,6 +5,8 @@
 //! What a scheme sends and signs is data (`model::scheme`); [`engine`] runs it. One
 //! routine tries each stored secret, in constant time per comparison.
 
+mod adyen;
+pub(crate) mod contentful;
 mod engine;
 pub mod fetched;
 pub mod handshake;
@@ -12,6 +14,7 @@ pub mod parse;
 mod public_key;
 mod public_url;
 pub mod sign;
+mod token_or_signed;
 mod twilio;
 
 use crate::model::scheme::Check;
@@ -241,12 +244,20 @@ fn check(
         Check::PublicKey(layout) => public_key::run(layout, auth, inbound, now),
         Check::ClientState => public_key::client_state(auth, inbound, now),
         Check::FetchedKey(provider) => fetched::run(*provider, auth, inbound, now, key),
+        Check::TokenOrSigned { headers, signed } => {
+            token_or_signed::run(headers, signed, auth, inbound, now)
+        }
+        Check::AdyenNotificationItems => adyen::run(auth, inbound, now),
+        Check::BasicAuth => {
+            let presented = basic_credentials(inbound)?;
+            match_plain(auth, &presented, now, VerifyError::BasicAuthMismatch)
+        }
     }
 }
 
-/// Kestra 0.24+: `Authorization: Basic base64(username:password)`, compared in constant
-/// time (both parts are always compared).
-fn check_basic(basic: &crate::model::BasicAuth, inbound: &Inbound) -> Result<(), VerifyError> {
+/// The decoded `username:password` of `Authorization: Basic …`. Not Basic at all is
+/// `basic_auth_missing`; Basic that does not decode, or has no `:`, is a mismatch.
+fn basic_credentials(inbound: &Inbound) -> Result<Vec<u8>, VerifyError> {
     let raw = inbound
         .headers
         .get("authorization")
@@ -257,6 +268,16 @@ fn check_basic(basic: &crate::model::BasicAuth, inbound: &Inbound) -> Result<(),
         return Err(VerifyError::BasicAuthMissing);
     }
     let decoded = crate::codec::base64(encoded.trim()).ok_or(VerifyError::BasicAuthMismatch)?;
+    if !decoded.contains(&b':') {
+        return Err(VerifyError::BasicAuthMismatch);
+    }
+    Ok(decoded)
+}
+
+/// Kestra 0.24+: `Authorization: Basic base64(username:password)`, compared in constant
+/// time (both parts are always compared).
+fn check_basic(basic: &crate::model::BasicAuth, inbound: &Inbound) -> Result<(), VerifyError> {
+    let decoded = basic_credentials(inbound)?;
     let colon = decoded
         .iter()
         .position(|b| *b == b':')
@@ -311,3 +332,5 @@ fn match_plain(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_catalogue_d;

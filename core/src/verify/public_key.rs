@@ -57,9 +57,11 @@ pub(super) fn run(
                     .ok_or_else(|| VerifyError::HeaderMissing(name.to_string()))?
                     .as_bytes(),
             ),
-            Piece::TwilioUrlAndParams => {
+            Piece::TwilioUrlAndParams
+            | Piece::JsonBodyMember(_)
+            | Piece::ContentfulCanonicalRequest => {
                 return Err(VerifyError::Misconfigured(
-                    "a public-key layout cannot sign Twilio's URL form",
+                    "a public-key layout signs headers, the time and the body only",
                 ))
             }
             Piece::Method => message.extend_from_slice(inbound.method.as_bytes()),

@@ -2,7 +2,7 @@
 //! It reads the same descriptors and layouts the verifier runs, so a test event is signed
 //! exactly as the webhook's provider would sign it, with the webhook's newest secret.
 
-use super::{engine, public_url, twilio};
+use super::{adyen, contentful, engine, public_url, twilio};
 use crate::model::scheme::{Check, Layout, Piece, Prefix, SignatureSource, TimestampSource};
 use crate::model::template::SignatureEncoding;
 use crate::model::{Method, Scheme, Style, WebhookRecord};
@@ -177,6 +177,55 @@ fn sign(
             .to_string()
             .into_bytes();
         }
+        Check::TokenOrSigned {
+            headers: names,
+            signed,
+        } => {
+            if auth.scheme().is_signing_token(secret.expose()) {
+                let url = format!("{origin}{path_and_query}");
+                sign_mac(
+                    signed,
+                    record,
+                    secret,
+                    method,
+                    &url,
+                    Some(&now_s),
+                    test_id,
+                    &body,
+                    &mut headers,
+                )?
+            } else {
+                headers.push((names[0].to_string(), secret.expose().to_string()));
+            }
+        }
+        Check::AdyenNotificationItems => {
+            let key = auth
+                .key_bytes(secret)
+                .ok_or(SignError::Misconfigured("the secret does not decode"))?;
+            // A test event is one AUTHORISATION item; an operator's own notification is
+            // signed item by item as it stands.
+            let mut notification: serde_json::Value = if given {
+                serde_json::from_slice(&body)
+                    .map_err(|_| SignError::Misconfigured("an Adyen notification is JSON"))?
+            } else {
+                serde_json::json!({"live": "false", "notificationItems": [{"NotificationRequestItem": {
+                    "pspReference": test_id,
+                    "merchantAccountCode": "HookgateTest",
+                    "merchantReference": format!("hookgate-test-{test_id}"),
+                    "amount": {"value": 0, "currency": "EUR"},
+                    "eventCode": "AUTHORISATION",
+                    "success": "true",
+                    "eventDate": now.to_rfc3339(),
+                }}]})
+            };
+            adyen::sign_items(&mut notification, &key)
+                .ok_or(SignError::Misconfigured("not an Adyen notification"))?;
+            body = notification.to_string().into_bytes();
+        }
+        Check::BasicAuth => headers.push((
+            "authorization".into(),
+            format!("Basic {}", STANDARD.encode(secret.expose())),
+        )),
         Check::SharedSecret { headers: names } => {
             let name = auth.header().unwrap_or(names[0]);
             headers.push((name.to_string(), secret.expose().to_string()));
@@ -188,6 +237,11 @@ fn sign(
                     (p.to_string(), format!("?{q}"))
                 });
             path_and_query = format!("{path}/{}{query}", secret.expose());
+        }
+        Check::Hmac(layout)
+            if matches!(layout.signature, SignatureSource::JsonBodyMember { .. }) =>
+        {
+            body = sign_in_body(layout, record, secret, &now_s, test_id, &body)?;
         }
         Check::Hmac(layout) => {
             let url = format!("{origin}{path_and_query}");
@@ -263,6 +317,15 @@ fn sign_mac(
     {
         headers.push((name.to_string(), timestamp.to_string()));
     }
+    // Contentful signs its own list of signed headers: the two it always lists.
+    if layout.content.contains(&Piece::ContentfulCanonicalRequest)
+        && !headers.iter().any(|(k, _)| k == contentful::SIGNED_HEADERS)
+    {
+        headers.push((
+            contentful::SIGNED_HEADERS.to_string(),
+            format!("{},{}", contentful::SIGNED_HEADERS, contentful::TIMESTAMP),
+        ));
+    }
     // Signed headers the request does not have yet get a test value.
     for piece in layout.content.iter() {
         if let Piece::Header(name) = piece {
@@ -284,6 +347,24 @@ fn sign_mac(
                     .map(|(_, v)| v.clone().into_bytes())
                     .unwrap_or_default(),
             ),
+            Piece::JsonBodyMember(_) => {
+                return Err(SignError::Misconfigured(
+                    "a body object is signed in the body",
+                ))
+            }
+            Piece::ContentfulCanonicalRequest => {
+                let lookup = |name: &str| {
+                    headers
+                        .iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                        .map(|(_, v)| v.as_str())
+                };
+                let prefix = contentful::canonical_prefix(method.as_str(), url, lookup)
+                    .map_err(|_| SignError::Misconfigured("Contentful's canonical request"))?;
+                let mut signed = prefix.into_bytes();
+                signed.extend_from_slice(body);
+                Cow::Owned(signed)
+            }
             Piece::TwilioUrlAndParams => Cow::Owned(
                 twilio::signed_contents(url, body)
                     .ok()
@@ -367,9 +448,79 @@ fn sign_mac(
         SignatureSource::EachHeader { names, encoding } => {
             (names[0].to_string(), encode(*encoding))
         }
+        SignatureSource::JsonBodyMember { .. } => {
+            return Err(SignError::Misconfigured(
+                "a body object is signed in the body",
+            ))
+        }
     };
     headers.push((name, value));
     Ok(())
+}
+
+/// A body that signs itself (Mailgun): `{member: {<time>, <signed fields>, <MAC>},
+/// "event-data": <the event>}`, the event being `event` as JSON (or as a string when it
+/// is not JSON). The signed fields get a test value made from `test_id`.
+fn sign_in_body(
+    layout: &Layout<'_>,
+    record: &WebhookRecord,
+    secret: &crate::secret::Secret,
+    timestamp: &str,
+    test_id: &str,
+    event: &[u8],
+) -> Result<Vec<u8>, SignError> {
+    let SignatureSource::JsonBodyMember {
+        member,
+        fields,
+        encoding,
+    } = &layout.signature
+    else {
+        return Err(SignError::Misconfigured("not a body-object layout"));
+    };
+    let key = record
+        .auth()
+        .key_bytes(secret)
+        .ok_or(SignError::Misconfigured("the secret does not decode"))?;
+    let mut object = serde_json::Map::new();
+    if let Some(TimestampSource::JsonBodyMember(field)) = layout.timestamp {
+        object.insert(field.to_string(), timestamp.into());
+    }
+    let value_of = |field: &str| format!("{field}-{test_id}");
+    let mut pieces: Vec<Cow<'_, [u8]>> = Vec::new();
+    for piece in layout.content.iter() {
+        pieces.push(match piece {
+            Piece::Literal(text) => Cow::Borrowed(text.as_bytes()),
+            Piece::Timestamp => Cow::Borrowed(timestamp.as_bytes()),
+            Piece::JsonBodyMember(field) => {
+                object.insert(field.to_string(), value_of(field).into());
+                Cow::Owned(value_of(field).into_bytes())
+            }
+            Piece::Body
+            | Piece::Header(_)
+            | Piece::TwilioUrlAndParams
+            | Piece::ContentfulCanonicalRequest
+            | Piece::Method
+            | Piece::RequestUrl
+            | Piece::NotificationUrl => {
+                return Err(SignError::Misconfigured(
+                    "a body-object layout signs the object's fields only",
+                ))
+            }
+        });
+    }
+    let mac = engine::mac(layout.algorithm, &key, &pieces);
+    let encoded = match encoding {
+        SignatureEncoding::Hex => hex::encode(mac.as_slice()),
+        SignatureEncoding::Base64 => STANDARD.encode(mac.as_slice()),
+    };
+    object.insert(fields[0].to_string(), encoded.into());
+    let event: serde_json::Value = serde_json::from_slice(event)
+        .unwrap_or_else(|_| String::from_utf8_lossy(event).into_owned().into());
+    let mut body = serde_json::Map::new();
+    body.insert(member.to_string(), object.into());
+    // Mailgun's shape, the only sender of this layout.
+    body.insert("event-data".to_string(), event);
+    Ok(serde_json::Value::Object(body).to_string().into_bytes())
 }
 
 #[cfg(test)]
@@ -509,8 +660,23 @@ mod tests {
                 | Scheme::Docusign
                 | Scheme::Xero
                 | Scheme::Notion
-                | Scheme::Asana => VerifyError::SignatureMismatch,
-                Scheme::Okta => VerifyError::SecretMismatch,
+                | Scheme::Asana
+                | Scheme::Openai
+                | Scheme::Replicate
+                | Scheme::Clerk
+                | Scheme::Resend
+                | Scheme::Brex
+                | Scheme::Lithic
+                | Scheme::Polar
+                | Scheme::Mailgun
+                | Scheme::Contentful
+                | Scheme::Adyen => VerifyError::SignatureMismatch,
+                // A generated GitLab secret is a secret token.
+                Scheme::Okta | Scheme::Telegram | Scheme::Gitlab => VerifyError::SecretMismatch,
+                Scheme::Postmark | Scheme::Pipedrive | Scheme::Chargebee => {
+                    VerifyError::BasicAuthMismatch
+                }
+                Scheme::Mailchimp => VerifyError::UrlKeyMismatch,
                 Scheme::MicrosoftGraph => VerifyError::ClientStateMismatch,
                 Scheme::Discord
                 | Scheme::Sendgrid
@@ -535,14 +701,16 @@ mod tests {
                 Scheme::Hmac => r#"{"scheme":"hmac","template":{"header":"X-Sig","content":"{id}.{timestamp}.{body}","id_header":"X-Id","timestamp_header":"X-Ts","prefix":"v0=","encoding":"base64"}}"#.to_string(),
                 Scheme::Meta => r#"{"scheme":"meta","verify_token":"vt-0123456789"}"#.to_string(),
                 // Signed with the provider's private key: nobody else can sign for them.
-                // Graph's credential is inside the body, which its signer writes.
+                // Graph's and Mailgun's credentials are inside the body, which their
+                // signers write.
                 Scheme::Discord
                 | Scheme::Sendgrid
                 | Scheme::MicrosoftGraph
                 | Scheme::AwsSns
                 | Scheme::Paypal
                 | Scheme::GooglePubsub
-                | Scheme::Plaid => continue,
+                | Scheme::Plaid
+                | Scheme::Mailgun => continue,
                 Scheme::Asana => r#"{"scheme":"asana","secret":"asana-hook-secret-0123"}"#.to_string(),
                 _ => format!(r#"{{"scheme":"{}"}}"#, scheme.name()),
             };

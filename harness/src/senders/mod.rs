@@ -13,6 +13,8 @@ use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 
 mod c;
+mod d;
+pub use d::adyen_notification;
 
 pub fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
     let mut m = Hmac::<sha2::Sha256>::new_from_slice(key).unwrap();
@@ -118,6 +120,7 @@ pub fn providers() -> Vec<Provider> {
         a::providers(),
         b::providers(),
         c::providers(),
+        d::providers(),
     ]
     .into_iter()
     .flatten()

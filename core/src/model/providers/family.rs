@@ -32,6 +32,17 @@ pub(super) const fn one_header(
 /// Standard Webhooks and Svix differ only in their header names.
 pub(super) const fn standard_webhooks(
     about: About,
+    headers: [&'static str; 2],
+    ids: (&'static [&'static str], &'static [&'static str]),
+    content: &'static [Piece<'static>],
+) -> Descriptor {
+    standard_webhooks_keyed(about, KeyFormat::Whsec, headers, ids, content)
+}
+
+/// A Standard Webhooks alias whose secrets are not (only) `whsec_` + base64 (Polar's).
+pub(super) const fn standard_webhooks_keyed(
+    about: About,
+    key: KeyFormat,
     [ts, sig]: [&'static str; 2],
     (id, signature): (&'static [&'static str], &'static [&'static str]),
     content: &'static [Piece<'static>],
@@ -49,7 +60,7 @@ pub(super) const fn standard_webhooks(
             content: Cow::Borrowed(content),
         }),
         default_tolerance_s: Some(300),
-        key: KeyFormat::Whsec,
+        key,
         delivery_id: Some(DeliveryIdSource::Header(id)),
         handshake: None,
         never_forward: signature,

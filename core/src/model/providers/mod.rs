@@ -20,7 +20,7 @@
 //! family of providers are in `family.rs`.
 
 use super::scheme::{
-    Acknowledgement, Check, DeliveryIdSource, Descriptor, Handshake, OperatorField,
+    Acknowledgement, Check, DeliveryIdSource, Descriptor, Handshake, KeyFormat, OperatorField,
     SignatureSource, GENERIC_CREDENTIAL_HEADERS,
 };
 use serde::{Deserialize, Serialize};
@@ -35,7 +35,9 @@ mod prelude {
         TimestampSource,
     };
     pub(super) use super::super::template::{Algorithm, SignatureEncoding};
-    pub(super) use super::family::{github, hmac, one_header, standard_webhooks, About};
+    pub(super) use super::family::{
+        github, hmac, one_header, standard_webhooks, standard_webhooks_keyed, About,
+    };
     pub(super) use std::borrow::Cow;
     pub(super) use Algorithm::{Sha1, Sha256};
     pub(super) use Piece::{Body, Literal, Timestamp};
@@ -139,6 +141,22 @@ catalogue! {
     Paypal => paypal,
     GooglePubsub => google_pubsub,
     Plaid => plaid,
+    Openai => openai,
+    Replicate => replicate,
+    Clerk => clerk,
+    Resend => resend,
+    Brex => brex,
+    Lithic => lithic,
+    Polar => polar,
+    Telegram => telegram,
+    Postmark => postmark,
+    Pipedrive => pipedrive,
+    Chargebee => chargebee,
+    Mailchimp => mailchimp,
+    Gitlab => gitlab,
+    Mailgun => mailgun,
+    Contentful => contentful,
+    Adyen => adyen,
 }
 
 // What the catalogue as a whole answers.
@@ -153,6 +171,7 @@ impl Scheme {
     pub fn acknowledgement(self) -> Option<Acknowledgement> {
         match self {
             Scheme::Airtable => Some(airtable::ACKNOWLEDGEMENT),
+            Scheme::Adyen => Some(adyen::ACKNOWLEDGEMENT),
             Scheme::Xero => Some(xero::ACKNOWLEDGEMENT),
             _ => None,
         }
@@ -176,6 +195,21 @@ impl Scheme {
             .is_some_and(Handshake::plants_secret)
     }
 
+    /// Whether the credential is the request path's last segment (`url-key`,
+    /// `mailchimp`): such a webhook is matched one level above the path it is sent to.
+    pub fn takes_url_key(self) -> bool {
+        matches!(self.descriptor().check, Check::UrlKey)
+    }
+
+    /// Whether a stored secret of this scheme is a GitLab signing token (`whsec_` +
+    /// base64) rather than a token compared as it is.
+    pub fn is_signing_token(self, raw: &str) -> bool {
+        self.descriptor().key == KeyFormat::TokenOrWhsec
+            && raw
+                .strip_prefix("whsec_")
+                .is_some_and(|b64| crate::codec::base64(b64).is_some())
+    }
+
     /// Whether `auth.header` may say where the credential is read.
     pub fn header_configurable(self) -> bool {
         match &self.descriptor().check {
@@ -191,6 +225,9 @@ impl Scheme {
             | Check::Template
             | Check::PublicKey(_)
             | Check::ClientState
+            | Check::BasicAuth
+            | Check::TokenOrSigned { .. }
+            | Check::AdyenNotificationItems
             | Check::FetchedKey(_) => false,
         }
     }
@@ -201,9 +238,12 @@ impl Scheme {
         match &self.descriptor().check {
             Check::Hmac(layout) => layout.timestamp.is_some(),
             Check::Template | Check::PublicKey(_) => true,
+            Check::TokenOrSigned { signed, .. } => signed.timestamp.is_some(),
             Check::SharedSecret { .. }
             | Check::UrlKey
             | Check::ClientState
+            | Check::BasicAuth
+            | Check::AdyenNotificationItems
             | Check::FetchedKey(_) => false,
         }
     }
@@ -300,7 +340,16 @@ mod tests {
                 Check::SharedSecret { headers } => headers.to_vec(),
                 Check::PublicKey(l) => vec![l.signature_header],
                 Check::FetchedKey(p) => p.signature_header().into_iter().collect(),
-                Check::UrlKey | Check::Template | Check::ClientState => vec![],
+                Check::BasicAuth => vec!["authorization"],
+                Check::TokenOrSigned { headers, signed } => headers
+                    .iter()
+                    .copied()
+                    .chain(signed.signature.header_names())
+                    .collect(),
+                Check::UrlKey
+                | Check::Template
+                | Check::ClientState
+                | Check::AdyenNotificationItems => vec![],
             };
             for h in read {
                 assert!(d.never_forward.contains(&h), "{}: {h}", d.name);
@@ -417,7 +466,9 @@ mod tests {
                     "{}",
                     d.name
                 );
-                let signs_time = l.content.contains(&Piece::Timestamp);
+                // Contentful's canonical request signs its timestamp header itself.
+                let signs_time = l.content.contains(&Piece::Timestamp)
+                    || l.content.contains(&Piece::ContentfulCanonicalRequest);
                 let body_time = matches!(l.timestamp, Some(TimestampSource::BodyUnixMillis(_)));
                 assert_eq!(
                     signs_time,

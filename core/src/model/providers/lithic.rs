@@ -1,0 +1,26 @@
+//! Lithic: <https://docs.lithic.com/docs/events-api>
+//!
+//! Event webhooks signed as Standard Webhooks with the event subscription's `whsec_`
+//! secret (Lithic's own SDKs verify with the `standardwebhooks` library).
+
+use super::prelude::*;
+
+const DOCS: &str = "https://docs.lithic.com/docs/events-api";
+
+pub static DESCRIPTOR: Descriptor = standard_webhooks(
+    About {
+        name: "lithic",
+        provider: "Lithic",
+        summary: "webhook-id, webhook-timestamp, webhook-signature: v1,<base64> (the event subscription's whsec_ secret)",
+        docs: DOCS,
+    },
+    ["webhook-timestamp", "webhook-signature"],
+    (&["webhook-id"], &["webhook-signature"]),
+    &[
+        Piece::Header("webhook-id"),
+        Literal("."),
+        Timestamp,
+        Literal("."),
+        Body,
+    ],
+);

@@ -71,8 +71,16 @@ fn record(scheme: Scheme) -> WebhookRecord {
         Scheme::Discord => "bba8da10264636cc4a43dfacecb58374832f198e2319b2a1f8eab2f99b518469",
         Scheme::Sendgrid => "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE83T4O/n84iotIvIW4mdBgQ/7dAfSmpqIM8kF9mN1flpVKS3GRqe62gw+2fNNRaINXvVpiglSI8eNEc6wEA3F+g==",
         // Base64 of at least 16 bytes (Airtable's macSecretBase64): "fuzz-secret-value-16".
-        _ if scheme.descriptor().key == KeyFormat::Base64 => "ZnV6ei1zZWNyZXQtdmFsdWUtMTY=",
-        _ => "fuzz-secret-value",
+        _ => match scheme.descriptor().key {
+            KeyFormat::Base64 => "ZnV6ei1zZWNyZXQtdmFsdWUtMTY=",
+            // The Standard Webhooks aliases (Polar's too): whsec_ + base64.
+            KeyFormat::Whsec | KeyFormat::PolarSecret => "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            // Adyen's HMAC key: hex of "fuzz-secret-value-16".
+            KeyFormat::Hex => "66757a7a2d7365637265742d76616c75652d3136",
+            // Postmark, Pipedrive, Chargebee: username:password.
+            KeyFormat::BasicCredentials => "fuzz:secret-value",
+            _ => "fuzz-secret-value",
+        },
     };
     // Each scheme's own settings (the fetched-key schemes verify nothing without their
     // key document, which `verify` does not have: every one ends refused).

@@ -39,5 +39,5 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   DEBIAN_FRONTEND=noninteractive sudo_if_needed apt-get install -y -qq chromium chromium-driver >&2
 fi
 
-say "tests: core (unit, golden, unverified-body memory, 143 published + 24 derived conformance vectors) and end-to-end in workerd"
+say "tests: core (unit, golden, unverified-body memory, the catalogue, the published, provider and derived conformance vectors) and end-to-end in workerd"
 cargo test --workspace --locked

@@ -11,13 +11,13 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
 
-fn spec(scheme_json: &str) -> WebhookRecord {
+pub(super) fn spec(scheme_json: &str) -> WebhookRecord {
     record(&format!(
         r#"{{"path":"/h","auth":{scheme_json},"target":{{"queue":"EVENTS"}}}}"#
     ))
 }
 
-fn inbound(headers: &[(&str, &str)], body: &[u8]) -> Inbound {
+pub(super) fn inbound(headers: &[(&str, &str)], body: &[u8]) -> Inbound {
     Inbound {
         method: "POST".into(),
         url: "https://hooks.example.com/h".into(),

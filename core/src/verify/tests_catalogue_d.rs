@@ -7,26 +7,11 @@ use super::*;
 use crate::guard::key::{delivery_key, KeySource};
 use crate::path::WebhookPath;
 use crate::request::{resolve_route, Headers};
-use crate::testing::{record, NOW};
+use crate::testing::NOW;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-
-fn spec(auth: &str) -> WebhookRecord {
-    record(&format!(
-        r#"{{"path":"/h","auth":{auth},"target":{{"queue":"EVENTS"}}}}"#
-    ))
-}
-
-fn post(headers: &[(&str, &str)], body: &[u8]) -> Inbound {
-    Inbound {
-        method: "POST".into(),
-        url: "https://hooks.example.com/h".into(),
-        query: None,
-        headers: Headers::new(headers.iter().map(|(k, v)| (k.to_string(), v.to_string()))),
-        source_ip: None,
-        body: body.to_vec(),
-    }
-}
+// The request and record helpers every verify test uses.
+use super::tests::{inbound as post, spec};
 
 #[test]
 fn basic_auth_providers_compare_the_whole_credentials() {

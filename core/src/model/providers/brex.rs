@@ -10,20 +10,12 @@ use super::prelude::*;
 
 const DOCS: &str = "https://developer.brex.com/docs/webhooks";
 
-pub static DESCRIPTOR: Descriptor = standard_webhooks(
+pub static DESCRIPTOR: Descriptor = webhook_headers(
     About {
         name: "brex",
         provider: "Brex",
         summary: "Webhook-Id, Webhook-Timestamp, Webhook-Signature: v1,<base64> (a secret from GET /v1/webhooks/secrets)",
         docs: DOCS,
     },
-    ["webhook-timestamp", "webhook-signature"],
-    (&["webhook-id"], &["webhook-signature"]),
-    &[
-        Piece::Header("webhook-id"),
-        Literal("."),
-        Timestamp,
-        Literal("."),
-        Body,
-    ],
+    KeyFormat::Whsec,
 );

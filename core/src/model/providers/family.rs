@@ -39,6 +39,25 @@ pub(super) const fn standard_webhooks(
     standard_webhooks_keyed(about, KeyFormat::Whsec, headers, ids, content)
 }
 
+/// The spec's own `webhook-id`, `webhook-timestamp` and `webhook-signature` headers over
+/// `id.timestamp.body`, which most aliases keep unchanged; `key` is the alias's secret
+/// format (`KeyFormat::Whsec` for all but Polar).
+pub(super) const fn webhook_headers(about: About, key: KeyFormat) -> Descriptor {
+    standard_webhooks_keyed(
+        about,
+        key,
+        ["webhook-timestamp", "webhook-signature"],
+        (&["webhook-id"], &["webhook-signature"]),
+        &[
+            Piece::Header("webhook-id"),
+            Literal("."),
+            Timestamp,
+            Literal("."),
+            Body,
+        ],
+    )
+}
+
 /// A Standard Webhooks alias whose secrets are not (only) `whsec_` + base64 (Polar's).
 pub(super) const fn standard_webhooks_keyed(
     about: About,

@@ -7,20 +7,12 @@ use super::prelude::*;
 
 const DOCS: &str = "https://docs.lithic.com/docs/events-api";
 
-pub static DESCRIPTOR: Descriptor = standard_webhooks(
+pub static DESCRIPTOR: Descriptor = webhook_headers(
     About {
         name: "lithic",
         provider: "Lithic",
         summary: "webhook-id, webhook-timestamp, webhook-signature: v1,<base64> (the event subscription's whsec_ secret)",
         docs: DOCS,
     },
-    ["webhook-timestamp", "webhook-signature"],
-    (&["webhook-id"], &["webhook-signature"]),
-    &[
-        Piece::Header("webhook-id"),
-        Literal("."),
-        Timestamp,
-        Literal("."),
-        Body,
-    ],
+    KeyFormat::Whsec,
 );

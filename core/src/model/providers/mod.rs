@@ -36,7 +36,7 @@ mod prelude {
     };
     pub(super) use super::super::template::{Algorithm, SignatureEncoding};
     pub(super) use super::family::{
-        github, hmac, one_header, standard_webhooks, standard_webhooks_keyed, About,
+        github, hmac, one_header, standard_webhooks, webhook_headers, About,
     };
     pub(super) use std::borrow::Cow;
     pub(super) use Algorithm::{Sha1, Sha256};

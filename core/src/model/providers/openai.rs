@@ -8,20 +8,12 @@ use super::prelude::*;
 
 const DOCS: &str = "https://platform.openai.com/docs/guides/webhooks";
 
-pub static DESCRIPTOR: Descriptor = standard_webhooks(
+pub static DESCRIPTOR: Descriptor = webhook_headers(
     About {
         name: "openai",
         provider: "OpenAI",
         summary: "webhook-id, webhook-timestamp, webhook-signature: v1,<base64> (the whsec_ signing secret)",
         docs: DOCS,
     },
-    ["webhook-timestamp", "webhook-signature"],
-    (&["webhook-id"], &["webhook-signature"]),
-    &[
-        Piece::Header("webhook-id"),
-        Literal("."),
-        Timestamp,
-        Literal("."),
-        Body,
-    ],
+    KeyFormat::Whsec,
 );

@@ -10,7 +10,7 @@ use super::prelude::*;
 
 const DOCS: &str = "https://docs.polar.sh/integrate/webhooks/delivery";
 
-pub static DESCRIPTOR: Descriptor = standard_webhooks_keyed(
+pub static DESCRIPTOR: Descriptor = webhook_headers(
     About {
             name: "polar",
             provider: "Polar",
@@ -18,13 +18,4 @@ pub static DESCRIPTOR: Descriptor = standard_webhooks_keyed(
             docs: DOCS,
         },
     KeyFormat::PolarSecret,
-        ["webhook-timestamp", "webhook-signature"],
-        (&["webhook-id"], &["webhook-signature"]),
-        &[
-            Piece::Header("webhook-id"),
-            Literal("."),
-            Timestamp,
-            Literal("."),
-            Body,
-        ],
 );

@@ -4,20 +4,12 @@ use super::prelude::*;
 
 const DOCS: &str = "https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md";
 
-pub static DESCRIPTOR: Descriptor = standard_webhooks(
+pub static DESCRIPTOR: Descriptor = webhook_headers(
     About {
         name: "standard-webhooks",
         provider: "Standard Webhooks",
         summary: "webhook-id, webhook-timestamp, webhook-signature: v1,<base64>",
         docs: DOCS,
     },
-    ["webhook-timestamp", "webhook-signature"],
-    (&["webhook-id"], &["webhook-signature"]),
-    &[
-        Piece::Header("webhook-id"),
-        Literal("."),
-        Timestamp,
-        Literal("."),
-        Body,
-    ],
+    KeyFormat::Whsec,
 );

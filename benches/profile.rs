@@ -5,7 +5,7 @@
 //! Run it with `bash scripts/profile.sh`. Prints the self time by function and by
 //! crate (wasm) or layer (JS glue, runtime), and writes the raw profile to
 //! `target/profile/<case>.cpuprofile` (open it in Chrome's DevTools, Performance tab).
-//! Knobs: HOOKGATE_PROFILE_CASE (accepted, duplicate or bad-signature; default
+//! Knobs: HOOKGATE_PROFILE_CASE (accepted, duplicate, bad-signature or unknown-path; default
 //! accepted), HOOKGATE_PROFILE_SECS (default 8), HOOKGATE_BENCH_CONNECTIONS (8).
 
 // Shared with the load bench, which uses more of it (spread and one-connection cases).
@@ -30,6 +30,8 @@ mod run {
 
     const TOKEN: &str = "profile-admin-token-3c9e51a0d7f2486b";
     const SECRET: &str = "profile-secret-0123456789";
+    /// bench/baselines/shared-front.js's.
+    const NAIVE_SECRET: &str = "bench-secret-0123456789";
 
     fn env_u64(name: &str, default: u64) -> u64 {
         std::env::var(name)
@@ -84,7 +86,7 @@ mod run {
 
     /// Who a function belongs to: its crate for Rust compiled to wasm, else the layer.
     fn owner(function: &str, url: &str) -> String {
-        if function.starts_with('(') {
+        if function.starts_with('(') && !function.starts_with("(anonymous") {
             return function.to_string(); // (idle), (program), (garbage collector)
         }
         if function.contains("::") || url.starts_with("wasm://") {
@@ -119,21 +121,38 @@ mod run {
         let connections = env_u64("HOOKGATE_BENCH_CONNECTIONS", 8) as usize;
         let root = repo_root();
         let dir = TempDir::new("profile");
-        let config = derived_config(&dir, "build-profile", false);
-        let gateway = Gateway::start_with(Some(&config), Some(TOKEN), &[]);
-        let hook = Admin {
-            gateway: &gateway,
-            token: TOKEN.into(),
-        }
-        .create(json!({
-            "path": "/hooks/profile",
-            "auth": {"scheme": "hmac-sha256-hex", "secret": SECRET},
-            "target": {"queue": "EVENTS"},
-            "rate_limit": {"limit": 10000, "window_s": 1},
-        }));
+        // HOOKGATE_PROFILE_WORKER=naive profiles the naive JS Worker of the load bench
+        // (bench/baselines/naive.js) on the same case instead: the same measure for the
+        // Worker a user would write, so the two are compared per request.
+        let worker = std::env::var("HOOKGATE_PROFILE_WORKER").unwrap_or_else(|_| "hookgate".into());
+        let (gateway, path, secret) = match worker.as_str() {
+            "hookgate" => {
+                let config = derived_config(&dir, "build-profile", false);
+                let gateway = Gateway::start_with(Some(&config), Some(TOKEN), &[]);
+                let hook = Admin {
+                    gateway: &gateway,
+                    token: TOKEN.into(),
+                }
+                .create(json!({
+                    "path": "/hooks/profile",
+                    "auth": {"scheme": "hmac-sha256-hex", "secret": SECRET},
+                    "target": {"queue": "EVENTS"},
+                    "rate_limit": {"limit": 10000, "window_s": 1},
+                }));
+                let path = hook["path"].as_str().unwrap().to_string();
+                (gateway, path, SECRET)
+            }
+            "naive" => {
+                let toml = root.join("bench/baselines/naive.toml");
+                let gateway = Gateway::start_with(Some(&toml), None, &[]);
+                (gateway, "/hooks/bench".to_string(), NAIVE_SECRET)
+            }
+            other => panic!("HOOKGATE_PROFILE_WORKER={other}: hookgate or naive"),
+        };
         let counter = std::sync::atomic::AtomicU64::new(0);
-        let which = std::env::var("HOOKGATE_PROFILE_CASE").unwrap_or_else(|_| "accepted".into());
-        let url = gateway.url(hook["path"].as_str().unwrap());
+        let case_name =
+            std::env::var("HOOKGATE_PROFILE_CASE").unwrap_or_else(|_| "accepted".into());
+        let url = gateway.url(&path);
         let body_of = |n: u64| {
             let mut body =
                 format!(r#"{{"event":"deploy.finished","n":{n},"payload":""#).into_bytes();
@@ -141,19 +160,19 @@ mod run {
             body.extend_from_slice(br#""}"#);
             body
         };
-        let case = match which.as_str() {
+        let case = match case_name.as_str() {
             "accepted" => Case::new("accepted 1 KiB", url, 202, move || {
                 // Distinct bodies: identical ones would be answered as duplicates.
                 let n = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let body = body_of(n);
-                let sig = hmac_hex(SECRET, &body);
+                let sig = hmac_hex(secret, &body);
                 (vec![("X-Webhook-Signature".to_string(), sig)], body)
             }),
             "duplicate" => Case::new("duplicate 1 KiB", url, 202, move || {
                 // One delivery, sent again and again: every request after the first is
                 // answered from the object's memory as a replay.
                 let body = body_of(0);
-                let sig = hmac_hex(SECRET, &body);
+                let sig = hmac_hex(secret, &body);
                 (
                     vec![
                         ("X-Webhook-Signature".to_string(), sig),
@@ -170,7 +189,15 @@ mod run {
                 let sig = hmac_hex("not-the-secret-at-all", &body);
                 (vec![("X-Webhook-Signature".to_string(), sig)], body)
             }),
-            other => panic!("HOOKGATE_PROFILE_CASE={other}: accepted, duplicate or bad-signature"),
+            "unknown-path" => Case::new(
+                "unknown path",
+                gateway.url("/hooks/profile-nothing-here"),
+                404,
+                move || (vec![], body_of(0)),
+            ),
+            other => panic!(
+                "HOOKGATE_PROFILE_CASE={other}: accepted, duplicate, bad-signature or unknown-path"
+            ),
         };
         // Warm the isolate and the object first, then profile a steady state.
         drive(&case, connections, Duration::from_secs(2), u64::MAX);
@@ -180,10 +207,19 @@ mod run {
         inspector.call("Profiler.start", json!({}));
         let stats = drive(&case, connections, Duration::from_secs(secs), u64::MAX);
         let profile = inspector.call("Profiler.stop", json!({}))["profile"].clone();
+        // Anonymous functions are named by where they are and how their text starts:
+        // wasm-bindgen's imports (every call from wasm into JS) and the build's shim
+        // are anonymous in the bundle, and the text says which call each one is.
+        inspector.call("Debugger.enable", json!({}));
+        let mut sources: HashMap<String, String> = HashMap::new();
 
+        let which = if worker == "hookgate" {
+            case_name.clone()
+        } else {
+            format!("{worker}-{case_name}")
+        };
         let out = root.join("target/profile");
         std::fs::create_dir_all(&out).unwrap();
-        std::fs::write(out.join(format!("{which}.cpuprofile")), profile.to_string()).unwrap();
 
         // Self time per node: each sample is charged the time delta that follows it.
         let nodes = profile["nodes"].as_array().cloned().unwrap_or_default();
@@ -191,15 +227,36 @@ mod run {
             .iter()
             .map(|n| {
                 let f = &n["callFrame"];
-                (
-                    n["id"].as_u64().unwrap(),
-                    (
-                        f["functionName"].as_str().unwrap_or("").to_string(),
-                        f["url"].as_str().unwrap_or("").to_string(),
-                    ),
-                )
+                let mut name = f["functionName"].as_str().unwrap_or("").to_string();
+                let url = f["url"].as_str().unwrap_or("").to_string();
+                let script = f["scriptId"].as_str().unwrap_or("").to_string();
+                if name.is_empty() && url.ends_with("index.js") {
+                    let source = sources.entry(script.clone()).or_insert_with(|| {
+                        inspector.call("Debugger.getScriptSource", json!({"scriptId": script}))
+                            ["scriptSource"]
+                            .as_str()
+                            .unwrap_or("")
+                            .to_string()
+                    });
+                    let (line, column) = (
+                        f["lineNumber"].as_u64().unwrap_or(0) as usize,
+                        f["columnNumber"].as_u64().unwrap_or(0) as usize,
+                    );
+                    let text: String = source
+                        .lines()
+                        .nth(line)
+                        .map(|l| l.chars().skip(column).take(90).collect())
+                        .unwrap_or_default();
+                    name = format!("(anonymous {line}:{column}) {text}");
+                }
+                (n["id"].as_u64().unwrap(), (name, url))
             })
             .collect();
+        std::fs::write(out.join(format!("{which}.cpuprofile")), profile.to_string()).unwrap();
+        // The bundle as the runtime ran it, to read the anonymous functions' lines in.
+        for (script, source) in &sources {
+            std::fs::write(out.join(format!("{which}.script-{script}.js")), source).unwrap();
+        }
         let samples = profile["samples"].as_array().cloned().unwrap_or_default();
         let deltas = profile["timeDeltas"]
             .as_array()
@@ -223,19 +280,20 @@ mod run {
         let busy = total - by_owner.get("(idle)").copied().unwrap_or(0.0);
         println!(
             "\nCPU profile of {}: {secs} s, {} requests ({:.0} req/s, p50 {:?}, p99 {:?}, max {:?}), \
-             {} samples, {total:.0} ms sampled of which {busy:.0} ms busy; written to \
-             target/profile/{which}.cpuprofile",
+             {} samples, {total:.0} ms sampled of which {busy:.0} ms busy ({:.0} us of the \
+             isolate's CPU per request); written to target/profile/{which}.cpuprofile",
             case.name,
             stats.requests,
             stats.rps,
             stats.p50,
             stats.p99,
             stats.max,
-            samples.len()
+            samples.len(),
+            1000.0 * busy / stats.requests as f64
         );
         assert_eq!(
             stats.unexpected, 0,
-            "answers other than 202: the profile would not be of the accepted path"
+            "answers other than the case's status: the profile would not be of its path"
         );
         table("owner (self time)", &by_owner, total, 20);
         table("function (self time)", &by_function, total, 30);

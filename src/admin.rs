@@ -19,7 +19,7 @@ use hookgate_core::model::{Scheme, Style, WebhookRecord};
 use hookgate_core::problem::{ErrorCode, Problem};
 use hookgate_core::secret::{Secret, WebhookId};
 use serde_json::{json, Value};
-use worker::{console_error, console_log, Env, Request, Response, Result};
+use worker::{console_error, console_log, Env, Request};
 
 const ADMIN_TOKEN: &str = "ADMIN_TOKEN";
 const MAX_ADMIN_BODY: u64 = 64 * 1024;
@@ -56,21 +56,11 @@ fn public_file(method: &str, path: &str) -> Option<(&'static str, &'static str)>
     }
 }
 
-fn serve_public(content_type: &str, body: &str) -> Result<Response> {
-    let headers = worker::Headers::new();
-    headers.set("Content-Type", content_type)?;
-    headers.set("Content-Security-Policy", DASHBOARD_CSP)?;
-    headers.set("X-Content-Type-Options", "nosniff")?;
-    headers.set("Referrer-Policy", "no-referrer")?;
-    headers.set("Cache-Control", "no-cache")?;
-    Ok(Response::ok(body)?.with_headers(headers))
-}
-
-pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
+pub async fn handle(mut req: Request, env: &Env) -> http::Answer {
     let method = req.method().to_string();
     let path = req.path();
     if let Some((content_type, body)) = public_file(&method, &path) {
-        return serve_public(content_type, body);
+        return http::public_file(content_type, body, DASHBOARD_CSP);
     }
     let result = serve(&mut req, env).await;
     let (status, code) = match &result {
@@ -578,8 +568,11 @@ async fn test_event(
             "this scheme verifies with the provider's public key: only the provider can sign a test event",
         ),
     })?;
+    // Parsed (and so serialized as the runtime would) before it is cut into its parts.
     let target = worker::Url::parse(&format!("{origin}{}", signed.path_and_query))
-        .map_err(|_| Problem::new(ErrorCode::Internal, "the test URL cannot be built"))?;
+        .ok()
+        .and_then(|url| hookgate_core::request::RequestUrl::new(url.to_string()))
+        .ok_or_else(|| Problem::new(ErrorCode::Internal, "the test URL cannot be built"))?;
     let mut trace = Trace::default();
     let arrival = Arrival::Test {
         method: signed.method.as_str().to_string(),
@@ -587,11 +580,9 @@ async fn test_event(
         headers: signed.headers,
         body: signed.body,
     };
-    let mut response = ingress::run(arrival, env, Some(&mut trace))
-        .await
-        .map_err(|_| Problem::new(ErrorCode::Internal, "the pipeline failed"))?;
-    let status = response.status_code();
-    let text = response.text().await.unwrap_or_default();
+    let answer = ingress::run(arrival, env, Some(&mut trace)).await;
+    let status = answer.status;
+    let text = answer.text();
     let body: Value = serde_json::from_str(&text).unwrap_or(Value::String(text));
     let mut failed = false;
     let steps: Vec<Value> = STEPS

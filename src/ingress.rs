@@ -15,14 +15,16 @@ use hookgate_core::model::{Style, WebhookRecord};
 use hookgate_core::path::WebhookPath;
 use hookgate_core::pipeline::{prepare, Prepared};
 use hookgate_core::problem::{guard_refusal, misconfigured, ErrorCode, Problem};
-use hookgate_core::request::{precheck, resolve_route, Headers, Inbound, RouteMatch};
+use hookgate_core::request::{
+    content_length, precheck, resolve_route, Headers, Inbound, RequestUrl, RouteMatch,
+};
 use hookgate_core::secret::DeliveryId;
 use hookgate_core::style::{kestra, style_of_path};
 use hookgate_core::verify::handshake::{discord_ack, handshake, HandshakeReply};
 use hookgate_core::verify::{fetched, key_needed, verify, verify_with_key, Verified, VerifyError};
 use serde::Serialize;
 use std::sync::Arc;
-use worker::{console_error, console_log, Bucket, Env, Request, Response, Result};
+use worker::{console_error, console_log, web_sys, Bucket, Env};
 
 /// R2 bucket holding bodies too large for a queue message.
 const BODIES_BINDING: &str = "BODIES";
@@ -97,11 +99,11 @@ enum Outcome {
 
 /// A request to run through the pipeline: a sender's, or the test action's synthetic one.
 pub enum Arrival<'a> {
-    /// The request and its URL, which the entry point has parsed already.
-    Sender(&'a mut Request, worker::Url),
+    /// The runtime's request and its URL, which the entry point has parsed already.
+    Sender(&'a web_sys::Request, RequestUrl),
     Test {
         method: String,
-        url: worker::Url,
+        url: RequestUrl,
         headers: Vec<(String, String)>,
         body: Vec<u8>,
     },
@@ -179,20 +181,16 @@ fn origin_answer_headers(content_type: &str) -> [(&'static str, String); 3] {
     ]
 }
 
-pub async fn handle(mut req: Request, url: worker::Url, env: &Env) -> Result<Response> {
-    run(Arrival::Sender(&mut req, url), env, None).await
+pub async fn handle(req: &web_sys::Request, url: RequestUrl, env: &Env) -> http::Answer {
+    run(Arrival::Sender(req, url), env, None).await
 }
 
 /// Runs the pipeline and answers. `trace` is given by the test action only: it marks the
 /// event as a test and records each step.
-pub async fn run(
-    mut arrival: Arrival<'_>,
-    env: &Env,
-    trace: Option<&mut Trace>,
-) -> Result<Response> {
+pub async fn run(mut arrival: Arrival<'_>, env: &Env, trace: Option<&mut Trace>) -> http::Answer {
     let started = now();
     let method = match &arrival {
-        Arrival::Sender(req, _) => req.method().to_string(),
+        Arrival::Sender(req, _) => req.method(),
         Arrival::Test { method, .. } => method.clone(),
     };
     let mut ctx = Ctx {
@@ -308,9 +306,10 @@ async fn deliver(
     let method = ctx.log.method.clone();
     let (headers, body) = match arrival {
         Arrival::Sender(req, _) => {
-            let headers = Headers::new(req.headers().entries());
+            let headers = Headers::new(crate::platform::header_fields(&req.headers()));
             precheck(route.record(), &method, &headers)?;
-            let body = body::read_limited(req, route.record().max_body_bytes()).await?;
+            let declared = headers.get("content-length").and_then(content_length);
+            let body = body::read_raw(req, declared, route.record().max_body_bytes()).await?;
             (headers, body)
         }
         Arrival::Test { headers, body, .. } => {
@@ -326,7 +325,7 @@ async fn deliver(
     let source_ip = headers.get("cf-connecting-ip").map(str::to_string);
     let inbound = Inbound {
         method,
-        url: url.to_string(),
+        url: url.as_str().to_string(),
         query: url.query().map(str::to_string),
         headers,
         source_ip,

@@ -4,14 +4,14 @@
 
 use hookgate_core::guard::rate_limit::Window;
 use serde::de::DeserializeOwned;
-use wasm_bindgen::JsValue;
 use worker::wasm_bindgen_futures::JsFuture;
-use worker::{Env, Headers, Method, Request, Result, SqlStorage, SqlStorageValue};
+use worker::{Env, Method, Request, Result, SqlStorage, SqlStorageValue};
 
 /// Calls the object `name` of namespace `binding` at `path`, with an optional JSON body
-/// and extra headers (the test-only fault switches), and returns its answer's text. Anything but a 200 is
-/// an error whose text is for the log only. Not generic on purpose: one copy of the
-/// request plumbing in the wasm, where a copy per answer type was about 8 KB each.
+/// and extra headers (the test-only fault switches), and returns its answer's text.
+/// Anything but a 200 is an error whose text is for the log only. The stub, the request
+/// and the answer's text are one call into JS (`platform.js`): through `worker` they
+/// were a call per option and header, and the answer was read chunk by chunk.
 pub async fn call(
     env: &Env,
     binding: &str,
@@ -21,40 +21,17 @@ pub async fn call(
     body: Option<String>,
     extra_headers: &[(&str, String)],
 ) -> std::result::Result<String, String> {
-    let stub = env
-        .durable_object(binding)
-        .and_then(|ns| ns.get_by_name(name))
-        .map_err(|e| format!("{binding}: {e}"))?;
-    let headers = Headers::new();
-    for (name, value) in extra_headers {
-        let _ = headers.set(name, value);
-    }
-    let body = body.map(|b| JsValue::from_str(&b));
-    let req = crate::platform::request(
+    crate::platform::call_object_text(
+        env,
+        binding,
+        name,
         &format!("https://object{path}"),
         method.as_ref(),
-        &headers,
-        body.as_ref(),
-    )?;
-    let resp = stub
-        .fetch_with_request(req)
-        .await
-        .map_err(|e| format!("{path}: {e}"))?;
-    // The answer's text from the runtime in one call: `worker::Response::text` reads a
-    // fetched body as a stream through wasm, chunk by chunk (reader, read, releaseLock,
-    // a microtask each), which the CPU profile showed as the Worker's largest JS cost.
-    let resp: worker::web_sys::Response = resp.into();
-    let status = resp.status();
-    let text = resp.text().map_err(|e| format!("{path}: {e:?}"))?;
-    let text = JsFuture::from(text)
-        .await
-        .map_err(|e| format!("{path}: {e:?}"))?
-        .as_string()
-        .unwrap_or_default();
-    if status != 200 {
-        return Err(format!("{path}: {status}: {text}"));
-    }
-    Ok(text)
+        extra_headers,
+        body.as_deref().map(str::as_bytes),
+    )
+    .await
+    .map_err(|e| format!("{binding} {path}: {e}"))
 }
 
 /// A request's JSON body read as `T`: its text from the runtime, parsed in wasm.

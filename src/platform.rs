@@ -2,6 +2,7 @@
 //! platform calls the shell makes its own way.
 
 use hookgate_core::time::UnixMillis;
+use wasm_bindgen::JsCast;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
@@ -95,4 +96,81 @@ pub fn request(
     worker::web_sys::Request::new_with_str_and_init(url, &init)
         .map(worker::Request::from)
         .map_err(|e| format!("{url}: {e:?}"))
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/platform.js")]
+extern "C" {
+    /// `headers` as "name\nvalue\n" lines, in one call (`platform.js`).
+    #[wasm_bindgen(js_name = headerLines)]
+    fn header_lines(headers: &worker::web_sys::Headers) -> String;
+    /// A `Response` in one call (`platform.js`); throws for a status or a field the
+    /// runtime refuses.
+    #[wasm_bindgen(catch)]
+    pub fn respond(
+        status: u16,
+        lines: &str,
+        body: &[u8],
+    ) -> Result<worker::web_sys::Response, wasm_bindgen::JsValue>;
+    #[wasm_bindgen(js_name = callObject)]
+    #[allow(clippy::too_many_arguments)]
+    fn call_object(
+        env: &worker::Env,
+        binding: &str,
+        name: &str,
+        url: &str,
+        method: &str,
+        lines: &str,
+        body: &[u8],
+        has_body: bool,
+    ) -> worker::js_sys::Promise;
+}
+
+/// Every header field of a request (or response), names lower case, in one call.
+pub fn header_fields(headers: &worker::web_sys::Headers) -> Vec<(String, String)> {
+    let lines = header_lines(headers);
+    let mut parts = lines.split('\n');
+    let mut fields = Vec::new();
+    while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
+        fields.push((name.to_string(), value.to_string()));
+    }
+    fields
+}
+
+/// Calls the Durable Object `name` of `binding` and returns its answer's text; anything
+/// but a 200 is an error whose text is for the log only. The header fields must hold no
+/// line break (ours are fixed names and tokens).
+pub async fn call_object_text(
+    env: &worker::Env,
+    binding: &str,
+    name: &str,
+    url: &str,
+    method: &str,
+    headers: &[(&str, String)],
+    body: Option<&[u8]>,
+) -> Result<String, String> {
+    let mut lines = String::new();
+    for (field, value) in headers {
+        lines.push_str(field);
+        lines.push('\n');
+        lines.push_str(value);
+        lines.push('\n');
+    }
+    let promise = call_object(
+        env,
+        binding,
+        name,
+        url,
+        method,
+        &lines,
+        body.unwrap_or_default(),
+        body.is_some(),
+    );
+    worker::wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map(|text| text.as_string().unwrap_or_default())
+        .map_err(|e| {
+            e.dyn_ref::<worker::js_sys::Error>()
+                .map(|e| String::from(e.message()))
+                .unwrap_or_else(|| format!("{e:?}"))
+        })
 }

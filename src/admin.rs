@@ -150,12 +150,17 @@ async fn serve(req: &mut Request, env: &Env) -> std::result::Result<(u16, Value)
         }
         AdminRoute::List => {
             let page = list_page(req.url().ok().as_ref().and_then(|u| u.query()))?;
-            let (records, next) = registry.list_page(page.limit, page.kv_cursor).await?;
-            let views: Vec<Value> = records.iter().map(view).collect();
-            let next_cursor = next.as_deref().map(next_cursor);
+            let listed = registry.list_page(page.limit, page.kv_cursor).await?;
+            let views: Vec<Value> = listed.records.iter().map(view).collect();
+            let next_cursor = listed.next.as_deref().map(next_cursor);
+            let unreadable: Vec<Value> = listed
+                .unreadable
+                .iter()
+                .map(|path| json!({"path": path, "code": ErrorCode::WebhookMisconfigured.as_str()}))
+                .collect();
             Ok((
                 200,
-                json!({ "webhooks": views, "next_cursor": next_cursor }),
+                json!({ "webhooks": views, "unreadable": unreadable, "next_cursor": next_cursor }),
             ))
         }
         AdminRoute::Get(id) => {

@@ -136,6 +136,15 @@ fn decode(key: &str, text: &str) -> Result<WebhookRecord, Problem> {
     })
 }
 
+/// A page of [`Registry::list_page`].
+pub struct ListPage {
+    pub records: Vec<WebhookRecord>,
+    /// The paths whose records do not decode, in path order.
+    pub unreadable: Vec<String>,
+    /// KV's cursor for the next page; `None` on the last.
+    pub next: Option<String>,
+}
+
 pub struct Registry<'e> {
     /// The binding, fetched on the first KV read: a request answered from the isolate
     /// cache (most senders' requests) makes no call into JS for it (`env.kv` looks up
@@ -304,23 +313,34 @@ impl<'e> Registry<'e> {
     /// operations, whatever the number of webhooks. During an unrepaired move a webhook's id can be at two
     /// paths: on one page it is listed once, where its pointer says it lives; two pages
     /// may each show one copy until the next admin access to it repairs the move.
+    ///
+    /// A record that no longer decodes (hand-edited, or written by a newer version) is
+    /// left out and its path returned apart (`unreadable`), with its reason in the log:
+    /// one bad record must not hide every other webhook from its operator. (Its sender's
+    /// requests are still refused `webhook_misconfigured`.)
     pub async fn list_page(
         &self,
         limit: usize,
         kv_cursor: Option<String>,
-    ) -> Result<(Vec<WebhookRecord>, Option<String>), Problem> {
+    ) -> Result<ListPage, Problem> {
         let page = raw_kv::list(self.env, "route:", limit, kv_cursor)
             .await
             .map_err(|e| unavailable("list", e))?;
         let names: Vec<&str> = page.keys.iter().map(|k| k.name.as_str()).collect();
         let mut records: Vec<WebhookRecord> = Vec::with_capacity(names.len());
+        let mut unreadable = Vec::new();
         if !names.is_empty() {
             let values = raw_kv::get_many(self.env, &names)
                 .await
                 .map_err(|e| unavailable("get", e))?;
             for (key, text) in values {
                 if let Some(text) = text {
-                    records.push(decode(&key, &text)?);
+                    match decode(&key, &text) {
+                        Ok(record) => records.push(record),
+                        Err(_) => {
+                            unreadable.push(key.strip_prefix("route:").unwrap_or(&key).to_string())
+                        }
+                    }
                 }
             }
         }
@@ -341,7 +361,12 @@ impl<'e> Registry<'e> {
         }
         unique.sort_by(|a, b| a.path().cmp(b.path()));
         let next = page.cursor.filter(|_| !page.list_complete);
-        Ok((unique, next))
+        unreadable.sort();
+        Ok(ListPage {
+            records: unique,
+            unreadable,
+            next,
+        })
     }
 
     pub async fn create(&self, record: &WebhookRecord) -> Result<(), Problem> {

@@ -11,9 +11,12 @@
 //! updated only after the write returned (G2: nothing interleaves). So memory never says
 //! what storage does not hold, nor the other way round, with one deliberate exception:
 //! refusals (duplicates, 429s, filtered and refused requests) are logged and counted in
-//! memory first and written in a batch, with the next reservation or 32 at a time, or
-//! before the log or counts are read. A crash loses at most those (31 log entries and
-//! their counts): never a key, a hit or an accepted delivery. A new incarnation rebuilds
+//! memory first and written in a batch: with the next reservation when they fit its
+//! statement, else once 32 wait and the oldest has waited a second (a trickle: one write
+//! per 32; a flood: one a second), or before the log or counts are read; only the newest
+//! 100 entries are kept (the log's length; every refusal is counted). A crash loses at
+//! most what waits: fewer than 32 refusals, or those of one second, with their counts;
+//! never a key, a hit or an accepted delivery. A new incarnation rebuilds
 //! memory from storage before its first decision: the window's hits, and the live keys,
 //! all of them when they fit (10,000), else the newest, with a read for any other. Hence
 //! a duplicate and a 429 make no storage call, and an accepted delivery two: its
@@ -178,7 +181,7 @@ impl Guard {
     /// Logs a request that was not accepted (or whose settlement failed to be written):
     /// in memory, written in a batch with the next reservation or when enough are
     /// waiting (`memory::Pending`). A duplicate or a 429 makes no storage call, but one
-    /// in `memory::FLUSH_EVERY` writes the batch.
+    /// writes the batch once 32 wait and the oldest has waited a second.
     fn log_outcome(
         &self,
         request: &DeliverRequest,
@@ -195,8 +198,8 @@ impl Guard {
         let due = {
             let mut memory = self.memory.borrow_mut();
             let pending = &mut memory_or_default(&mut memory).pending;
-            pending.add(json, at_ms / 60_000, entry.outcome.stat_column());
-            pending.is_due()
+            pending.add(json, at_ms, entry.outcome.stat_column());
+            pending.is_due(at_ms)
         };
         if due {
             self.flush_pending()?;
@@ -506,9 +509,15 @@ impl Guard {
         // One `exec`: the hit, the key's row, and the refusals waiting to be written.
         // Memory follows storage once the write succeeded (one `exec` is one
         // transaction: all of it or nothing).
+        // The waiting refusals ride along when they fit the statement's text.
         let pending = {
             let mut memory = self.memory.borrow_mut();
-            memory.as_mut().expect("loaded above").pending.take()
+            let waiting = &mut memory.as_mut().expect("loaded above").pending;
+            if waiting.rides_along() {
+                waiting.take()
+            } else {
+                Default::default()
+            }
         };
         let written = self.write_reservation(
             now_ms.0,
@@ -580,7 +589,7 @@ impl Guard {
     }
 
     /// Writes the refusals waiting in memory (before the log or the counts are read,
-    /// and every `memory::FLUSH_EVERY`).
+    /// and in batches: `memory::Pending::is_due`).
     pub(super) fn flush_pending(&self) -> Result<()> {
         let pending = match self.memory.borrow_mut().as_mut() {
             Some(m) => m.pending.take(),

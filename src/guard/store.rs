@@ -5,7 +5,7 @@
 //! as they are (`token_literal`), anything else as a string literal with its quotes
 //! doubled (`quoted`), which nothing in its value can end early. A statement is limited
 //! to 100 KB on the platform: what is batched into one is bounded by its bytes
-//! (`memory::Pending::is_due`).
+//! (`memory::Pending::rides_along`), or bound (the refusals' batch, `write_pending`).
 //!
 //! Storage is the durable copy of what the object keeps in memory
 //! (`hookgate_core::guard::memory`): every write here is made in the same synchronous
@@ -178,7 +178,7 @@ impl Guard {
         let mut statements = String::new();
         let mut accepted = Pending::default();
         let json = serde_json::to_string(entry).expect("log entry serializes");
-        accepted.add(json, at_ms / 60_000, entry.outcome.stat_column());
+        accepted.add(json, at_ms, entry.outcome.stat_column());
         push_pending(&mut statements, &accepted);
         let at = token_literal(&entry.received_at)
             .ok_or_else(|| worker::Error::RustError("received_at is not RFC 3339".into()))?;
@@ -253,10 +253,23 @@ impl Guard {
         if pending.is_empty() {
             return Ok(());
         }
+        // The entries are bound (the last statement), not written into the text: up to
+        // 100 of them with their 1 KiB previews would pass the 100 KB statement limit.
+        // The trim goes first, so the log holds up to 200 rows until the next write;
+        // every read takes the newest.
         let mut statements = String::new();
-        push_pending(&mut statements, pending);
+        push_counts(&mut statements, pending);
         statements.push_str(TRIM_LOG);
-        self.sql().exec(&statements, None)?;
+        if pending.entries.is_empty() {
+            self.sql().exec(&statements, None)?;
+            return Ok(());
+        }
+        statements.push_str("; INSERT INTO log (entry) VALUES (?)");
+        for _ in 1..pending.entries.len() {
+            statements.push_str(", (?)");
+        }
+        let entries: Vec<SqlStorageValue> = pending.entries.iter().map(|e| text(e)).collect();
+        self.sql().exec(&statements, entries)?;
         Ok(())
     }
 
@@ -432,11 +445,17 @@ fn quoted(value: &str) -> String {
 
 /// Appends the statements that write `pending`: each log entry, each minute's counts
 /// (column names from `protocol::STAT_COLUMNS`, integers).
+/// The entries (quoted into the text: `Pending::rides_along` bounds them) and the counts.
 fn push_pending(out: &mut String, pending: &Pending) {
     use std::fmt::Write as _;
     for entry in &pending.entries {
         let _ = write!(out, "INSERT INTO log (entry) VALUES ({}); ", quoted(entry));
     }
+    push_counts(out, pending);
+}
+
+fn push_counts(out: &mut String, pending: &Pending) {
+    use std::fmt::Write as _;
     for ((minute, column), n) in &pending.counts {
         let _ = write!(
             out,

@@ -157,41 +157,80 @@ impl Keys {
 }
 
 /// Refusals (duplicates, 429s, filtered requests…) and their counts, logged in memory
-/// and written in one batch: with the next accepted delivery's reservation, or when
-/// [`FLUSH_EVERY`] are waiting, or before the log or the counts are read. A crash
-/// loses at most these: never a key, a hit or an accepted delivery.
+/// and written in one batch: with the next accepted delivery's reservation when they fit
+/// its statement ([`Pending::rides_along`]), else once [`FLUSH_EVERY`] are waiting and
+/// the oldest has waited [`FLUSH_AFTER_MS`] ([`Pending::is_due`]), or before the log or
+/// the counts are read. Only the newest [`KEPT_ENTRIES`] entries are kept: the delivery
+/// log holds no more, so older ones would be written only to be trimmed at once (every
+/// refusal is counted). So a trickle of refusals costs a write per 32 of them, and a
+/// flood one a second. A crash loses at most what waits: fewer than 32 refusals, or
+/// refusals that arrived within one second, with their counts; never a key, a hit or an
+/// accepted delivery.
 #[derive(Debug, Default)]
 pub struct Pending {
     /// Log entries' JSON, oldest first.
-    pub entries: Vec<String>,
+    pub entries: std::collections::VecDeque<String>,
     /// `(minute, counter column)` → how many.
     pub counts: Vec<((u64, &'static str), u64)>,
     /// The entries' bytes.
     pub bytes: usize,
+    /// When the oldest refusal pending arrived.
+    pub since_ms: Option<u64>,
 }
 
-/// Refusals written together at most this many at a time…
-pub const FLUSH_EVERY: usize = 32;
-/// …or when their log entries reach this many bytes: they go into one statement, which
-/// the platform limits to 100 KB (with one more entry, a reservation and the counts).
-pub const FLUSH_BYTES: usize = 24 * 1024;
+/// Refusals written together at least this many at a time…
+pub const FLUSH_EVERY: u64 = 32;
+/// …and at most once in this long.
+pub const FLUSH_AFTER_MS: u64 = 1_000;
+/// The entries kept: the delivery log's length (`protocol::DEFAULT_LOG_ENTRIES`). Also
+/// within the platform's 100 parameters bound in one statement.
+pub const KEPT_ENTRIES: usize = 100;
+const _: () = assert!(KEPT_ENTRIES == crate::guard::protocol::DEFAULT_LOG_ENTRIES);
+/// Entries ride in the reservation's statement only up to this many bytes: they are
+/// written into its text, which the platform limits to 100 KB.
+pub const RIDE_ALONG_BYTES: usize = 24 * 1024;
 
 impl Pending {
-    pub fn add(&mut self, entry_json: String, minute: u64, column: &'static str) {
+    pub fn add(&mut self, entry_json: String, at_ms: u64, column: &'static str) {
+        self.since_ms.get_or_insert(at_ms);
         self.bytes += entry_json.len();
-        self.entries.push(entry_json);
+        self.entries.push_back(entry_json);
+        self.keep_newest();
+        let minute = at_ms / 60_000;
         match self.counts.iter_mut().find(|(k, _)| *k == (minute, column)) {
             Some((_, n)) => *n += 1,
             None => self.counts.push(((minute, column), 1)),
         }
     }
 
-    pub fn is_due(&self) -> bool {
-        self.entries.len() >= FLUSH_EVERY || self.bytes >= FLUSH_BYTES
+    fn keep_newest(&mut self) {
+        while self.entries.len() > KEPT_ENTRIES {
+            if let Some(old) = self.entries.pop_front() {
+                self.bytes -= old.len();
+            }
+        }
+    }
+
+    /// Whether to write now, a refusal arriving at `at_ms` included.
+    pub fn is_due(&self, at_ms: u64) -> bool {
+        self.refusals() >= FLUSH_EVERY
+            && self
+                .since_ms
+                .is_some_and(|since| at_ms >= since.saturating_add(FLUSH_AFTER_MS))
+    }
+
+    /// How many refusals wait (their entries may be fewer: `KEPT_ENTRIES`).
+    pub fn refusals(&self) -> u64 {
+        self.counts.iter().map(|(_, n)| n).sum()
+    }
+
+    /// Whether the entries fit into the reservation's statement.
+    pub fn rides_along(&self) -> bool {
+        self.bytes <= RIDE_ALONG_BYTES
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.entries.is_empty() && self.counts.is_empty()
     }
 
     pub fn take(&mut self) -> Pending {
@@ -208,6 +247,11 @@ impl Pending {
                 None => taken.counts.push((k, n)),
             }
         }
+        taken.since_ms = match (taken.since_ms, self.since_ms) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        taken.keep_newest();
         *self = taken;
     }
 }
@@ -284,31 +328,70 @@ mod tests {
     }
 
     #[test]
-    fn refusals_are_counted_per_minute_and_column_and_flushed_in_batches() {
+    fn refusals_are_counted_per_minute_and_column_and_written_in_batches() {
         let mut p = Pending::default();
+        assert!(!p.is_due(0) && p.is_empty());
+        let since = 7 * 60_000 + 59_000;
         for i in 0..FLUSH_EVERY {
-            assert!(!p.is_due());
-            p.add(format!("{{\"n\":{i}}}"), 7 + (i as u64 % 2), "duplicate");
+            // Two minutes: 7 and 8 (a refusal every 100 ms).
+            p.add(format!("{{\"n\":{i}}}"), since + i * 100, "duplicate");
         }
-        assert!(p.is_due());
+        assert_eq!(p.since_ms, Some(since));
+        assert_eq!(p.refusals(), FLUSH_EVERY);
+        // A flood: 32 waiting but not for a second yet.
+        let mut flood = Pending::default();
+        for i in 0..FLUSH_EVERY {
+            flood.add("{}".into(), since + i, "duplicate");
+        }
+        assert!(!flood.is_due(since + FLUSH_AFTER_MS - 1));
+        assert!(flood.is_due(since + FLUSH_AFTER_MS));
+        // A trickle: a second passed long ago, but fewer than 32 wait.
+        let mut trickle = Pending::default();
+        for i in 0..FLUSH_EVERY - 1 {
+            trickle.add("{}".into(), since + i * 60_000, "duplicate");
+        }
+        assert!(!trickle.is_due(since + 3_600_000));
         let taken = p.take();
-        assert!(p.is_empty());
-        assert_eq!(taken.entries.len(), FLUSH_EVERY);
-        assert_eq!(taken.counts.len(), 2);
+        assert!(p.is_empty() && p.since_ms.is_none());
+        assert_eq!(taken.entries.len(), FLUSH_EVERY as usize);
         assert_eq!(
-            taken.counts.iter().map(|(_, n)| n).sum::<u64>(),
-            FLUSH_EVERY as u64
+            taken.counts,
+            vec![((7, "duplicate"), 10), ((8, "duplicate"), FLUSH_EVERY - 10)]
         );
-        // Large entries are due by their bytes first.
+    }
+
+    #[test]
+    fn only_the_entries_the_log_keeps_are_kept_and_every_refusal_is_counted() {
+        let mut p = Pending::default();
+        for i in 0..(KEPT_ENTRIES + 50) {
+            p.add(format!("{i:04}"), 1_000, "rate_limited");
+        }
+        assert_eq!(p.entries.len(), KEPT_ENTRIES);
+        assert_eq!(
+            p.entries.front().map(String::as_str),
+            Some("0050"),
+            "the oldest go"
+        );
+        assert_eq!(p.bytes, 4 * KEPT_ENTRIES);
+        assert_eq!(
+            p.counts,
+            vec![((0, "rate_limited"), (KEPT_ENTRIES + 50) as u64)]
+        );
+    }
+
+    #[test]
+    fn large_entries_do_not_ride_along_and_a_failed_write_is_restored_in_order() {
         let mut big = Pending::default();
-        big.add("x".repeat(FLUSH_BYTES / 2), 1, "duplicate");
-        assert!(!big.is_due());
-        big.add("x".repeat(FLUSH_BYTES / 2), 1, "duplicate");
-        assert!(big.is_due());
+        big.add("x".repeat(RIDE_ALONG_BYTES / 2), 5_000, "duplicate");
+        assert!(big.rides_along());
+        big.add("x".repeat(RIDE_ALONG_BYTES / 2 + 1), 5_000, "duplicate");
+        assert!(!big.rides_along());
         let mut later = Pending::default();
-        later.add("y".into(), 1, "duplicate");
+        later.add("y".into(), 9_000, "duplicate");
         later.restore(big.take());
-        assert_eq!(later.bytes, FLUSH_BYTES + 1);
-        assert_eq!(later.entries.len(), 3);
+        assert_eq!(later.bytes, RIDE_ALONG_BYTES + 2);
+        assert_eq!(later.entries.back().map(String::as_str), Some("y"));
+        assert_eq!(later.since_ms, Some(5_000));
+        assert_eq!(later.counts, vec![((0, "duplicate"), 3)]);
     }
 }

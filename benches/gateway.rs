@@ -700,7 +700,7 @@ mod run {
              Storage calls per request in the webhook's object, counted by the object itself in the\n\
              test-only build (`tests/e2e/storage_budget.rs`, which fails past the budget): accepted\n\
              at most 2 (the reservation; the settlement with its log entry), duplicate 0, rate\n\
-             limited 0 (their log entries are written with the next reservation, or 32 at a time).\n\
+             limited 0 (their log entries are written with the next reservation, or in batches of at least 32 and at most one a second).\n\
              The naive JS Worker makes 3 on an accepted delivery (two gets, one put), 1 on a\n\
              duplicate, 2 on a 429; the JS floor 2, 0 and 0.\n\n\
              With `REQUEST_LOG=off`: accepted {q1:.2}, bad signature {q2:.2}, unknown path {q3:.2} of the ceiling.\n\n\

@@ -10,7 +10,7 @@
 //! Run it with `bash scripts/bench.sh` (which also runs the criterion bench first).
 //! Knobs: HOOKGATE_BENCH_SECS (per case, default 5), HOOKGATE_BENCH_CONNECTIONS (8),
 //! HOOKGATE_BENCH_MAX_REQUESTS (per case, default 200000); for experiments,
-//! HOOKGATE_BENCH_ONLY (name filter), HOOKGATE_BENCH_REQUEST_LOG (the REQUEST_LOG var)
+//! HOOKGATE_BENCH_ONLY (name filters, comma-separated), HOOKGATE_BENCH_REQUEST_LOG (the REQUEST_LOG var)
 //! and HOOKGATE_BENCH_OUT (report file instead of BENCHMARKS.md).
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -462,13 +462,15 @@ mod run {
             ));
         }
 
-        // HOOKGATE_BENCH_ONLY=text keeps the ceiling and the cases whose name contains it
-        // (for quick experiments; the report then covers only those).
+        // HOOKGATE_BENCH_ONLY=text[,text...] keeps the ceiling and the cases whose name
+        // contains one of them (for quick experiments; the report then covers only
+        // those: point HOOKGATE_BENCH_OUT elsewhere).
         if let Ok(only) = std::env::var("HOOKGATE_BENCH_ONLY") {
+            let wanted: Vec<&str> = only.split(',').filter(|t| !t.is_empty()).collect();
             let mut i = 0;
             cases.retain(|c| {
                 i += 1;
-                i <= 2 || c.name.contains(&only)
+                i <= 2 || wanted.iter().any(|t| c.name.contains(t))
             });
         }
         // Interleaved rounds: each round measures the ceiling and then every case, and a

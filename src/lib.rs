@@ -36,21 +36,43 @@ fn start() {
     }));
 }
 
-/// Takes the runtime's request as it is: `worker::Request` reads the method, the URL and
-/// `request.cf` up front, and `cf` alone was 9% of the refusal paths' CPU in workerd
-/// (`scripts/profile.sh`); nothing of hookgate's reads it.
-#[event(fetch)]
-async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> Result<web_sys::Response> {
-    // Read once here and handed on.
-    let url = RequestUrl::new(req.url())
-        .ok_or_else(|| worker::Error::RustError("the request has no absolute URL".into()))?;
-    let path = url.path();
-    let answer = if path == "/admin" || path.starts_with("/admin/") {
-        admin::handle(Request::from(req), &env).await
-    } else {
-        ingress::handle(&req, url, &env).await
-    };
-    answer.into_response()
+/// The fetch entry point, written out instead of `#[event(fetch)]` for two reasons:
+/// - it takes the runtime's request as it is: `worker::Request` reads the method, the
+///   URL and `request.cf` up front, and `cf` alone was 9% of the refusal paths' CPU in
+///   workerd (`scripts/profile.sh`); nothing of hookgate's reads it;
+/// - the handler's future is polled once here, before any executor: a request answered
+///   without awaiting anything (an unknown path, a bad signature on a cached route) is
+///   answered in this call, and one that awaits enters wasm-bindgen-futures' executor,
+///   whose microtask hops were 7% of a refusal's CPU, only at its first await
+///   (`platform::promise_of`).
+///
+/// worker-build's shim calls it as `fetch(request, env, ctx)`, as it calls the
+/// macro's export.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn fetch(
+    req: web_sys::Request,
+    env: Env,
+    _ctx: worker::worker_sys::Context,
+) -> worker::js_sys::Promise {
+    platform::promise_of(async move {
+        let answer = match RequestUrl::new(req.url()) {
+            Some(url) if url.path() == "/admin" || url.path().starts_with("/admin/") => {
+                admin::handle(Request::from(req), &env).await
+            }
+            Some(url) => ingress::handle(&req, url, &env).await,
+            None => http::problem(&hookgate_core::problem::Problem::new(
+                hookgate_core::problem::ErrorCode::Internal,
+                "the request has no absolute URL",
+            )),
+        };
+        answer.into_response().map(Into::into).map_err(|e| {
+            worker::console_error!(
+                "{}",
+                serde_json::json!({"msg": "response_failed", "error": e.to_string()})
+            );
+            wasm_bindgen::JsValue::from(e)
+        })
+    })
 }
 
 #[event(queue)]

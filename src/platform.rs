@@ -174,3 +174,24 @@ pub async fn call_object_text(
                 .unwrap_or_else(|| format!("{e:?}"))
         })
 }
+
+/// A promise of `future`'s output, polled once at once: when it is ready then (it
+/// awaited nothing), the promise is made settled and the executor never runs; else it
+/// goes to wasm-bindgen-futures' executor, whose first poll gives every future in it
+/// its real waker (a future must wake the waker of its latest poll only, so the first
+/// poll's no-op waker is never relied on).
+pub fn promise_of(
+    future: impl std::future::Future<Output = Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>>
+        + 'static,
+) -> worker::js_sys::Promise {
+    use std::task::{Context, Poll, Waker};
+    let mut future = Box::pin(future);
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(Ok(value)) => worker::js_sys::Promise::resolve(&value),
+        Poll::Ready(Err(error)) => worker::js_sys::Promise::reject(&error),
+        Poll::Pending => worker::wasm_bindgen_futures::future_to_promise(future),
+    }
+}

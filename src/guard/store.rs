@@ -443,9 +443,8 @@ fn quoted(value: &str) -> String {
     out
 }
 
-/// Appends the statements that write `pending`: each log entry, each minute's counts
-/// (column names from `protocol::STAT_COLUMNS`, integers).
-/// The entries (quoted into the text: `Pending::rides_along` bounds them) and the counts.
+/// Appends the statements that write `pending`: each log entry, quoted into the text
+/// (`Pending::rides_along` bounds them), then [`push_counts`].
 fn push_pending(out: &mut String, pending: &Pending) {
     use std::fmt::Write as _;
     for entry in &pending.entries {
@@ -454,6 +453,7 @@ fn push_pending(out: &mut String, pending: &Pending) {
     push_counts(out, pending);
 }
 
+/// Each minute's counts (column names from `protocol::STAT_COLUMNS`, integers).
 fn push_counts(out: &mut String, pending: &Pending) {
     use std::fmt::Write as _;
     for ((minute, column), n) in &pending.counts {

@@ -60,18 +60,11 @@ impl Answer {
     /// The runtime's `Response`, in one call into JS. A field that holds a line break is
     /// refused, as `Headers.set` would refuse it (and the field list is newline-separated).
     pub fn into_response(self) -> worker::Result<worker::web_sys::Response> {
-        let mut lines = String::with_capacity(256);
-        for (name, value) in &self.headers {
-            if value.contains(['\r', '\n', '\0']) {
-                return Err(worker::Error::RustError(format!(
-                    "the {name} header field holds a line break"
-                )));
-            }
-            lines.push_str(name);
-            lines.push('\n');
-            lines.push_str(value);
-            lines.push('\n');
-        }
+        let fields = self
+            .headers
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()));
+        let lines = crate::platform::field_lines(fields).map_err(worker::Error::RustError)?;
         crate::platform::respond(self.status, &lines, &self.body)
             .map_err(|e| worker::Error::RustError(format!("the answer: {e:?}")))
     }

@@ -136,9 +136,26 @@ pub fn header_fields(headers: &worker::web_sys::Headers) -> Vec<(String, String)
     fields
 }
 
+/// Header fields as `platform.js` takes them, "name\nvalue\n" each; a value with a line
+/// break (or a NUL) is refused, as `Headers.set` would refuse it.
+pub fn field_lines<'a>(
+    fields: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<String, String> {
+    let mut lines = String::with_capacity(256);
+    for (name, value) in fields {
+        if value.contains(['\r', '\n', '\0']) {
+            return Err(format!("the {name} header field holds a line break"));
+        }
+        lines.push_str(name);
+        lines.push('\n');
+        lines.push_str(value);
+        lines.push('\n');
+    }
+    Ok(lines)
+}
+
 /// Calls the Durable Object `name` of `binding` and returns its answer's text; anything
-/// but a 200 is an error whose text is for the log only. The header fields must hold no
-/// line break (ours are fixed names and tokens).
+/// but a 200 is an error whose text is for the log only.
 pub async fn call_object_text(
     env: &worker::Env,
     binding: &str,
@@ -148,13 +165,7 @@ pub async fn call_object_text(
     headers: &[(&str, String)],
     body: Option<&[u8]>,
 ) -> Result<String, String> {
-    let mut lines = String::new();
-    for (field, value) in headers {
-        lines.push_str(field);
-        lines.push('\n');
-        lines.push_str(value);
-        lines.push('\n');
-    }
+    let lines = field_lines(headers.iter().map(|(name, value)| (*name, value.as_str())))?;
     let promise = call_object(
         env,
         binding,
